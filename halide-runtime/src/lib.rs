@@ -1,0 +1,36 @@
+//! Halide's runtime side for Rust: buffers, element types and error codes.
+//!
+//! Everything here works without libHalide: it is what a program needs to
+//! call pipelines compiled ahead of time, and what the `halide` crate's JIT
+//! pipelines read and write.
+//!
+//! - [`Buffer`] owns 128-byte aligned memory; [`BufferRef`] and [`BufferMut`]
+//!   borrow slices. All describe memory as a `halide_buffer_t` with any
+//!   number of dimensions, mins and strides, dimension 0 innermost.
+//! - [`Element`] maps Rust scalar types to Halide types.
+//! - [`ErrorCode`] and [`Error`] decode `halide_error_code_t`.
+//!
+//! ```
+//! use halide_runtime::{Buffer, HalideBuffer, HalideBufferMut};
+//! let mut img = Buffer::<u8>::new(&[640, 480, 3])?;
+//! img.set(&[10, 20, 2], 255)?;
+//! assert_eq!(img.get(&[10, 20, 2]), Some(255));
+//! # Ok::<(), halide_runtime::ShapeError>(())
+//! ```
+
+pub mod buffer;
+pub mod error;
+#[allow(
+    non_camel_case_types,
+    non_upper_case_globals,
+    non_snake_case,
+    missing_docs,
+    clippy::all,
+    clippy::undocumented_unsafe_blocks
+)]
+pub mod sys;
+pub mod types;
+
+pub use buffer::{Buffer, BufferMut, BufferRef, Dim, HalideBuffer, HalideBufferMut, RawBuffer, ShapeError, ALIGNMENT};
+pub use error::{Error, ErrorCode};
+pub use types::{Element, Type, TypeCode};

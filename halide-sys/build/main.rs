@@ -1,0 +1,241 @@
+//! Build script of halide-sys: locate (or download) Halide, compile the C
+//! shim against it, and link.
+
+mod probe;
+#[path = "../src/version.rs"]
+mod version;
+#[cfg(feature = "download")]
+mod wheel;
+
+use probe::{Attempt, Ctx, Install};
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Reads an environment variable and asks cargo to rerun when it changes;
+/// the one way this script reads the environment.
+fn env_var(name: &str) -> Option<OsString> {
+    println!("cargo:rerun-if-env-changed={name}");
+    env::var_os(name).filter(|v| !v.is_empty())
+}
+
+fn cargo_var(name: &str) -> String {
+    env::var(name).unwrap_or_else(|_| panic!("cargo did not set {name}"))
+}
+
+fn run(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=build");
+    println!("cargo:rerun-if-changed=shim");
+    println!("cargo:rerun-if-changed=src/version.rs");
+    if env_var("DOCS_RS").is_some() {
+        // docs.rs has no Halide and needs none: the bindings are checked in.
+        return;
+    }
+    let target_os = cargo_var("CARGO_CFG_TARGET_OS");
+    let ctx = Ctx { env: &env_var, run: &run, target_os: &target_os };
+    let install = match probe::locate(&ctx, version::HALIDE_VERSION_MAJOR) {
+        Ok(install) => install,
+        Err((attempts, true)) => fail(&attempts),
+        Err((mut attempts, false)) => match download(&target_os) {
+            Ok(install) => install,
+            Err(detail) => {
+                attempts.push(Attempt { probe: "download of the official wheel", detail });
+                fail(&attempts)
+            }
+        },
+    };
+    // The shim archive must precede -lHalide on the link line: with
+    // --as-needed, a library named before its first user is dropped.
+    compile_shim(&install);
+    link(&install, &target_os);
+    export(&install);
+}
+
+fn fail(attempts: &[Attempt]) -> ! {
+    for a in attempts {
+        println!("cargo:warning=halide-sys: {}: {}", a.probe, a.detail);
+    }
+    eprintln!(
+        "{}",
+        probe::failure_report(
+            attempts,
+            &cargo_var("CARGO_PKG_VERSION"),
+            &cargo_var("HOST"),
+            &cargo_var("TARGET"),
+            version::HALIDE_VERSION,
+        )
+    );
+    std::process::exit(1);
+}
+
+/// Where downloaded wheels and their unpacked contents live, shared by every
+/// clone and workspace on the machine so Halide is downloaded once.
+#[cfg(feature = "download")]
+fn cache_dir(target_os: &str) -> PathBuf {
+    if let Some(dir) = env_var("HALIDE_SYS_CACHE_DIR") {
+        return PathBuf::from(dir);
+    }
+    let home = env_var("HOME").map(PathBuf::from);
+    let base = match (target_os, env_var("XDG_CACHE_HOME"), home) {
+        (_, Some(xdg), _) if target_os != "macos" => PathBuf::from(xdg),
+        ("macos", _, Some(home)) => home.join("Library/Caches"),
+        (_, _, Some(home)) => home.join(".cache"),
+        _ => PathBuf::from(cargo_var("OUT_DIR")),
+    };
+    base.join("halide-rs")
+}
+
+#[cfg(feature = "download")]
+struct Http(ureq::Agent);
+
+#[cfg(feature = "download")]
+impl Http {
+    fn new() -> Self {
+        use ureq::tls::{RootCerts, TlsConfig};
+        // The platform verifier trusts the system's certificate store, which is
+        // what corporate proxies and mirrors install their CA into.
+        let tls = TlsConfig::builder().root_certs(RootCerts::PlatformVerifier).build();
+        let config = ureq::Agent::config_builder()
+            .tls_config(tls)
+            .timeout_connect(Some(std::time::Duration::from_secs(30)))
+            .build();
+        Http(config.into())
+    }
+}
+
+#[cfg(feature = "download")]
+impl wheel::Transport for Http {
+    fn get_text(&self, url: &str) -> Result<String, String> {
+        let mut response = self
+            .0
+            .get(url)
+            .header("Accept", "application/vnd.pypi.simple.v1+json, text/html;q=0.1")
+            .call()
+            .map_err(|e| format!("GET {url}: {e}"))?;
+        response.body_mut().read_to_string().map_err(|e| format!("GET {url}: {e}"))
+    }
+
+    fn download(&self, url: &str, dest: &Path) -> Result<(), String> {
+        let mut response = self.0.get(url).call().map_err(|e| format!("GET {url}: {e}"))?;
+        let mut file = std::fs::File::create(dest).map_err(|e| format!("cannot create {}: {e}", dest.display()))?;
+        let mut body = response.body_mut().with_config().limit(u64::MAX).reader();
+        std::io::copy(&mut body, &mut file).map_err(|e| format!("GET {url}: {e}"))?;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "download")]
+fn download(target_os: &str) -> Result<Install, String> {
+    let arch = cargo_var("CARGO_CFG_TARGET_ARCH");
+    let Some(pinned) = version::wheel_for(target_os, &arch) else {
+        return Err(format!(
+            "Halide publishes no official {} wheel for {target_os}-{arch}",
+            version::HALIDE_VERSION
+        ));
+    };
+    let cache = cache_dir(target_os);
+    let index = env_var("HALIDE_SYS_INDEX_URL")
+        .map_or_else(|| "https://pypi.org/simple".to_owned(), |s| s.to_string_lossy().into_owned());
+    let root = wheel::fetch(
+        &cache,
+        version::HALIDE_VERSION,
+        &format!("{target_os}-{arch}"),
+        pinned.filename,
+        pinned.sha256,
+        &index,
+        &Http::new(),
+    )?;
+    let mut install = probe::inspect(&root, target_os, version::HALIDE_VERSION_MAJOR)
+        .map_err(|e| format!("unpacked wheel at {}: {e}", root.display()))?;
+    install.source = format!("official wheel cached at {}", root.display());
+    Ok(install)
+}
+
+#[cfg(not(feature = "download"))]
+fn download(_target_os: &str) -> Result<Install, String> {
+    Err("the `download` feature of halide-sys is disabled".to_owned())
+}
+
+/// Links libHalide, arranging for `cargo run`, `cargo test` and examples to
+/// find it at run time with no LD_LIBRARY_PATH set by hand: cargo adds link
+/// search paths that lie inside the target directory to the loader's path, so
+/// the library is linked from links placed in OUT_DIR.
+fn link(install: &Install, target_os: &str) {
+    let out = PathBuf::from(cargo_var("OUT_DIR")).join("halide-lib");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).expect("create OUT_DIR/halide-lib");
+    let mut linked = false;
+    if let Ok(entries) = std::fs::read_dir(&install.lib) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            // libHalide.so, its versioned names, and libHalide.dylib; not the plugins.
+            if name.starts_with("libHalide.") || name.starts_with("libHalide-") {
+                linked |= place_link(&entry.path(), &out.join(&*name));
+            }
+        }
+    }
+    let search = if linked { &out } else { &install.lib };
+    println!("cargo:rustc-link-search=native={}", search.display());
+    println!("cargo:rustc-link-lib=dylib=Halide");
+    if target_os == "macos" {
+        // The wheel's dylib has an @rpath install name.
+        println!("cargo:rustc-link-arg=-Wl,-rpath,{}", install.lib.display());
+    }
+}
+
+#[cfg(unix)]
+fn place_link(target: &Path, link: &Path) -> bool {
+    std::os::unix::fs::symlink(target, link).is_ok()
+}
+
+#[cfg(not(unix))]
+fn place_link(target: &Path, link: &Path) -> bool {
+    std::fs::copy(target, link).is_ok()
+}
+
+fn compile_shim(install: &Install) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("shim")
+        .expect("read shim/")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "cpp"))
+        .collect();
+    files.sort();
+    cc::Build::new()
+        .cpp(true)
+        .std("c++17")
+        .include(&install.include)
+        .include("shim")
+        .files(&files)
+        // Halide.h is large; debug info for it would dwarf the shim itself.
+        .debug(false)
+        .flag_if_supported("-Wno-unused-parameter")
+        .flag_if_supported("-fvisibility=hidden")
+        .compile("halide_shim");
+}
+
+/// `links = "Halide"` metadata (DEP_HALIDE_* for dependents' build scripts),
+/// and the same paths as compile-time constants of the crate.
+fn export(install: &Install) {
+    let (major, minor, patch) = install.version;
+    let bin = install.bin.as_deref().map(|b| b.display().to_string()).unwrap_or_default();
+    let fields = [
+        ("ROOT", install.root.display().to_string()),
+        ("INCLUDE", install.include.display().to_string()),
+        ("LIB", install.lib.display().to_string()),
+        ("BIN", bin),
+        ("VERSION", format!("{major}.{minor}.{patch}")),
+        ("SOURCE", install.source.clone()),
+    ];
+    for (key, value) in fields {
+        println!("cargo:{}={value}", key.to_lowercase());
+        println!("cargo:rustc-env=HALIDE_SYS_{key}={value}");
+    }
+}

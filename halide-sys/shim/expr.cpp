@@ -1,0 +1,130 @@
+// Halide::Expr: constants, operators, casts, select.
+#include "shim.h"
+
+using hl_shim::arg;
+using hl_shim::expr_arg;
+
+namespace {
+
+void check_code(halide_type_t t, bool want_float, const char *what) {
+    bool is_float = t.code == halide_type_float || t.code == halide_type_bfloat;
+    bool is_int = t.code == halide_type_int || t.code == halide_type_uint;
+    if (want_float ? !is_float : !is_int) {
+        std::ostringstream msg;
+        msg << what << ": constant of type " << hl_shim::to_type(t) << " is not "
+            << (want_float ? "a float type" : "an integer type");
+        throw std::invalid_argument(msg.str());
+    }
+}
+
+// An operand that is a C++ int goes through Halide's int overloads where
+// they exist. Logical operators have none for int (only for bool, which a C++
+// int would silently convert to), so there the int becomes an Expr first.
+Halide::Expr logical_operand(const Halide::Expr &e) { return e; }
+Halide::Expr logical_operand(int i) { return Halide::Expr(i); }
+
+template<typename A, typename B>
+Halide::Expr apply(hl_binary_op op, const A &a, const B &b) {
+    switch (op) {
+    case HL_OP_ADD: return a + b;
+    case HL_OP_SUB: return a - b;
+    case HL_OP_MUL: return a * b;
+    case HL_OP_DIV: return a / b;
+    case HL_OP_MOD: return a % b;
+    case HL_OP_MIN: return Halide::min(a, b);
+    case HL_OP_MAX: return Halide::max(a, b);
+    case HL_OP_EQ: return a == b;
+    case HL_OP_NE: return a != b;
+    case HL_OP_LT: return a < b;
+    case HL_OP_LE: return a <= b;
+    case HL_OP_GT: return a > b;
+    case HL_OP_GE: return a >= b;
+    case HL_OP_AND: return logical_operand(a) && logical_operand(b);
+    case HL_OP_OR: return logical_operand(a) || logical_operand(b);
+    case HL_OP_BIT_AND: return a & b;
+    case HL_OP_BIT_OR: return a | b;
+    case HL_OP_BIT_XOR: return a ^ b;
+    case HL_OP_SHL: return a << b;
+    case HL_OP_SHR: return a >> b;
+    }
+    throw std::invalid_argument("unknown binary operator " + std::to_string(int(op)));
+}
+
+}  // namespace
+
+HL_API hl_expr *hl_expr_int(halide_type_t t, int64_t value, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        check_code(t, false, "hl_expr_int");
+        return new hl_expr{Halide::Internal::make_const(hl_shim::to_type(t), value)};
+    });
+}
+
+HL_API hl_expr *hl_expr_uint(halide_type_t t, uint64_t value, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        check_code(t, false, "hl_expr_uint");
+        return new hl_expr{Halide::Internal::make_const(hl_shim::to_type(t), value)};
+    });
+}
+
+HL_API hl_expr *hl_expr_float(halide_type_t t, double value, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        check_code(t, true, "hl_expr_float");
+        return new hl_expr{Halide::Internal::make_const(hl_shim::to_type(t), value)};
+    });
+}
+
+HL_API hl_expr *hl_expr_clone(const hl_expr *e, hl_error **err) {
+    HL_GUARD(err, nullptr, { return new hl_expr{arg(e, "hl_expr_clone").v}; });
+}
+
+HL_API void hl_expr_free(hl_expr *e) {
+    HL_GUARD(nullptr, , { delete e; });
+}
+
+HL_API halide_type_t hl_expr_type(const hl_expr *e, hl_error **err) {
+    HL_GUARD(err, halide_type_t(), { return hl_shim::from_type(expr_arg(e, "hl_expr_type").type()); });
+}
+
+HL_API char *hl_expr_to_string(const hl_expr *e, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::ostringstream out;
+        out << arg(e, "hl_expr_to_string").v;
+        return hl_shim::copy_string(out.str());
+    });
+}
+
+HL_API hl_expr *hl_expr_binary(hl_binary_op op, const hl_expr *a, const hl_expr *b, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        return new hl_expr{apply(op, expr_arg(a, "lhs"), expr_arg(b, "rhs"))};
+    });
+}
+
+HL_API hl_expr *hl_expr_binary_int(hl_binary_op op, const hl_expr *a, int b, bool int_on_left, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        const Halide::Expr &e = expr_arg(a, "operand");
+        return new hl_expr{int_on_left ? apply(op, b, e) : apply(op, e, b)};
+    });
+}
+
+HL_API hl_expr *hl_expr_unary(hl_unary_op op, const hl_expr *a, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        const Halide::Expr &e = expr_arg(a, "operand");
+        switch (op) {
+        case HL_OP_NEG: return new hl_expr{-e};
+        case HL_OP_NOT: return new hl_expr{!e};
+        case HL_OP_BIT_NOT: return new hl_expr{~e};
+        }
+        throw std::invalid_argument("unknown unary operator " + std::to_string(int(op)));
+    });
+}
+
+HL_API hl_expr *hl_expr_cast(halide_type_t t, const hl_expr *e, hl_error **err) {
+    HL_GUARD(err, nullptr, { return new hl_expr{Halide::cast(hl_shim::to_type(t), expr_arg(e, "hl_expr_cast"))}; });
+}
+
+HL_API hl_expr *hl_expr_select(const hl_expr *cond, const hl_expr *t, const hl_expr *f, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        return new hl_expr{Halide::select(expr_arg(cond, "select condition"), expr_arg(t, "select true value"),
+                                          expr_arg(f, "select false value"))};
+    });
+}

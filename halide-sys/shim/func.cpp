@@ -1,0 +1,102 @@
+// Halide::Func: definitions, calls, JIT compilation and realization.
+#include "shim.h"
+
+#include <vector>
+
+using hl_shim::arg;
+using hl_shim::expr_arg;
+
+HL_API hl_func *hl_func_new(const char *name, hl_error **err) {
+    HL_GUARD(err, nullptr, { return name ? new hl_func{Halide::Func(std::string(name))} : new hl_func{Halide::Func()}; });
+}
+
+HL_API void hl_func_free(hl_func *f) {
+    HL_GUARD(nullptr, , { delete f; });
+}
+
+HL_API char *hl_func_name(const hl_func *f, hl_error **err) {
+    HL_GUARD(err, nullptr, { return hl_shim::copy_string(arg(f, "hl_func_name").v.name()); });
+}
+
+HL_API bool hl_func_defined(const hl_func *f, hl_error **err) {
+    HL_GUARD(err, false, { return arg(f, "hl_func_defined").v.defined(); });
+}
+
+static const Halide::Func &defined_func(const hl_func *f, const char *what) {
+    const Halide::Func &func = arg(f, what).v;
+    if (!func.defined()) {
+        throw std::invalid_argument("Func \"" + func.name() + "\" is not defined");
+    }
+    return func;
+}
+
+HL_API int hl_func_dimensions(const hl_func *f, hl_error **err) {
+    HL_GUARD(err, 0, { return defined_func(f, "hl_func_dimensions").dimensions(); });
+}
+
+HL_API int hl_func_outputs(const hl_func *f, hl_error **err) {
+    HL_GUARD(err, 0, { return defined_func(f, "hl_func_outputs").outputs(); });
+}
+
+HL_API bool hl_func_output_type(const hl_func *f, int i, halide_type_t *out, hl_error **err) {
+    HL_GUARD(err, false, {
+        const std::vector<Halide::Type> &types = defined_func(f, "hl_func_output_type").types();
+        if (i < 0 || size_t(i) >= types.size() || !out) {
+            throw std::invalid_argument("output index " + std::to_string(i) + " out of range");
+        }
+        *out = hl_shim::from_type(types[i]);
+        return true;
+    });
+}
+
+HL_API bool hl_func_define(hl_func *f, const hl_var *const *args, size_t n_args, const hl_expr *value, hl_error **err) {
+    HL_GUARD(err, false, {
+        std::vector<Halide::Var> vars;
+        vars.reserve(n_args);
+        for (size_t i = 0; i < n_args; i++) {
+            vars.push_back(arg(args[i], "hl_func_define argument").v);
+        }
+        arg(f, "hl_func_define").v(vars) = expr_arg(value, "hl_func_define value");
+        return true;
+    });
+}
+
+HL_API hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_t n_args, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::vector<Halide::Expr> exprs;
+        exprs.reserve(n_args);
+        for (size_t i = 0; i < n_args; i++) {
+            exprs.push_back(expr_arg(args[i], "hl_func_call argument"));
+        }
+        return new hl_expr{Halide::Expr(arg(f, "hl_func_call").v(exprs))};
+    });
+}
+
+HL_API bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(f, "hl_func_compile_jit").v.compile_jit(arg(t, "hl_func_compile_jit target").v);
+        return true;
+    });
+}
+
+HL_API bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outputs, const hl_target *t,
+                            hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::Func &func = arg(f, "hl_func_realize").v;
+        std::vector<Halide::Buffer<>> buffers;
+        buffers.reserve(n_outputs);
+        for (size_t i = 0; i < n_outputs; i++) {
+            // A non-owning view of the caller's buffer: Halide writes through
+            // its host pointer and never frees it.
+            buffers.emplace_back(Halide::Runtime::Buffer<>(arg(outputs[i], "hl_func_realize output")));
+        }
+        func.realize(Halide::Realization(buffers), arg(t, "hl_func_realize target").v);
+        for (size_t i = 0; i < n_outputs; i++) {
+            const halide_buffer_t *done = buffers[i].raw_buffer();
+            outputs[i]->flags = done->flags;
+            outputs[i]->device = done->device;
+            outputs[i]->device_interface = done->device_interface;
+        }
+        return true;
+    });
+}

@@ -1,0 +1,158 @@
+/* halide_c.h: a small C API over Halide's C++ front end.
+ *
+ * Conventions, the same for every function:
+ * - Objects are opaque handles created by `hl_*_new` / returned by operations,
+ *   and released by the matching `hl_*_free` (which accepts NULL).
+ * - Every function that can fail takes `hl_error **err` last. On failure it
+ *   stores a new error there (release it with hl_error_free) and returns
+ *   NULL / 0 / false; on success it leaves *err untouched. err may be NULL to
+ *   ignore errors.
+ * - No C++ exception ever leaves a function of this API.
+ * - Strings returned as `char *` are owned by the caller: hl_string_free.
+ */
+#ifndef HALIDE_C_H
+#define HALIDE_C_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "HalideRuntime.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- errors ---------------------------------------------------------- */
+
+typedef struct hl_error hl_error;
+
+/** Which kind of Halide error was raised. */
+typedef enum hl_error_kind {
+    /** Halide::CompileError: the program is wrong (a user error). */
+    HL_ERROR_COMPILE = 1,
+    /** Halide::RuntimeError: a pipeline failed while running. */
+    HL_ERROR_RUNTIME = 2,
+    /** Halide::InternalError: a bug in Halide. */
+    HL_ERROR_INTERNAL = 3,
+    /** Any other C++ exception (std::bad_alloc, ...). */
+    HL_ERROR_OTHER = 4,
+} hl_error_kind;
+
+const char *hl_error_message(const hl_error *e);
+hl_error_kind hl_error_kind_of(const hl_error *e);
+void hl_error_free(hl_error *e);
+
+void hl_string_free(char *s);
+
+/* ---- targets --------------------------------------------------------- */
+
+typedef struct hl_target hl_target;
+
+/** The host's target (what `host` means in a target string). */
+hl_target *hl_target_host(hl_error **err);
+/** The target of HL_JIT_TARGET, or the host's when it is unset. */
+hl_target *hl_target_jit_from_environment(hl_error **err);
+/** Parses a target string such as `x86-64-linux-avx2` or `host-cuda`. */
+hl_target *hl_target_parse(const char *s, hl_error **err);
+hl_target *hl_target_clone(const hl_target *t, hl_error **err);
+char *hl_target_to_string(const hl_target *t, hl_error **err);
+bool hl_target_equal(const hl_target *a, const hl_target *b, hl_error **err);
+void hl_target_free(hl_target *t);
+
+/* ---- expressions ----------------------------------------------------- */
+
+typedef struct hl_expr hl_expr;
+
+/** Binary operators, in Halide's semantics (C-like, with its type promotion). */
+typedef enum hl_binary_op {
+    HL_OP_ADD = 0,
+    HL_OP_SUB,
+    HL_OP_MUL,
+    HL_OP_DIV,
+    HL_OP_MOD,
+    HL_OP_MIN,
+    HL_OP_MAX,
+    HL_OP_EQ,
+    HL_OP_NE,
+    HL_OP_LT,
+    HL_OP_LE,
+    HL_OP_GT,
+    HL_OP_GE,
+    HL_OP_AND,
+    HL_OP_OR,
+    HL_OP_BIT_AND,
+    HL_OP_BIT_OR,
+    HL_OP_BIT_XOR,
+    HL_OP_SHL,
+    HL_OP_SHR,
+} hl_binary_op;
+
+typedef enum hl_unary_op {
+    HL_OP_NEG = 0,
+    HL_OP_NOT,
+    HL_OP_BIT_NOT,
+} hl_unary_op;
+
+/** An integer constant of integer type `t` (code int or uint). */
+hl_expr *hl_expr_int(struct halide_type_t t, int64_t value, hl_error **err);
+/** An unsigned constant of type `t` (code uint), for values above INT64_MAX. */
+hl_expr *hl_expr_uint(struct halide_type_t t, uint64_t value, hl_error **err);
+/** A floating-point constant of float type `t`. */
+hl_expr *hl_expr_float(struct halide_type_t t, double value, hl_error **err);
+hl_expr *hl_expr_clone(const hl_expr *e, hl_error **err);
+void hl_expr_free(hl_expr *e);
+
+struct halide_type_t hl_expr_type(const hl_expr *e, hl_error **err);
+char *hl_expr_to_string(const hl_expr *e, hl_error **err);
+
+hl_expr *hl_expr_binary(hl_binary_op op, const hl_expr *a, const hl_expr *b, hl_error **err);
+/** `a op b` or `b op a` with a C++ `int` operand, as Halide's `operator op(Expr, int)`
+ *  overloads: the int takes the expression's type when it is representable there. */
+hl_expr *hl_expr_binary_int(hl_binary_op op, const hl_expr *a, int b, bool int_on_left, hl_error **err);
+hl_expr *hl_expr_unary(hl_unary_op op, const hl_expr *a, hl_error **err);
+hl_expr *hl_expr_cast(struct halide_type_t t, const hl_expr *e, hl_error **err);
+hl_expr *hl_expr_select(const hl_expr *cond, const hl_expr *t, const hl_expr *f, hl_error **err);
+
+/* ---- variables -------------------------------------------------------- */
+
+typedef struct hl_var hl_var;
+
+/** A new Var; name may be NULL for a unique generated name. */
+hl_var *hl_var_new(const char *name, hl_error **err);
+hl_var *hl_var_clone(const hl_var *v, hl_error **err);
+char *hl_var_name(const hl_var *v, hl_error **err);
+hl_expr *hl_var_to_expr(const hl_var *v, hl_error **err);
+void hl_var_free(hl_var *v);
+
+/* ---- functions -------------------------------------------------------- */
+
+typedef struct hl_func hl_func;
+
+/** A new, undefined Func; name may be NULL for a unique generated name. */
+hl_func *hl_func_new(const char *name, hl_error **err);
+void hl_func_free(hl_func *f);
+char *hl_func_name(const hl_func *f, hl_error **err);
+bool hl_func_defined(const hl_func *f, hl_error **err);
+/** Number of pure arguments; an error for an undefined Func. */
+int hl_func_dimensions(const hl_func *f, hl_error **err);
+/** Number of values (1, or the Tuple size); an error for an undefined Func. */
+int hl_func_outputs(const hl_func *f, hl_error **err);
+/** Writes the type of output `i` to *out. */
+bool hl_func_output_type(const hl_func *f, int i, struct halide_type_t *out, hl_error **err);
+/** The pure definition `f(args...) = value`. */
+bool hl_func_define(hl_func *f, const hl_var *const *args, size_t n_args, const hl_expr *value, hl_error **err);
+/** The call `f(args...)` as an expression. */
+hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_t n_args, hl_error **err);
+/** JIT-compiles f for target t ahead of the first realize. */
+bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err);
+/** Realizes f into caller-owned buffers, one per output, for target t.
+ *  The buffers' shapes say which region to compute. The buffers'
+ *  flags and device fields are updated to what Halide left in them. */
+bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outputs, const hl_target *t, hl_error **err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

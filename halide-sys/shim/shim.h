@@ -1,0 +1,106 @@
+// Internals shared by the shim's translation units: the handle types, the
+// exception guard, and conversions. Not part of the C API.
+#ifndef HALIDE_SHIM_H
+#define HALIDE_SHIM_H
+
+#include "Halide.h"
+#include "halide_c.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <string>
+
+struct hl_error {
+    hl_error_kind kind;
+    std::string message;
+};
+
+struct hl_target {
+    Halide::Target v;
+};
+struct hl_expr {
+    Halide::Expr v;
+};
+struct hl_var {
+    Halide::Var v;
+};
+struct hl_func {
+    Halide::Func v;
+};
+
+#define HL_API extern "C" __attribute__((visibility("default")))
+
+namespace hl_shim {
+
+inline void set_error(hl_error **err, hl_error_kind kind, const char *message) {
+    if (err) {
+        // If even this allocation fails, std::bad_alloc must not escape: the
+        // caller then sees a null error and the fallback value.
+        try {
+            *err = new hl_error{kind, message ? message : ""};
+        } catch (...) {
+            *err = nullptr;
+        }
+    }
+}
+
+inline hl_error_kind kind_of(const Halide::Error &e) {
+    if (dynamic_cast<const Halide::CompileError *>(&e)) return HL_ERROR_COMPILE;
+    if (dynamic_cast<const Halide::RuntimeError *>(&e)) return HL_ERROR_RUNTIME;
+    if (dynamic_cast<const Halide::InternalError *>(&e)) return HL_ERROR_INTERNAL;
+    return HL_ERROR_OTHER;
+}
+
+/** A malloc'd copy of s, released by hl_string_free. */
+inline char *copy_string(const std::string &s) {
+    char *out = static_cast<char *>(std::malloc(s.size() + 1));
+    if (!out) throw std::bad_alloc();
+    std::memcpy(out, s.c_str(), s.size() + 1);
+    return out;
+}
+
+inline Halide::Type to_type(halide_type_t t) {
+    return Halide::Type(t);
+}
+
+inline halide_type_t from_type(const Halide::Type &t) {
+    return halide_type_t(t);
+}
+
+/** Halide rejects undefined Exprs deep inside with internal errors; the C API
+ *  refuses NULL and undefined operands up front with a plain message. */
+inline const Halide::Expr &expr_arg(const hl_expr *e, const char *what) {
+    if (!e) throw std::invalid_argument(std::string(what) + ": null expression");
+    if (!e->v.defined()) throw std::invalid_argument(std::string(what) + ": undefined expression");
+    return e->v;
+}
+
+/** *p, or an error for NULL; constness follows the pointer's. */
+template<typename T>
+T &arg(T *p, const char *what) {
+    if (!p) throw std::invalid_argument(std::string(what) + ": null handle");
+    return *p;
+}
+
+}  // namespace hl_shim
+
+// The body of every entry point of the C API runs inside HL_GUARD, so no C++
+// exception can unwind into the caller. Halide::Error does not derive from
+// std::exception, hence its own clause, first.
+//   HL_GUARD(err, value_on_failure, { ...body that returns... });
+#define HL_GUARD(err, fallback, ...)                                              \
+    do {                                                                          \
+        try {                                                                     \
+            __VA_ARGS__                                                           \
+        } catch (const Halide::Error &e) {                                        \
+            ::hl_shim::set_error(err, ::hl_shim::kind_of(e), e.what());           \
+        } catch (const std::exception &e) {                                       \
+            ::hl_shim::set_error(err, HL_ERROR_OTHER, e.what());                  \
+        } catch (...) {                                                           \
+            ::hl_shim::set_error(err, HL_ERROR_OTHER, "unknown C++ exception");   \
+        }                                                                         \
+        return fallback;                                                          \
+    } while (0)
+
+#endif

@@ -1,0 +1,4 @@
+#![allow(missing_docs)]
+#[path = "version.rs"]
+pub mod version;
+include!("bindings.rs");

@@ -1,0 +1,40 @@
+//! `cargo xtask <command>`: the workspace's automation, kept thin.
+//!
+//! Commands:
+//! - `bindgen [--check]`: regenerate the checked-in FFI bindings of
+//!   halide-sys (the shim) and halide-runtime (HalideRuntime.h); with
+//!   `--check`, compare instead of writing and fail when they differ.
+
+mod bindgen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The workspace root: xtask lives one level below it.
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent directory").to_path_buf()
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("bindgen") => match &args[1..] {
+            [] => bindgen::run(&workspace_root(), false),
+            [flag] if flag == "--check" => bindgen::run(&workspace_root(), true),
+            _ => return usage(),
+        },
+        _ => return usage(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
