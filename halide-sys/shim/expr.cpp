@@ -106,6 +106,16 @@ HL_API hl_expr *hl_expr_binary_int(hl_binary_op op, const hl_expr *a, int b, boo
     });
 }
 
+HL_API hl_expr *hl_expr_binary_float(hl_binary_op op, const hl_expr *a, double b, bool float_on_left,
+                                     hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        const Halide::Expr &e = expr_arg(a, "operand");
+        Halide::Expr literal = e.type().is_float() ? Halide::Internal::make_const(e.type(), b)
+                                                   : Halide::Expr(static_cast<float>(b));
+        return new hl_expr{float_on_left ? apply(op, literal, e) : apply(op, e, literal)};
+    });
+}
+
 HL_API hl_expr *hl_expr_unary(hl_unary_op op, const hl_expr *a, hl_error **err) {
     HL_GUARD(err, nullptr, {
         const Halide::Expr &e = expr_arg(a, "operand");

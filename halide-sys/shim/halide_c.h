@@ -110,6 +110,9 @@ hl_expr *hl_expr_binary(hl_binary_op op, const hl_expr *a, const hl_expr *b, hl_
 /** `a op b` or `b op a` with a C++ `int` operand, as Halide's `operator op(Expr, int)`
  *  overloads: the int takes the expression's type when it is representable there. */
 hl_expr *hl_expr_binary_int(hl_binary_op op, const hl_expr *a, int b, bool int_on_left, hl_error **err);
+/** `a op b` or `b op a` with a floating-point literal, typed as C++ float
+ *  literals are: the expression's type when that is a float type, float32 otherwise. */
+hl_expr *hl_expr_binary_float(hl_binary_op op, const hl_expr *a, double b, bool float_on_left, hl_error **err);
 hl_expr *hl_expr_unary(hl_unary_op op, const hl_expr *a, hl_error **err);
 hl_expr *hl_expr_cast(struct halide_type_t t, const hl_expr *e, hl_error **err);
 hl_expr *hl_expr_select(const hl_expr *cond, const hl_expr *t, const hl_expr *f, hl_error **err);

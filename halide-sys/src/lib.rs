@@ -1,4 +1,31 @@
-#![allow(missing_docs)]
+//! Raw FFI to Halide's C++ front end, through a small C shim.
+//!
+//! This crate finds Halide at build time (see the README for the search
+//! order), compiles `shim/` against it, and links `libHalide`. Every `hl_*`
+//! function reports failure through its `hl_error **` argument; no C++
+//! exception ever crosses into Rust. The safe API is the `halide` crate.
+//!
+//! ```
+//! use std::ptr;
+//! // SAFETY: plain calls into the shim; every handle is freed.
+//! unsafe {
+//!     let mut err = ptr::null_mut();
+//!     let t = halide_sys::hl_target_parse(c"x86-64-linux-nonsense".as_ptr(), &mut err);
+//!     assert!(t.is_null() && !err.is_null());
+//!     let msg = std::ffi::CStr::from_ptr(halide_sys::hl_error_message(err));
+//!     assert!(msg.to_string_lossy().contains("Did not understand Halide target"));
+//!     halide_sys::hl_error_free(err);
+//! }
+//! ```
+#![allow(non_camel_case_types, non_upper_case_globals, clippy::all)]
+
 #[path = "version.rs"]
 pub mod version;
-include!("bindings.rs");
+
+pub mod paths;
+
+#[allow(missing_docs, clippy::undocumented_unsafe_blocks)]
+mod bindings {
+    include!("bindings.rs");
+}
+pub use bindings::*;

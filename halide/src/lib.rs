@@ -1,1 +1,49 @@
-//! placeholder
+//! Safe Rust bindings to [Halide](https://halide-lang.org), the language
+//! for fast image and array pipelines.
+//!
+//! Write the algorithm as [`Func`]s over [`Var`]s with ordinary Rust
+//! operators, then realize it: Halide JIT-compiles it for the host (or any
+//! [`Target`]) and runs it over [`Buffer`]s you own or borrow.
+//!
+//! ```
+//! use halide::prelude::*;
+//!
+//! let (x, y) = (Var::new("x"), Var::new("y"));
+//! let mut brighter = Func::new("brighter");
+//! brighter.define([&x, &y], min((&x + &y).cast::<u16>() * 2, 255).cast::<u8>())?;
+//! let out: Buffer<u8> = brighter.realize(&[200, 100])?;
+//! assert_eq!(out.get(&[10, 20]), Some(60));
+//! assert_eq!(out.get(&[150, 90]), Some(255));
+//! # Ok::<(), halide::Error>(())
+//! ```
+//!
+//! Errors never abort: every fallible call returns [`Result`] with
+//! Halide's own message, and an expression Halide rejected carries its
+//! error to the first call that uses it (see [`Expr`]).
+
+mod error;
+mod expr;
+mod ffi;
+mod func;
+pub mod math;
+mod ops;
+mod target;
+mod var;
+
+pub use error::{Error, ErrorKind, Result};
+pub use expr::{Expr, IntoExpr, IntoOperand, Scalar};
+pub use func::{Func, IntoArgs, IntoVars};
+pub use halide_runtime::{Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer, HalideBufferMut, Type, TypeCode};
+pub use target::Target;
+pub use var::Var;
+
+#[doc(hidden)]
+pub use expr::Operand;
+
+/// The names most programs need: `use halide::prelude::*;`.
+pub mod prelude {
+    pub use crate::math::{max, min, select};
+    pub use crate::{
+        Buffer, BufferMut, BufferRef, Element, Expr, Func, HalideBuffer, HalideBufferMut, IntoExpr, Target, Type, Var,
+    };
+}

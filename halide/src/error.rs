@@ -1,0 +1,80 @@
+//! The one error type of the front end.
+
+use std::fmt;
+
+/// Which part of Halide (or of this crate) rejected the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Halide found the program wrong (`Halide::CompileError`): bad
+    /// definitions, wrong argument counts, type errors, bad targets.
+    Compile,
+    /// A pipeline failed while running (`Halide::RuntimeError`), e.g. an
+    /// input buffer too small for the region read.
+    Runtime,
+    /// An internal error in Halide (`Halide::InternalError`).
+    Internal,
+    /// Another C++ exception escaped Halide (`std::bad_alloc`, ...).
+    Other,
+    /// This crate refused the call before reaching Halide (a shape that
+    /// cannot be described, a name with a NUL byte, ...).
+    InvalidArgument,
+}
+
+/// An error carrying Halide's own message.
+///
+/// ```
+/// use halide::{ErrorKind, Target};
+/// let err = "x86-64-linux-nonsense".parse::<Target>().unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Compile);
+/// assert!(err.message().contains("Did not understand Halide target"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error { kind, message: message.into() }
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::InvalidArgument, message)
+    }
+
+    /// Which part of Halide raised it.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Halide's message, without its `Error: ` prefix and trailing newline.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.kind {
+            ErrorKind::Compile => "Halide compile error",
+            ErrorKind::Runtime => "Halide runtime error",
+            ErrorKind::Internal => "Halide internal error",
+            ErrorKind::Other => "C++ exception in Halide",
+            ErrorKind::InvalidArgument => "invalid argument",
+        };
+        write!(f, "{kind}: {}", self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<halide_runtime::ShapeError> for Error {
+    fn from(e: halide_runtime::ShapeError) -> Self {
+        Error::invalid(e.to_string())
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

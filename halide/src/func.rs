@@ -1,0 +1,250 @@
+//! Funcs: pure definitions, calls, and realization by JIT compilation.
+
+use crate::error::{Error, Result};
+use crate::expr::{Expr, ExprHandle, IntoExpr};
+use crate::ffi::{self, handle};
+use crate::target::Target;
+use crate::var::Var;
+use halide_runtime::{Buffer, Element, HalideBufferMut, Type};
+use halide_sys as sys;
+use std::fmt;
+
+handle!(FuncHandle, sys::hl_func, sys::hl_func_free);
+
+/// A Halide function: a stage of a pipeline, defined over pure variables.
+///
+/// A `Func` is neither `Send` nor `Sync`: expressions that call it share its
+/// definition with it, and Halide does not synchronise access to that.
+///
+/// ```
+/// use halide::prelude::*;
+/// let (x, y) = (Var::new("x"), Var::new("y"));
+/// let mut gradient = Func::new("gradient");
+/// gradient.define([&x, &y], &x + &y)?;
+/// let out = gradient.realize::<i32>(&[4, 3])?;
+/// assert_eq!(out.get(&[3, 2]), Some(5));
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub struct Func {
+    handle: FuncHandle,
+    /// The target of the last `compile_jit`, reused by realizations so that
+    /// they run the code compiled for it.
+    jit_target: Option<Target>,
+}
+
+impl Func {
+    /// A new, undefined function.
+    ///
+    /// # Panics
+    /// If `name` contains a NUL byte.
+    pub fn new(name: &str) -> Self {
+        let c = ffi::c_string(name).expect("Func names cannot contain NUL bytes");
+        // SAFETY: c is a valid C string for the duration of the call.
+        let handle = FuncHandle::new(|err| unsafe { sys::hl_func_new(c.as_ptr(), err) })
+            .expect("out of memory creating a Halide Func");
+        Func { handle, jit_target: None }
+    }
+
+    /// The function's name.
+    pub fn name(&self) -> String {
+        // SAFETY: self is a live Func.
+        ffi::call_string(|err| unsafe { sys::hl_func_name(self.handle.as_ptr(), err) }).unwrap_or_default()
+    }
+
+    /// Whether the function has a definition.
+    pub fn is_defined(&self) -> bool {
+        // SAFETY: self is a live Func.
+        ffi::call(|err| unsafe { sys::hl_func_defined(self.handle.as_ptr(), err) }).unwrap_or(false)
+    }
+
+    /// The number of pure arguments of the definition.
+    pub fn dimensions(&self) -> Result<usize> {
+        // SAFETY: self is a live Func.
+        let n = ffi::call(|err| unsafe { sys::hl_func_dimensions(self.handle.as_ptr(), err) })?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// The type of each value the function computes (one, unless it is a Tuple).
+    pub fn output_types(&self) -> Result<Vec<Type>> {
+        let h = self.handle.as_ptr();
+        // SAFETY: self is a live Func.
+        let n = ffi::call(|err| unsafe { sys::hl_func_outputs(h, err) })?;
+        (0..n)
+            .map(|i| {
+                let mut raw = Default::default();
+                // SAFETY: i is in range; raw is a valid place to write.
+                ffi::call(|err| unsafe { sys::hl_func_output_type(h, i, &mut raw, err) })?;
+                Type::from_raw(raw).ok_or_else(|| Error::invalid("Halide returned an unknown type code"))
+            })
+            .collect()
+    }
+
+    /// Gives the function its pure definition: `self(vars...) = value`.
+    ///
+    /// Fails with Halide's message if `value` is invalid, if the function is
+    /// already defined with other arguments, or if the variables repeat.
+    pub fn define(&mut self, vars: impl IntoVars, value: impl IntoExpr) -> Result<()> {
+        let vars = vars.into_vars();
+        let ptrs: Vec<*const sys::hl_var> = vars.iter().map(Var::as_ptr).collect();
+        let value = value.into_expr();
+        let v = value.handle()?;
+        // SAFETY: every pointer is to a live Var kept alive by `vars`, and v
+        // is a live expression.
+        ffi::call(|err| unsafe { sys::hl_func_define(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), v.as_ptr(), err) })?;
+        Ok(())
+    }
+
+    /// A call of this function, `self(args...)`, as an expression.
+    ///
+    /// The call may precede the definition; a call with the wrong number of
+    /// arguments yields an expression carrying Halide's error.
+    pub fn at(&self, args: impl IntoArgs) -> Expr {
+        let args = args.into_args();
+        Expr::build(|| {
+            let handles = args.iter().map(Expr::handle).collect::<Result<Vec<_>>>()?;
+            let ptrs: Vec<*const sys::hl_expr> = handles.iter().map(|h| h.as_ptr().cast_const()).collect();
+            // SAFETY: every pointer is to a live expression kept alive by `args`.
+            ExprHandle::new(|err| unsafe { sys::hl_func_call(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), err) })
+        })
+    }
+
+    /// JIT-compiles the function for `target` now; later realizations use
+    /// this code. Without it, the first realization compiles for
+    /// [`Target::jit_from_environment`].
+    pub fn compile_jit(&mut self, target: &Target) -> Result<()> {
+        // SAFETY: both are live objects.
+        ffi::call(|err| unsafe { sys::hl_func_compile_jit(self.handle.as_ptr(), target.as_ptr(), err) })?;
+        self.jit_target = Some(target.clone());
+        Ok(())
+    }
+
+    fn target(&self) -> Result<Target> {
+        match &self.jit_target {
+            Some(t) => Ok(t.clone()),
+            None => Target::jit_from_environment(),
+        }
+    }
+
+    /// Computes the function over `sizes` (dimension 0 first, all mins 0)
+    /// into a new buffer of element type `T`, compiling it first if needed.
+    pub fn realize<T: Element>(&mut self, sizes: &[i32]) -> Result<Buffer<T>> {
+        let mut out = Buffer::<T>::new(sizes)?;
+        self.realize_into(&mut out)?;
+        Ok(out)
+    }
+
+    /// Computes the function over the region `out` covers, writing into it.
+    ///
+    /// `out` may be an owned [`Buffer`] or a [`halide_runtime::BufferMut`]
+    /// over the caller's memory; its element type must match the function's,
+    /// and it is only borrowed for the duration of this call.
+    pub fn realize_into(&mut self, out: &mut impl HalideBufferMut) -> Result<()> {
+        let target = self.target()?;
+        let raw = out.as_raw_mut_ptr();
+        // SAFETY: raw points to a halide_buffer_t whose shape lies inside
+        // memory `out` owns or borrows mutably, and `out` stays mutably
+        // borrowed for the whole call; Halide writes elements and flags only.
+        ffi::call(|err| unsafe { sys::hl_func_realize(self.handle.as_ptr(), &raw, 1, target.as_ptr(), err) })?;
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Func {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Func({})", self.name())
+    }
+}
+
+/// The variables of a pure definition: an array, slice or `Vec` of
+/// [`Var`]s or `&Var`s, or a tuple of `&Var`s.
+pub trait IntoVars {
+    /// The variables, in order.
+    fn into_vars(self) -> Vec<Var>;
+}
+
+impl<const N: usize> IntoVars for [&Var; N] {
+    fn into_vars(self) -> Vec<Var> {
+        self.into_iter().cloned().collect()
+    }
+}
+
+impl<const N: usize> IntoVars for [Var; N] {
+    fn into_vars(self) -> Vec<Var> {
+        self.into()
+    }
+}
+
+impl IntoVars for &[Var] {
+    fn into_vars(self) -> Vec<Var> {
+        self.to_vec()
+    }
+}
+
+impl IntoVars for &[&Var] {
+    fn into_vars(self) -> Vec<Var> {
+        self.iter().map(|&v| v.clone()).collect()
+    }
+}
+
+impl IntoVars for Vec<Var> {
+    fn into_vars(self) -> Vec<Var> {
+        self
+    }
+}
+
+/// The arguments of a call: an array, slice or `Vec` of one kind of
+/// argument, or a tuple mixing kinds, e.g. `(&x - 1, &y)`.
+pub trait IntoArgs {
+    /// The arguments, in order.
+    fn into_args(self) -> Vec<Expr>;
+}
+
+impl<T: IntoExpr, const N: usize> IntoArgs for [T; N] {
+    fn into_args(self) -> Vec<Expr> {
+        self.into_iter().map(IntoExpr::into_expr).collect()
+    }
+}
+
+impl<T: IntoExpr> IntoArgs for Vec<T> {
+    fn into_args(self) -> Vec<Expr> {
+        self.into_iter().map(IntoExpr::into_expr).collect()
+    }
+}
+
+impl<'a, T> IntoArgs for &'a [T]
+where
+    &'a T: IntoExpr,
+{
+    fn into_args(self) -> Vec<Expr> {
+        self.iter().map(IntoExpr::into_expr).collect()
+    }
+}
+
+macro_rules! tuple_args {
+    ($($name:ident),+) => {
+        impl<$($name: IntoExpr),+> IntoArgs for ($($name,)+) {
+            #[allow(non_snake_case)]
+            fn into_args(self) -> Vec<Expr> {
+                let ($($name,)+) = self;
+                vec![$($name.into_expr()),+]
+            }
+        }
+
+        impl<'v> IntoVars for ($(tuple_args!(@var $name),)+) {
+            #[allow(non_snake_case)]
+            fn into_vars(self) -> Vec<Var> {
+                let ($($name,)+) = self;
+                vec![$($name.clone()),+]
+            }
+        }
+    };
+    (@var $name:ident) => { &'v Var };
+}
+tuple_args!(A);
+tuple_args!(A, B);
+tuple_args!(A, B, C);
+tuple_args!(A, B, C, D);
+tuple_args!(A, B, C, D, E);
+tuple_args!(A, B, C, D, E, F);
+tuple_args!(A, B, C, D, E, F, G);
+tuple_args!(A, B, C, D, E, F, G, H);

@@ -1,0 +1,121 @@
+//! Rust's operators on expressions and variables, with Halide's semantics.
+//!
+//! `+ - * / %`, unary `-`, `& | ^ << >>` and `!` work between any of
+//! [`Expr`], [`Var`] (owned or borrowed) and Rust scalars on either side.
+//! `!` is logical on booleans and bitwise on integers, as in Rust.
+//! Comparisons and logical and/or are methods ([`Expr::lt`], [`Expr::and`],
+//! ...), since Rust's comparison traits must return `bool`.
+
+use crate::expr::{Expr, IntoOperand, binary, unary};
+use crate::var::Var;
+use halide_sys::{hl_binary_op as Op, hl_unary_op as Un};
+use std::ops;
+
+macro_rules! binary_ops {
+    ($lhs:ty: $($trait:ident $method:ident $op:ident),*) => {$(
+        impl<'r, R: IntoOperand<'r>> ops::$trait<R> for $lhs {
+            type Output = Expr;
+            fn $method(self, rhs: R) -> Expr {
+                binary(Op::$op, self, rhs)
+            }
+        }
+    )*};
+}
+
+macro_rules! scalar_lhs_ops {
+    ($scalar:ty => $($rhs:ty),*) => {$(
+        impl ops::Add<$rhs> for $scalar { type Output = Expr; fn add(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_ADD, self, rhs) } }
+        impl ops::Sub<$rhs> for $scalar { type Output = Expr; fn sub(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_SUB, self, rhs) } }
+        impl ops::Mul<$rhs> for $scalar { type Output = Expr; fn mul(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_MUL, self, rhs) } }
+        impl ops::Div<$rhs> for $scalar { type Output = Expr; fn div(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_DIV, self, rhs) } }
+        impl ops::Rem<$rhs> for $scalar { type Output = Expr; fn rem(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_MOD, self, rhs) } }
+        impl ops::BitAnd<$rhs> for $scalar { type Output = Expr; fn bitand(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_BIT_AND, self, rhs) } }
+        impl ops::BitOr<$rhs> for $scalar { type Output = Expr; fn bitor(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_BIT_OR, self, rhs) } }
+        impl ops::BitXor<$rhs> for $scalar { type Output = Expr; fn bitxor(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_BIT_XOR, self, rhs) } }
+        impl ops::Shl<$rhs> for $scalar { type Output = Expr; fn shl(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_SHL, self, rhs) } }
+        impl ops::Shr<$rhs> for $scalar { type Output = Expr; fn shr(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_SHR, self, rhs) } }
+    )*};
+}
+
+macro_rules! expr_like {
+    ($($t:ty),*) => {$(
+        binary_ops!($t:
+            Add add HL_OP_ADD, Sub sub HL_OP_SUB, Mul mul HL_OP_MUL, Div div HL_OP_DIV, Rem rem HL_OP_MOD,
+            BitAnd bitand HL_OP_BIT_AND, BitOr bitor HL_OP_BIT_OR, BitXor bitxor HL_OP_BIT_XOR,
+            Shl shl HL_OP_SHL, Shr shr HL_OP_SHR);
+
+        impl ops::Neg for $t {
+            type Output = Expr;
+            fn neg(self) -> Expr {
+                unary(Un::HL_OP_NEG, &crate::expr::IntoExpr::into_expr(self))
+            }
+        }
+
+        impl ops::Not for $t {
+            type Output = Expr;
+            /// Logical not of a boolean, bitwise not of an integer.
+            fn not(self) -> Expr {
+                let e = crate::expr::IntoExpr::into_expr(self);
+                let op = match e.type_of() {
+                    Ok(t) if !t.is_bool() => Un::HL_OP_BIT_NOT,
+                    _ => Un::HL_OP_NOT,
+                };
+                unary(op, &e)
+            }
+        }
+    )*};
+}
+expr_like!(Expr, &Expr, Var, &Var);
+
+macro_rules! scalars_lhs {
+    ($($s:ty),*) => {$( scalar_lhs_ops!($s => Expr, &Expr, Var, &Var); )*};
+}
+scalars_lhs!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
+macro_rules! comparisons {
+    ($($(#[$doc:meta])* $name:ident $op:ident),*) => {
+        /// Comparisons and logical connectives, as methods: Rust's comparison
+        /// traits must return `bool`, these return boolean expressions.
+        impl Expr {$(
+            $(#[$doc])*
+            #[allow(clippy::should_implement_trait)]
+            pub fn $name<'a>(&self, rhs: impl IntoOperand<'a>) -> Expr {
+                binary(Op::$op, self, rhs)
+            }
+        )*}
+
+        /// The same methods on variables.
+        impl Var {$(
+            $(#[$doc])*
+            #[allow(clippy::should_implement_trait)]
+            pub fn $name<'a>(&self, rhs: impl IntoOperand<'a>) -> Expr {
+                binary(Op::$op, self, rhs)
+            }
+        )*}
+    };
+}
+
+comparisons! {
+    /// `self == rhs`.
+    eq HL_OP_EQ,
+    /// `self != rhs`.
+    ne HL_OP_NE,
+    /// `self < rhs`.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// assert_eq!(x.lt(3).to_string(), "(x < 3)");
+    /// ```
+    lt HL_OP_LT,
+    /// `self <= rhs`.
+    le HL_OP_LE,
+    /// `self > rhs`.
+    gt HL_OP_GT,
+    /// `self >= rhs`.
+    ge HL_OP_GE,
+    /// Logical `self && rhs` of booleans.
+    and HL_OP_AND,
+    /// Logical `self || rhs` of booleans.
+    or HL_OP_OR
+}

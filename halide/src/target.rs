@@ -1,0 +1,84 @@
+//! Targets: which architecture, OS and features code is generated for.
+
+use crate::error::{Error, Result};
+use crate::ffi::{self, handle};
+use halide_sys as sys;
+use std::fmt;
+use std::str::FromStr;
+
+handle!(TargetHandle, sys::hl_target, sys::hl_target_free, clone = sys::hl_target_clone);
+
+/// A compilation target, such as `x86-64-linux-avx2` or `host-cuda`.
+///
+/// ```
+/// use halide::Target;
+/// let host = Target::host()?;
+/// assert!(host.to_string().contains(std::env::consts::OS.replace("macos", "osx").as_str()));
+/// let t: Target = "x86-64-linux-sse41".parse()?;
+/// assert_eq!(t.to_string(), "x86-64-linux-sse41");
+/// assert!("x86-64-linux-nonsense".parse::<Target>().is_err());
+/// # Ok::<(), halide::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Target(TargetHandle);
+
+// SAFETY: Halide::Target is a plain value (enums and a feature bitset) with
+// no shared state; each handle owns its own copy.
+unsafe impl Send for Target {}
+// SAFETY: as above; &Target only reads.
+unsafe impl Sync for Target {}
+
+impl Target {
+    /// The machine this program runs on, with every feature it supports
+    /// (GPU APIs excluded).
+    pub fn host() -> Result<Self> {
+        // SAFETY: no arguments but the error slot.
+        TargetHandle::new(|err| unsafe { sys::hl_target_host(err) }).map(Target)
+    }
+
+    /// The target JIT compilation uses by default: `HL_JIT_TARGET` when set,
+    /// else the host.
+    pub fn jit_from_environment() -> Result<Self> {
+        // SAFETY: no arguments but the error slot.
+        TargetHandle::new(|err| unsafe { sys::hl_target_jit_from_environment(err) }).map(Target)
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut sys::hl_target {
+        self.0.as_ptr()
+    }
+}
+
+impl FromStr for Target {
+    type Err = Error;
+
+    /// Parses Halide's target syntax: `arch-bits-os-feature...`, or `host`
+    /// followed by features.
+    fn from_str(s: &str) -> Result<Self> {
+        let c = ffi::c_string(s)?;
+        // SAFETY: c is a valid C string for the duration of the call.
+        TargetHandle::new(|err| unsafe { sys::hl_target_parse(c.as_ptr(), err) }).map(Target)
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // SAFETY: self is a live target.
+        let s = ffi::call_string(|err| unsafe { sys::hl_target_to_string(self.as_ptr(), err) }).map_err(|_| fmt::Error)?;
+        f.write_str(&s)
+    }
+}
+
+impl fmt::Debug for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Target({self})")
+    }
+}
+
+impl PartialEq for Target {
+    fn eq(&self, other: &Self) -> bool {
+        // SAFETY: both are live targets.
+        ffi::call(|err| unsafe { sys::hl_target_equal(self.as_ptr(), other.as_ptr(), err) }).unwrap_or(false)
+    }
+}
+
+impl Eq for Target {}
