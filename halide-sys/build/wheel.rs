@@ -34,6 +34,7 @@ pub const STAMP: &str = ".halide-sys-complete";
 /// `#sha256=` fragment that disagrees with the pinned hash, the index is not
 /// trusted.
 pub fn find_url(page: &str, index_url: &str, filename: &str, sha256: &str) -> Result<String, String> {
+    let mut candidates = Vec::new();
     let mut search = 0;
     while let Some(pos) = page[search..].find(filename) {
         let at = search + pos;
@@ -53,9 +54,11 @@ pub fn find_url(page: &str, index_url: &str, filename: &str, sha256: &str) -> Re
                 ));
             }
         }
-        return Ok(resolve(index_url, url));
+        candidates.push(url.to_owned());
     }
-    Err(format!("the index at {index_url} does not list {filename}"))
+    // JSON pages also hold the bare name in "filename"; a link with a path is the URL.
+    let best = candidates.iter().find(|u| u.contains('/')).or(candidates.first());
+    best.map(|url| resolve(index_url, url)).ok_or_else(|| format!("the index at {index_url} does not list {filename}"))
 }
 
 /// Resolves a possibly relative link (`/x`, `x`, `../../x`) against the

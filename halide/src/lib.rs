@@ -44,6 +44,6 @@ pub use expr::Operand;
 pub mod prelude {
     pub use crate::math::{max, min, select};
     pub use crate::{
-        Buffer, BufferMut, BufferRef, Element, Expr, Func, HalideBuffer, HalideBufferMut, IntoExpr, Target, Type, Var,
+        Buffer, BufferMut, BufferRef, Dim, Element, Expr, Func, HalideBuffer, HalideBufferMut, IntoExpr, Target, Type, Var,
     };
 }

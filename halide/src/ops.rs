@@ -1,7 +1,9 @@
 //! Rust's operators on expressions and variables, with Halide's semantics.
 //!
 //! `+ - * / %`, unary `-`, `& | ^ << >>` and `!` work between any of
-//! [`Expr`], [`Var`] (owned or borrowed) and Rust scalars on either side.
+//! [`Expr`], [`Var`] (owned or borrowed) and Rust scalars. Any scalar type
+//! may stand on the right; on the left, `i32` and `f64` (the types of
+//! unsuffixed literals, so `2 * x` and `0.5 * x` work).
 //! `!` is logical on booleans and bitwise on integers, as in Rust.
 //! Comparisons and logical and/or are methods ([`Expr::lt`], [`Expr::and`],
 //! ...), since Rust's comparison traits must return `bool`.
@@ -70,7 +72,9 @@ expr_like!(Expr, &Expr, Var, &Var);
 macro_rules! scalars_lhs {
     ($($s:ty),*) => {$( scalar_lhs_ops!($s => Expr, &Expr, Var, &Var); )*};
 }
-scalars_lhs!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+// On the left only Rust's literal types: with more, `2 * x` would be
+// ambiguous, since Rust falls back to i32/f64 only when nothing competes.
+scalars_lhs!(i32, f64);
 
 macro_rules! comparisons {
     ($($(#[$doc:meta])* $name:ident $op:ident),*) => {
