@@ -63,11 +63,7 @@ HL_API bool hl_func_define(hl_func *f, const hl_var *const *args, size_t n_args,
 
 HL_API hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_t n_args, hl_error **err) {
     HL_GUARD(err, nullptr, {
-        std::vector<Halide::Expr> exprs;
-        exprs.reserve(n_args);
-        for (size_t i = 0; i < n_args; i++) {
-            exprs.push_back(expr_arg(args[i], "hl_func_call argument"));
-        }
+        std::vector<Halide::Expr> exprs = hl_shim::expr_args(args, n_args, "hl_func_call argument");
         return new hl_expr{Halide::Expr(arg(f, "hl_func_call").v(exprs))};
     });
 }
@@ -79,10 +75,48 @@ HL_API bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err) 
     });
 }
 
-HL_API bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outputs, const hl_target *t,
-                            hl_error **err) {
+namespace {
+
+// Binds image parameters to the caller's buffers for one realization, and
+// unbinds them on the way out however it ends, so Halide never keeps a
+// pointer to memory the caller may free after the call.
+class InputBinding {
+public:
+    InputBinding(const hl_image_param *const *params, const halide_buffer_t *const *inputs, size_t n) {
+        try {
+            for (size_t i = 0; i < n; i++) {
+                Halide::ImageParam p = arg(params[i], "hl_func_realize input parameter").v;
+                bound.push_back(p);
+                p.set(Halide::Buffer<>(Halide::Runtime::Buffer<>(arg(inputs[i], "hl_func_realize input buffer"))));
+            }
+        } catch (...) {
+            // A throwing constructor runs no destructor: unbind here.
+            unbind();
+            throw;
+        }
+    }
+    ~InputBinding() { unbind(); }
+    InputBinding(const InputBinding &) = delete;
+    InputBinding &operator=(const InputBinding &) = delete;
+
+private:
+    void unbind() {
+        for (Halide::ImageParam &p : bound) {
+            p.reset();
+        }
+    }
+
+    std::vector<Halide::ImageParam> bound;
+};
+
+}  // namespace
+
+HL_API bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outputs,
+                            const hl_image_param *const *params, const halide_buffer_t *const *inputs, size_t n_inputs,
+                            const hl_target *t, hl_error **err) {
     HL_GUARD(err, false, {
         Halide::Func &func = arg(f, "hl_func_realize").v;
+        InputBinding binding(params, inputs, n_inputs);
         std::vector<Halide::Buffer<>> buffers;
         buffers.reserve(n_outputs);
         for (size_t i = 0; i < n_outputs; i++) {

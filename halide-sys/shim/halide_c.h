@@ -147,12 +147,27 @@ bool hl_func_output_type(const hl_func *f, int i, struct halide_type_t *out, hl_
 bool hl_func_define(hl_func *f, const hl_var *const *args, size_t n_args, const hl_expr *value, hl_error **err);
 /** The call `f(args...)` as an expression. */
 hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_t n_args, hl_error **err);
+/* ---- image parameters --------------------------------------------------- */
+
+typedef struct hl_image_param hl_image_param;
+
+/** An input image of element type t with `dimensions` dimensions. */
+hl_image_param *hl_image_param_new(struct halide_type_t t, int dimensions, const char *name, hl_error **err);
+void hl_image_param_free(hl_image_param *p);
+char *hl_image_param_name(const hl_image_param *p, hl_error **err);
+/** The call `p(args...)` as an expression. */
+hl_expr *hl_image_param_call(const hl_image_param *p, const hl_expr *const *args, size_t n_args, hl_error **err);
+
 /** JIT-compiles f for target t ahead of the first realize. */
 bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err);
 /** Realizes f into caller-owned buffers, one per output, for target t.
  *  The buffers' shapes say which region to compute. The buffers'
- *  flags and device fields are updated to what Halide left in them. */
-bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outputs, const hl_target *t, hl_error **err);
+ *  flags and device fields are updated to what Halide left in them.
+ *  params[i] reads inputs[i] during this call only: both are bound before
+ *  realizing and unbound afterwards, also when realizing fails. */
+bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outputs,
+                     const hl_image_param *const *params, const halide_buffer_t *const *inputs, size_t n_inputs,
+                     const hl_target *t, hl_error **err);
 
 #ifdef __cplusplus
 }

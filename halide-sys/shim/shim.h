@@ -10,6 +10,7 @@
 #include <cstring>
 #include <exception>
 #include <string>
+#include <vector>
 
 struct hl_error {
     hl_error_kind kind;
@@ -27,6 +28,9 @@ struct hl_var {
 };
 struct hl_func {
     Halide::Func v;
+};
+struct hl_image_param {
+    Halide::ImageParam v;
 };
 
 #define HL_API extern "C" __attribute__((visibility("default")))
@@ -81,6 +85,16 @@ template<typename T>
 T &arg(T *p, const char *what) {
     if (!p) throw std::invalid_argument(std::string(what) + ": null handle");
     return *p;
+}
+
+/** The arguments of a call, checked for NULL and undefined expressions. */
+inline std::vector<Halide::Expr> expr_args(const hl_expr *const *args, size_t n, const char *what) {
+    std::vector<Halide::Expr> exprs;
+    exprs.reserve(n);
+    for (size_t i = 0; i < n; i++) {
+        exprs.push_back(expr_arg(args[i], what));
+    }
+    return exprs;
 }
 
 }  // namespace hl_shim

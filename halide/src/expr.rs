@@ -135,20 +135,22 @@ impl fmt::Debug for Expr {
 #[doc(hidden)]
 pub enum Operand<'a> {
     Expr(Cow<'a, Expr>),
-    /// An integer literal, as C++ `int`: adopts the other side's type when representable.
-    Int(i32),
-    /// A float literal: adopts the other side's type when it is a float type.
-    Float(f64),
+    /// An integer that fits a C++ `int`: adopts the other side's type when
+    /// representable there, as a C++ int literal does; alone, it keeps `exact`.
+    Int { value: i32, exact: Type },
+    /// A float: adopts the other side's type when that is a float type;
+    /// alone, it keeps `exact`.
+    Float { value: f64, exact: Type },
 }
 
 impl Operand<'_> {
     /// This operand as an expression of its own, for when no other side
-    /// lends it a type: integers become int32, floats float32 (C++ `1.5f`).
+    /// lends it a type: a scalar keeps its Rust type.
     pub(crate) fn to_expr(&self) -> Expr {
         match self {
             Operand::Expr(e) => e.as_ref().clone(),
-            Operand::Int(i) => Expr::constant(*i),
-            Operand::Float(f) => Expr::constant(*f as f32),
+            Operand::Int { value, exact } => int_constant(*exact, i64::from(*value)),
+            Operand::Float { value, exact } => float_constant(*exact, *value),
         }
     }
 }
@@ -224,7 +226,7 @@ macro_rules! scalar {
                 // Integers a C++ int can hold behave as C++ int literals;
                 // larger ones keep their own type.
                 match i32::try_from(self) {
-                    Ok(i) => Operand::Int(i),
+                    Ok(value) => Operand::Int { value, exact: <$t as Element>::TYPE },
                     Err(_) => Operand::Expr(Cow::Owned(self.typed_constant())),
                 }
             }
@@ -241,7 +243,7 @@ macro_rules! float_scalar {
                 float_constant(<$t as Element>::TYPE, f64::from(self))
             }
             fn weak_operand<'a>(self) -> Operand<'a> {
-                Operand::Float(f64::from(self))
+                Operand::Float { value: f64::from(self), exact: <$t as Element>::TYPE }
             }
         }
     )*};
@@ -287,14 +289,14 @@ pub(crate) fn binary<'a, 'b>(op: sys::hl_binary_op, a: impl IntoOperand<'a>, b: 
             // SAFETY: both are live expressions.
             ExprHandle::new(|err| unsafe { sys::hl_expr_binary(op, a.as_ptr(), b.as_ptr(), err) })
         }
-        (Operand::Expr(e), Operand::Int(i)) | (Operand::Int(i), Operand::Expr(e)) => {
-            let on_left = matches!(a, Operand::Int(_));
+        (Operand::Expr(e), Operand::Int { value, .. }) | (Operand::Int { value, .. }, Operand::Expr(e)) => {
+            let on_left = matches!(a, Operand::Int { .. });
             let e = e.handle()?;
             // SAFETY: e is a live expression.
-            ExprHandle::new(|err| unsafe { sys::hl_expr_binary_int(op, e.as_ptr(), *i, on_left, err) })
+            ExprHandle::new(|err| unsafe { sys::hl_expr_binary_int(op, e.as_ptr(), *value, on_left, err) })
         }
-        (Operand::Expr(e), Operand::Float(v)) | (Operand::Float(v), Operand::Expr(e)) => {
-            let on_left = matches!(a, Operand::Float(_));
+        (Operand::Expr(e), Operand::Float { value: v, .. }) | (Operand::Float { value: v, .. }, Operand::Expr(e)) => {
+            let on_left = matches!(a, Operand::Float { .. });
             let e = e.handle()?;
             // SAFETY: e is a live expression.
             ExprHandle::new(|err| unsafe { sys::hl_expr_binary_float(op, e.as_ptr(), *v, on_left, err) })

@@ -3,6 +3,7 @@
 use crate::error::{Error, Result};
 use crate::expr::{Expr, ExprHandle, IntoExpr};
 use crate::ffi::{self, handle};
+use crate::param::Input;
 use crate::target::Target;
 use crate::var::Var;
 use halide_runtime::{Buffer, Element, HalideBufferMut, Type};
@@ -128,8 +129,13 @@ impl Func {
     /// Computes the function over `sizes` (dimension 0 first, all mins 0)
     /// into a new buffer of element type `T`, compiling it first if needed.
     pub fn realize<T: Element>(&mut self, sizes: &[i32]) -> Result<Buffer<T>> {
+        self.realize_with(sizes, &[])
+    }
+
+    /// [`realize`](Self::realize), reading the given inputs.
+    pub fn realize_with<T: Element>(&mut self, sizes: &[i32], inputs: &[Input<'_>]) -> Result<Buffer<T>> {
         let mut out = Buffer::<T>::new(sizes)?;
-        self.realize_into(&mut out)?;
+        self.realize_into_with(&mut out, inputs)?;
         Ok(out)
     }
 
@@ -139,12 +145,33 @@ impl Func {
     /// over the caller's memory; its element type must match the function's,
     /// and it is only borrowed for the duration of this call.
     pub fn realize_into(&mut self, out: &mut impl HalideBufferMut) -> Result<()> {
+        self.realize_into_with(out, &[])
+    }
+
+    /// [`realize_into`](Self::realize_into), reading the given inputs. Each
+    /// input's buffer is bound to its parameter for this call only.
+    pub fn realize_into_with(&mut self, out: &mut impl HalideBufferMut, inputs: &[Input<'_>]) -> Result<()> {
         let target = self.target()?;
         let raw = out.as_raw_mut_ptr();
+        let params: Vec<_> = inputs.iter().map(Input::param).collect();
+        let buffers: Vec<_> = inputs.iter().map(Input::buffer).collect();
         // SAFETY: raw points to a halide_buffer_t whose shape lies inside
         // memory `out` owns or borrows mutably, and `out` stays mutably
         // borrowed for the whole call; Halide writes elements and flags only.
-        ffi::call(|err| unsafe { sys::hl_func_realize(self.handle.as_ptr(), &raw, 1, target.as_ptr(), err) })?;
+        // Each input buffer is borrowed by its Input for at least this call,
+        // and the shim unbinds it before returning.
+        ffi::call(|err| unsafe {
+            sys::hl_func_realize(
+                self.handle.as_ptr(),
+                &raw,
+                1,
+                params.as_ptr(),
+                buffers.as_ptr(),
+                inputs.len(),
+                target.as_ptr(),
+                err,
+            )
+        })?;
         Ok(())
     }
 }

@@ -27,6 +27,7 @@ mod ffi;
 mod func;
 pub mod math;
 mod ops;
+mod param;
 mod target;
 mod var;
 
@@ -34,6 +35,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use expr::{Expr, IntoExpr, IntoOperand, Scalar};
 pub use func::{Func, IntoArgs, IntoVars};
 pub use halide_runtime::{Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer, HalideBufferMut, Type, TypeCode};
+pub use param::{ImageParam, Input};
 pub use target::Target;
 pub use var::Var;
 
@@ -44,6 +46,7 @@ pub use expr::Operand;
 pub mod prelude {
     pub use crate::math::{max, min, select};
     pub use crate::{
-        Buffer, BufferMut, BufferRef, Dim, Element, Expr, Func, HalideBuffer, HalideBufferMut, IntoExpr, Target, Type, Var,
+        Buffer, BufferMut, BufferRef, Dim, Element, Expr, Func, HalideBuffer, HalideBufferMut, ImageParam, IntoExpr, Target, Type,
+        Var,
     };
 }

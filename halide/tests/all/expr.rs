@@ -84,3 +84,15 @@ fn vars_and_targets_cross_threads() {
     .unwrap();
     assert_eq!(name, 9);
 }
+
+#[test]
+fn lone_scalars_keep_their_rust_type() {
+    let x = Var::new("x");
+    assert_eq!(ty(&select(x.lt(0), 255u8, 0u8)), Type::uint(8));
+    assert_eq!(ty(&select(x.lt(0), 1.5f64, 2.5f64)), Type::float(64));
+    assert_eq!(ty(&halide::math::min(3u16, 4u16)), Type::uint(16));
+    // Beside an expression, an integer literal takes the expression's type.
+    let small = Expr::from(9u8);
+    assert_eq!(ty(&select(x.lt(0), &small, 0)), Type::uint(8));
+    assert_eq!(ty(&select(x.lt(0), 0, &small)), Type::uint(8));
+}

@@ -3,4 +3,5 @@
 
 mod errors;
 mod expr;
+mod inputs;
 mod realize;

@@ -1,0 +1,27 @@
+// Halide::ImageParam: pipeline inputs whose buffers are bound per call.
+#include "shim.h"
+
+using hl_shim::arg;
+
+HL_API hl_image_param *hl_image_param_new(struct halide_type_t t, int dimensions, const char *name, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        if (!name) throw std::invalid_argument("hl_image_param_new: null name");
+        return new hl_image_param{Halide::ImageParam(hl_shim::to_type(t), dimensions, std::string(name))};
+    });
+}
+
+HL_API void hl_image_param_free(hl_image_param *p) {
+    HL_GUARD(nullptr, , { delete p; });
+}
+
+HL_API char *hl_image_param_name(const hl_image_param *p, hl_error **err) {
+    HL_GUARD(err, nullptr, { return hl_shim::copy_string(arg(p, "hl_image_param_name").v.name()); });
+}
+
+HL_API hl_expr *hl_image_param_call(const hl_image_param *p, const hl_expr *const *args, size_t n_args,
+                                    hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::vector<Halide::Expr> exprs = hl_shim::expr_args(args, n_args, "hl_image_param_call argument");
+        return new hl_expr{Halide::Expr(arg(p, "hl_image_param_call").v(exprs))};
+    });
+}

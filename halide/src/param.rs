@@ -1,0 +1,121 @@
+//! Pipeline inputs: image parameters, bound to buffers only for one call.
+
+use crate::expr::{Expr, ExprHandle};
+use crate::ffi::{self, handle};
+use crate::func::IntoArgs;
+use halide_runtime::sys::halide_buffer_t;
+use halide_runtime::{Element, HalideBuffer, Type};
+use halide_sys as sys;
+use std::fmt;
+use std::marker::PhantomData;
+
+handle!(ImageParamHandle, sys::hl_image_param, sys::hl_image_param_free);
+
+/// An input image of a pipeline: a typed, n-dimensional placeholder that
+/// expressions can read, given a buffer only when the pipeline runs.
+///
+/// Buffers are attached with [`ImageParam::bind`] for the duration of one
+/// realization, so Halide never holds a pointer to memory after the borrow
+/// that lent it ends.
+///
+/// ```
+/// use halide::prelude::*;
+/// let x = Var::new("x");
+/// let input = ImageParam::new::<u8>(1, "input");
+/// let mut doubled = Func::new("doubled");
+/// doubled.define([&x], input.at([&x]).cast::<u16>() * 2)?;
+/// let data = [1u8, 2, 200];
+/// let buf = BufferRef::new(&data, &[3])?;
+/// let out = doubled.realize_with::<u16>(&[3], &[input.bind(&buf)])?;
+/// assert_eq!(out.as_slice(), &[2, 4, 400]);
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub struct ImageParam {
+    handle: ImageParamHandle,
+    ty: Type,
+    dimensions: usize,
+}
+
+impl ImageParam {
+    /// An input of element type `T` with `dimensions` dimensions.
+    ///
+    /// # Panics
+    /// If `name` contains a NUL byte.
+    pub fn new<T: Element>(dimensions: usize, name: &str) -> Self {
+        Self::with_type(T::TYPE, dimensions, name)
+    }
+
+    /// An input of element type `ty` with `dimensions` dimensions.
+    ///
+    /// # Panics
+    /// If `name` contains a NUL byte.
+    pub fn with_type(ty: Type, dimensions: usize, name: &str) -> Self {
+        let c = ffi::c_string(name).expect("ImageParam names cannot contain NUL bytes");
+        let dims = i32::try_from(dimensions).expect("dimension count fits in i32");
+        // SAFETY: c is a valid C string for the duration of the call.
+        let handle = ImageParamHandle::new(|err| unsafe { sys::hl_image_param_new(ty.to_raw(), dims, c.as_ptr(), err) })
+            .expect("out of memory creating a Halide ImageParam");
+        ImageParam { handle, ty, dimensions }
+    }
+
+    /// The parameter's name.
+    pub fn name(&self) -> String {
+        // SAFETY: self is a live parameter.
+        ffi::call_string(|err| unsafe { sys::hl_image_param_name(self.handle.as_ptr(), err) }).unwrap_or_default()
+    }
+
+    /// The element type buffers bound to it must have.
+    pub fn element_type(&self) -> Type {
+        self.ty
+    }
+
+    /// The number of dimensions buffers bound to it must have.
+    pub fn dimensions(&self) -> usize {
+        self.dimensions
+    }
+
+    /// A read of the image at `args`, as an expression.
+    pub fn at(&self, args: impl IntoArgs) -> Expr {
+        let args = args.into_args();
+        Expr::build(|| {
+            let handles = args.iter().map(Expr::handle).collect::<crate::Result<Vec<_>>>()?;
+            let ptrs: Vec<*const sys::hl_expr> = handles.iter().map(|h| h.as_ptr().cast_const()).collect();
+            // SAFETY: every pointer is to a live expression kept alive by `args`.
+            ExprHandle::new(|err| unsafe { sys::hl_image_param_call(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), err) })
+        })
+    }
+
+    /// Pairs this input with a buffer for one realization. The buffer stays
+    /// borrowed for as long as the returned [`Input`] lives.
+    pub fn bind<'a, B: HalideBuffer>(&'a self, buffer: &'a B) -> Input<'a> {
+        Input { param: self, buffer: buffer.as_raw_ptr(), _borrow: PhantomData }
+    }
+
+    pub(crate) fn as_ptr(&self) -> *const sys::hl_image_param {
+        self.handle.as_ptr()
+    }
+}
+
+impl fmt::Debug for ImageParam {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ImageParam({}: {} x{})", self.name(), self.ty, self.dimensions)
+    }
+}
+
+/// An [`ImageParam`] paired with the buffer it reads during one realization.
+pub struct Input<'a> {
+    param: &'a ImageParam,
+    /// Points into a buffer borrowed for 'a.
+    buffer: *const halide_buffer_t,
+    _borrow: PhantomData<&'a ()>,
+}
+
+impl Input<'_> {
+    pub(crate) fn param(&self) -> *const sys::hl_image_param {
+        self.param.as_ptr()
+    }
+
+    pub(crate) fn buffer(&self) -> *const halide_buffer_t {
+        self.buffer
+    }
+}

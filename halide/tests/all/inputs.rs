@@ -1,0 +1,71 @@
+//! ImageParam inputs: bound for one call, checked by Halide, never retained.
+
+use halide::prelude::*;
+use halide::ErrorKind;
+
+fn shifted_copy() -> (Var, ImageParam, Func) {
+    let x = Var::new("x");
+    let input = ImageParam::new::<u16>(1, "input");
+    let mut f = Func::new("shifted_copy");
+    f.define([&x], input.at([&x + 1])).unwrap();
+    (x, input, f)
+}
+
+#[test]
+fn reads_the_bound_buffer() {
+    let (_x, input, mut f) = shifted_copy();
+    assert_eq!(input.name(), "input");
+    assert_eq!(input.element_type(), Type::uint(16));
+    assert_eq!(input.dimensions(), 1);
+    let data: Vec<u16> = (0..10).collect();
+    let buf = BufferRef::new(&data, &[10]).unwrap();
+    let out = f.realize_with::<u16>(&[9], &[input.bind(&buf)]).unwrap();
+    assert_eq!(out.as_slice(), &data[1..]);
+}
+
+#[test]
+fn input_too_small_is_a_runtime_error() {
+    let (_x, input, mut f) = shifted_copy();
+    let data = vec![7u16; 4];
+    let buf = BufferRef::new(&data, &[4]).unwrap();
+    // Reading x + 1 for x in [0, 4) needs 5 elements.
+    let err = f.realize_with::<u16>(&[4], &[input.bind(&buf)]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Runtime);
+    assert!(err.message().contains("input"), "{err}");
+    assert!(err.message().contains("4"), "{err}");
+}
+
+#[test]
+fn input_of_wrong_type_is_refused() {
+    let (_x, input, mut f) = shifted_copy();
+    let data = vec![1.0f32; 8];
+    let buf = BufferRef::new(&data, &[8]).unwrap();
+    let err = f.realize_with::<u16>(&[4], &[input.bind(&buf)]).unwrap_err();
+    assert!(err.message().contains("float32") && err.message().contains("uint16"), "{err}");
+}
+
+#[test]
+fn input_with_wrong_dimensions_is_refused() {
+    let (_x, input, mut f) = shifted_copy();
+    let data = vec![1u16; 16];
+    let buf = BufferRef::new(&data, &[4, 4]).unwrap();
+    let err = f.realize_with::<u16>(&[2], &[input.bind(&buf)]).unwrap_err();
+    assert!(err.message().contains("dimension"), "{err}");
+}
+
+#[test]
+fn no_binding_survives_the_call() {
+    let (_x, input, mut f) = shifted_copy();
+    {
+        let data: Vec<u16> = (0..10).collect();
+        let buf = BufferRef::new(&data, &[10]).unwrap();
+        f.realize_with::<u16>(&[9], &[input.bind(&buf)]).unwrap();
+        // A failing call unbinds too.
+        let small = BufferRef::new(&data[..2], &[2]).unwrap();
+        assert!(f.realize_with::<u16>(&[9], &[input.bind(&small)]).is_err());
+    }
+    // The data is gone; realizing without an input must fail cleanly rather
+    // than read freed memory.
+    let err = f.realize::<u16>(&[9]).unwrap_err();
+    assert!(err.message().contains("input"), "{err}");
+}
