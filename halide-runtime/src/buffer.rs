@@ -34,7 +34,11 @@ pub struct Dim {
 impl Dim {
     /// A dimension with min, extent and stride.
     pub const fn new(min: i32, extent: i32, stride: i32) -> Self {
-        Dim { min, extent, stride }
+        Dim {
+            min,
+            extent,
+            stride,
+        }
     }
 }
 
@@ -71,14 +75,23 @@ pub enum ShapeError {
 impl fmt::Display for ShapeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ShapeError::NegativeExtent { dim, extent } => write!(f, "dimension {dim} has negative extent {extent}"),
-            ShapeError::OutOfBounds { lowest, highest, len } => write!(
+            ShapeError::NegativeExtent { dim, extent } => {
+                write!(f, "dimension {dim} has negative extent {extent}")
+            }
+            ShapeError::OutOfBounds {
+                lowest,
+                highest,
+                len,
+            } => write!(
                 f,
                 "the shape reaches elements {lowest}..={highest}, but the slice holds {len} elements"
             ),
             ShapeError::TooLarge => f.write_str("the buffer's size overflows"),
             ShapeError::WrongDimensions { expected, given } => {
-                write!(f, "{given} coordinates given for a {expected}-dimensional buffer")
+                write!(
+                    f,
+                    "{given} coordinates given for a {expected}-dimensional buffer"
+                )
             }
         }
     }
@@ -95,7 +108,9 @@ fn dense_dims(shape: &[i32]) -> Result<Vec<Dim>, ShapeError> {
             return Err(ShapeError::NegativeExtent { dim: d, extent });
         }
         dims.push(Dim::new(0, extent, stride));
-        stride = stride.checked_mul(extent.max(1)).ok_or(ShapeError::TooLarge)?;
+        stride = stride
+            .checked_mul(extent.max(1))
+            .ok_or(ShapeError::TooLarge)?;
     }
     Ok(dims)
 }
@@ -106,7 +121,10 @@ fn reach(dims: &[Dim]) -> Result<Option<(i64, i64)>, ShapeError> {
     let (mut lo, mut hi) = (0i64, 0i64);
     for (d, dim) in dims.iter().enumerate() {
         if dim.extent < 0 {
-            return Err(ShapeError::NegativeExtent { dim: d, extent: dim.extent });
+            return Err(ShapeError::NegativeExtent {
+                dim: d,
+                extent: dim.extent,
+            });
         }
         if dim.extent == 0 {
             return Ok(None);
@@ -136,7 +154,12 @@ impl RawBuffer {
     fn new(ty: Type, host: *mut u8, dims: &[Dim]) -> Self {
         let mut dims: Box<[halide_dimension_t]> = dims
             .iter()
-            .map(|d| halide_dimension_t { min: d.min, extent: d.extent, stride: d.stride, flags: 0 })
+            .map(|d| halide_dimension_t {
+                min: d.min,
+                extent: d.extent,
+                stride: d.stride,
+                flags: 0,
+            })
             .collect();
         let buf = halide_buffer_t {
             device: 0,
@@ -164,7 +187,9 @@ impl RawBuffer {
 
     /// The shape of dimension `i`, or `None` past the last one.
     pub fn dim(&self, i: usize) -> Option<Dim> {
-        self.dims.get(i).map(|d| Dim::new(d.min, d.extent, d.stride))
+        self.dims
+            .get(i)
+            .map(|d| Dim::new(d.min, d.extent, d.stride))
     }
 
     /// The shape of every dimension.
@@ -207,7 +232,10 @@ impl RawBuffer {
         if coords.len() == self.dims.len() {
             Ok(())
         } else {
-            Err(ShapeError::WrongDimensions { expected: self.dims.len(), given: coords.len() })
+            Err(ShapeError::WrongDimensions {
+                expected: self.dims.len(),
+                given: coords.len(),
+            })
         }
     }
 
@@ -232,7 +260,8 @@ impl RawBuffer {
         }
         // SAFETY: a device-dirty buffer carries the interface that made it
         // dirty; its functions take the buffer they were given for the call.
-        let copy = unsafe { self.buf.device_interface.as_ref() }.and_then(|iface| iface.copy_to_host);
+        let copy =
+            unsafe { self.buf.device_interface.as_ref() }.and_then(|iface| iface.copy_to_host);
         let Some(copy) = copy else {
             return Err(Error::new(ErrorCode::NoDeviceInterface, None));
         };
@@ -249,7 +278,8 @@ impl Drop for RawBuffer {
         // A pipeline allocated device memory for this buffer; the buffer owns it.
         // SAFETY: the interface pointer was set by the runtime that allocated
         // `device`, and stays valid while that runtime is loaded.
-        if let Some(free) = unsafe { self.buf.device_interface.as_ref() }.and_then(|iface| iface.device_free) {
+        let iface = unsafe { self.buf.device_interface.as_ref() };
+        if let Some(free) = iface.and_then(|iface| iface.device_free) {
             // SAFETY: as above. A failure here cannot be reported from drop.
             let _ = unsafe { free(std::ptr::null_mut(), &mut self.buf) };
         }
@@ -389,13 +419,23 @@ impl<T: Element> Buffer<T> {
     pub fn new(shape: &[i32]) -> Result<Self, ShapeError> {
         let dims = dense_dims(shape)?;
         let count: usize = shape.iter().map(|&e| e as usize).product();
-        let bytes = count.checked_mul(T::TYPE.bytes()).ok_or(ShapeError::TooLarge)?;
-        let layout = Layout::from_size_align(bytes.max(1), ALIGNMENT).map_err(|_| ShapeError::TooLarge)?;
+        let bytes = count
+            .checked_mul(T::TYPE.bytes())
+            .ok_or(ShapeError::TooLarge)?;
+        let layout =
+            Layout::from_size_align(bytes.max(1), ALIGNMENT).map_err(|_| ShapeError::TooLarge)?;
         // SAFETY: layout has non-zero size.
         let ptr = unsafe { alloc::alloc_zeroed(layout) };
-        let Some(data) = NonNull::new(ptr) else { alloc::handle_alloc_error(layout) };
+        let Some(data) = NonNull::new(ptr) else {
+            alloc::handle_alloc_error(layout)
+        };
         let raw = RawBuffer::new(T::TYPE, data.as_ptr(), &dims);
-        Ok(Buffer { raw, data, layout, _elem: PhantomData })
+        Ok(Buffer {
+            raw,
+            data,
+            layout,
+            _elem: PhantomData,
+        })
     }
 
     /// A buffer whose element at each coordinate is `f(coords)`.
@@ -446,12 +486,18 @@ impl<T: Element> Buffer<T> {
 
     /// A read-only borrowed view of this buffer.
     pub fn view(&self) -> BufferRef<'_, T> {
-        BufferRef { raw: RawBuffer::new(T::TYPE, self.raw.buf.host, &self.raw.dims()), _data: PhantomData }
+        BufferRef {
+            raw: RawBuffer::new(T::TYPE, self.raw.buf.host, &self.raw.dims()),
+            _data: PhantomData,
+        }
     }
 
     /// A mutable borrowed view of this buffer.
     pub fn view_mut(&mut self) -> BufferMut<'_, T> {
-        BufferMut { raw: RawBuffer::new(T::TYPE, self.raw.buf.host, &self.raw.dims()), _data: PhantomData }
+        BufferMut {
+            raw: RawBuffer::new(T::TYPE, self.raw.buf.host, &self.raw.dims()),
+            _data: PhantomData,
+        }
     }
 }
 
@@ -498,11 +544,17 @@ impl<T: Element> fmt::Debug for Buffer<T> {
 /// Checks that `dims`, with the host pointer at `offset` elements into a
 /// slice of `len` elements, only reaches inside the slice.
 fn check_within(dims: &[Dim], offset: usize, len: usize) -> Result<(), ShapeError> {
-    let Some((lo, hi)) = reach(dims)? else { return Ok(()) };
+    let Some((lo, hi)) = reach(dims)? else {
+        return Ok(());
+    };
     let base = i64::try_from(offset).map_err(|_| ShapeError::TooLarge)?;
     let (lowest, highest) = (base + lo, base + hi);
     if lowest < 0 || highest >= len as i64 {
-        return Err(ShapeError::OutOfBounds { lowest, highest, len });
+        return Err(ShapeError::OutOfBounds {
+            lowest,
+            highest,
+            len,
+        });
     }
     Ok(())
 }
@@ -542,7 +594,10 @@ impl<'a, T: Element> BufferRef<'a, T> {
         check_within(dims, offset, data.len())?;
         // wrapping_add: for an empty shape offset may equal len; never dereferenced then.
         let host = data.as_ptr().wrapping_add(offset).cast::<u8>().cast_mut();
-        Ok(BufferRef { raw: RawBuffer::new(T::TYPE, host, dims), _data: PhantomData })
+        Ok(BufferRef {
+            raw: RawBuffer::new(T::TYPE, host, dims),
+            _data: PhantomData,
+        })
     }
 }
 
@@ -591,7 +646,10 @@ impl<'a, T: Element> BufferMut<'a, T> {
     pub fn with_dims(data: &'a mut [T], dims: &[Dim], offset: usize) -> Result<Self, ShapeError> {
         check_within(dims, offset, data.len())?;
         let host = data.as_mut_ptr().wrapping_add(offset).cast::<u8>();
-        Ok(BufferMut { raw: RawBuffer::new(T::TYPE, host, dims), _data: PhantomData })
+        Ok(BufferMut {
+            raw: RawBuffer::new(T::TYPE, host, dims),
+            _data: PhantomData,
+        })
     }
 }
 
@@ -624,7 +682,10 @@ mod tests {
         let b = Buffer::<u8>::new(&[3, 5, 2]).unwrap();
         assert_eq!(b.as_raw_ptr().cast::<u8>() as usize % 8, 0);
         assert_eq!(b.raw().as_raw().host as usize % ALIGNMENT, 0);
-        assert_eq!(b.raw().dims(), vec![Dim::new(0, 3, 1), Dim::new(0, 5, 3), Dim::new(0, 2, 15)]);
+        assert_eq!(
+            b.raw().dims(),
+            vec![Dim::new(0, 3, 1), Dim::new(0, 5, 3), Dim::new(0, 2, 15)]
+        );
         assert_eq!(b.len(), 30);
         assert!(b.as_slice().iter().all(|&v| v == 0));
     }
@@ -641,7 +702,10 @@ mod tests {
 
     #[test]
     fn negative_extent_rejected() {
-        assert_eq!(Buffer::<u8>::new(&[2, -1]).unwrap_err(), ShapeError::NegativeExtent { dim: 1, extent: -1 });
+        assert_eq!(
+            Buffer::<u8>::new(&[2, -1]).unwrap_err(),
+            ShapeError::NegativeExtent { dim: 1, extent: -1 }
+        );
     }
 
     #[test]
@@ -668,7 +732,10 @@ mod tests {
         assert_eq!(b.get(&[99]), Some(3));
         // Empty shapes never reach memory.
         assert!(BufferRef::with_dims(&data, &[Dim::new(0, 0, 1000)], 6).is_ok());
-        assert!(matches!(BufferRef::new(&data, &[7]), Err(ShapeError::OutOfBounds { .. })));
+        assert!(matches!(
+            BufferRef::new(&data, &[7]),
+            Err(ShapeError::OutOfBounds { .. })
+        ));
     }
 
     #[test]
@@ -676,7 +743,10 @@ mod tests {
         let mut data = [0u8; 4];
         let mut m = BufferMut::new(&mut data, &[2, 2]).unwrap();
         assert!(m.set(&[2, 0], 1).is_err());
-        assert!(matches!(m.set(&[0], 1), Err(ShapeError::WrongDimensions { .. })));
+        assert!(matches!(
+            m.set(&[0], 1),
+            Err(ShapeError::WrongDimensions { .. })
+        ));
         m.set(&[1, 1], 9).unwrap();
         assert_eq!(data, [0, 0, 0, 9]);
     }

@@ -115,7 +115,12 @@ error_codes! {
 
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (halide_error_code {})", self.description(), self.code())
+        write!(
+            f,
+            "{} (halide_error_code {})",
+            self.description(),
+            self.code()
+        )
     }
 }
 
@@ -196,7 +201,10 @@ mod tests {
             if raw == -26 {
                 continue; // unused in halide_error_code_t
             }
-            assert!(!matches!(ErrorCode::from_code(raw), Some(ErrorCode::Unknown(_))), "{raw}");
+            assert!(
+                !matches!(ErrorCode::from_code(raw), Some(ErrorCode::Unknown(_))),
+                "{raw}"
+            );
         }
     }
 }

@@ -31,6 +31,9 @@ pub mod error;
 pub mod sys;
 pub mod types;
 
-pub use buffer::{Buffer, BufferMut, BufferRef, Dim, HalideBuffer, HalideBufferMut, RawBuffer, ShapeError, ALIGNMENT};
+pub use buffer::{
+    ALIGNMENT, Buffer, BufferMut, BufferRef, Dim, HalideBuffer, HalideBufferMut, RawBuffer,
+    ShapeError,
+};
 pub use error::{Error, ErrorCode};
 pub use types::{Element, Type, TypeCode};

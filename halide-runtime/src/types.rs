@@ -65,19 +65,35 @@ pub struct Type {
 impl Type {
     /// A signed integer type of `bits` bits.
     pub const fn int(bits: u8) -> Self {
-        Type { code: TypeCode::Int, bits, lanes: 1 }
+        Type {
+            code: TypeCode::Int,
+            bits,
+            lanes: 1,
+        }
     }
     /// An unsigned integer type of `bits` bits.
     pub const fn uint(bits: u8) -> Self {
-        Type { code: TypeCode::UInt, bits, lanes: 1 }
+        Type {
+            code: TypeCode::UInt,
+            bits,
+            lanes: 1,
+        }
     }
     /// A floating-point type of `bits` bits.
     pub const fn float(bits: u8) -> Self {
-        Type { code: TypeCode::Float, bits, lanes: 1 }
+        Type {
+            code: TypeCode::Float,
+            bits,
+            lanes: 1,
+        }
     }
     /// bfloat16.
     pub const fn bfloat(bits: u8) -> Self {
-        Type { code: TypeCode::BFloat, bits, lanes: 1 }
+        Type {
+            code: TypeCode::BFloat,
+            bits,
+            lanes: 1,
+        }
     }
     /// Halide's boolean: a 1-bit unsigned integer stored in a byte.
     pub const fn bool() -> Self {
@@ -85,7 +101,11 @@ impl Type {
     }
     /// An opaque 64-bit pointer.
     pub const fn handle() -> Self {
-        Type { code: TypeCode::Handle, bits: 64, lanes: 1 }
+        Type {
+            code: TypeCode::Handle,
+            bits: 64,
+            lanes: 1,
+        }
     }
     /// The same type with `lanes` vector lanes.
     pub const fn with_lanes(self, lanes: u16) -> Self {
@@ -102,12 +122,20 @@ impl Type {
 
     /// Converts from the C struct; `None` for a code Halide does not define.
     pub fn from_raw(t: halide_type_t) -> Option<Self> {
-        Some(Type { code: TypeCode::from_raw(t.code)?, bits: t.bits, lanes: t.lanes })
+        Some(Type {
+            code: TypeCode::from_raw(t.code)?,
+            bits: t.bits,
+            lanes: t.lanes,
+        })
     }
 
     /// The C struct.
     pub fn to_raw(self) -> halide_type_t {
-        halide_type_t { code: self.code.to_raw(), bits: self.bits, lanes: self.lanes }
+        halide_type_t {
+            code: self.code.to_raw(),
+            bits: self.bits,
+            lanes: self.lanes,
+        }
     }
 }
 
@@ -202,7 +230,11 @@ mod tests {
 
     #[test]
     fn unknown_code_is_rejected() {
-        let raw = halide_type_t { code: 9, bits: 8, lanes: 1 };
+        let raw = halide_type_t {
+            code: 9,
+            bits: 8,
+            lanes: 1,
+        };
         assert_eq!(Type::from_raw(raw), None);
     }
 

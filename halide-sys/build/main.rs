@@ -26,7 +26,9 @@ fn cargo_var(name: &str) -> String {
 
 fn run(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn main() {
@@ -38,14 +40,21 @@ fn main() {
         return;
     }
     let target_os = cargo_var("CARGO_CFG_TARGET_OS");
-    let ctx = Ctx { env: &env_var, run: &run, target_os: &target_os };
+    let ctx = Ctx {
+        env: &env_var,
+        run: &run,
+        target_os: &target_os,
+    };
     let install = match probe::locate(&ctx, version::HALIDE_VERSION_MAJOR) {
         Ok(install) => install,
         Err((attempts, true)) => fail(&attempts),
         Err((mut attempts, false)) => match download(&target_os) {
             Ok(install) => install,
             Err(detail) => {
-                attempts.push(Attempt { probe: "download of the official wheel", detail });
+                attempts.push(Attempt {
+                    probe: "download of the official wheel",
+                    detail,
+                });
                 fail(&attempts)
             }
         },
@@ -100,7 +109,9 @@ impl Http {
         use ureq::tls::{RootCerts, TlsConfig};
         // The platform verifier trusts the system's certificate store, which is
         // what corporate proxies and mirrors install their CA into.
-        let tls = TlsConfig::builder().root_certs(RootCerts::PlatformVerifier).build();
+        let tls = TlsConfig::builder()
+            .root_certs(RootCerts::PlatformVerifier)
+            .build();
         let config = ureq::Agent::config_builder()
             .tls_config(tls)
             .timeout_connect(Some(std::time::Duration::from_secs(30)))
@@ -115,15 +126,26 @@ impl wheel::Transport for Http {
         let mut response = self
             .0
             .get(url)
-            .header("Accept", "application/vnd.pypi.simple.v1+json, text/html;q=0.1")
+            .header(
+                "Accept",
+                "application/vnd.pypi.simple.v1+json, text/html;q=0.1",
+            )
             .call()
             .map_err(|e| format!("GET {url}: {e}"))?;
-        response.body_mut().read_to_string().map_err(|e| format!("GET {url}: {e}"))
+        response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| format!("GET {url}: {e}"))
     }
 
     fn download(&self, url: &str, dest: &Path) -> Result<(), String> {
-        let mut response = self.0.get(url).call().map_err(|e| format!("GET {url}: {e}"))?;
-        let mut file = std::fs::File::create(dest).map_err(|e| format!("cannot create {}: {e}", dest.display()))?;
+        let mut response = self
+            .0
+            .get(url)
+            .call()
+            .map_err(|e| format!("GET {url}: {e}"))?;
+        let mut file = std::fs::File::create(dest)
+            .map_err(|e| format!("cannot create {}: {e}", dest.display()))?;
         let mut body = response.body_mut().with_config().limit(u64::MAX).reader();
         std::io::copy(&mut body, &mut file).map_err(|e| format!("GET {url}: {e}"))?;
         Ok(())
@@ -140,8 +162,10 @@ fn download(target_os: &str) -> Result<Install, String> {
         ));
     };
     let cache = cache_dir(target_os);
-    let index = env_var("HALIDE_SYS_INDEX_URL")
-        .map_or_else(|| "https://pypi.org/simple".to_owned(), |s| s.to_string_lossy().into_owned());
+    let index = env_var("HALIDE_SYS_INDEX_URL").map_or_else(
+        || "https://pypi.org/simple".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    );
     let root = wheel::fetch(
         &cache,
         version::HALIDE_VERSION,
@@ -225,7 +249,11 @@ fn compile_shim(install: &Install) {
 /// and the same paths as compile-time constants of the crate.
 fn export(install: &Install) {
     let (major, minor, patch) = install.version;
-    let bin = install.bin.as_deref().map(|b| b.display().to_string()).unwrap_or_default();
+    let bin = install
+        .bin
+        .as_deref()
+        .map(|b| b.display().to_string())
+        .unwrap_or_default();
     let fields = [
         ("ROOT", install.root.display().to_string()),
         ("INCLUDE", install.include.display().to_string()),

@@ -105,12 +105,18 @@ pub fn inspect_dirs(
         missing.push(format!("{}", lib.join(lib_file).display()));
     }
     if !missing.is_empty() {
-        return Err(format!("not a Halide installation: missing {}", missing.join(", ")));
+        return Err(format!(
+            "not a Halide installation: missing {}",
+            missing.join(", ")
+        ));
     }
     let text = fs::read_to_string(&header)
         .map_err(|e| format!("cannot read {}: {e}", header.display()))?;
     let version = header_version(&text).ok_or_else(|| {
-        format!("{} does not define HALIDE_VERSION_MAJOR/MINOR/PATCH", header.display())
+        format!(
+            "{} does not define HALIDE_VERSION_MAJOR/MINOR/PATCH",
+            header.display()
+        )
     })?;
     if version.0 != required_major {
         return Err(format!(
@@ -184,14 +190,21 @@ pub fn cmake(ctx: &Ctx<'_>, major: u32) -> Probe {
         }
         // <prefix>/<lib|lib64|share>/cmake/Halide
         let Some(prefix) = dir.ancestors().nth(3) else {
-            return Probe::Fatal(format!("Halide_DIR={}: no installation prefix above it", dir.display()));
+            return Probe::Fatal(format!(
+                "Halide_DIR={}: no installation prefix above it",
+                dir.display()
+            ));
         };
         return match inspect(prefix, ctx.target_os, major) {
             Ok(mut i) => {
                 i.source = format!("Halide_DIR={}", dir.display());
                 Probe::Found(i)
             }
-            Err(why) => Probe::Fatal(format!("Halide_DIR={} (prefix {}): {why}", dir.display(), prefix.display())),
+            Err(why) => Probe::Fatal(format!(
+                "Halide_DIR={} (prefix {}): {why}",
+                dir.display(),
+                prefix.display()
+            )),
         };
     }
     notes.push("Halide_DIR not set".to_owned());
@@ -199,9 +212,12 @@ pub fn cmake(ctx: &Ctx<'_>, major: u32) -> Probe {
         None => notes.push("CMAKE_PREFIX_PATH not set".to_owned()),
         Some(paths) => {
             for prefix in std::env::split_paths(&paths) {
-                let has_config = ["lib64", "lib", "share"]
-                    .iter()
-                    .any(|d| prefix.join(d).join("cmake/Halide/HalideConfig.cmake").is_file());
+                let has_config = ["lib64", "lib", "share"].iter().any(|d| {
+                    prefix
+                        .join(d)
+                        .join("cmake/Halide/HalideConfig.cmake")
+                        .is_file()
+                });
                 if !has_config {
                     notes.push(format!("{}: no HalideConfig.cmake", prefix.display()));
                     continue;
@@ -230,7 +246,13 @@ pub fn pkg_config(ctx: &Ctx<'_>, major: u32) -> Probe {
         return Probe::Skipped("pkg-config is missing or knows no package Halide".to_owned());
     };
     let root = var("prefix").map_or_else(|| PathBuf::from(&include).join(".."), PathBuf::from);
-    let install = inspect_dirs(&root, Path::new(&include), Path::new(&lib), ctx.target_os, major);
+    let install = inspect_dirs(
+        &root,
+        Path::new(&include),
+        Path::new(&lib),
+        ctx.target_os,
+        major,
+    );
     found(install, format!("pkg-config (prefix {})", root.display()))
 }
 
@@ -239,7 +261,10 @@ pub fn pkg_config(ctx: &Ctx<'_>, major: u32) -> Probe {
 /// The package is located with `find_spec` rather than imported, which is
 /// what `halide.install_dir()` returns without loading libHalide into Python.
 pub fn python(ctx: &Ctx<'_>, major: u32) -> Probe {
-    let python = (ctx.env)("HALIDE_SYS_PYTHON").map_or_else(|| "python3".to_owned(), |p| p.to_string_lossy().into_owned());
+    let python = (ctx.env)("HALIDE_SYS_PYTHON").map_or_else(
+        || "python3".to_owned(),
+        |p| p.to_string_lossy().into_owned(),
+    );
     let script = "import importlib.util, os\n\
                   s = importlib.util.find_spec('halide')\n\
                   print(os.path.dirname(s.origin) if s and s.origin else '')";
@@ -250,7 +275,10 @@ pub fn python(ctx: &Ctx<'_>, major: u32) -> Probe {
     if dir.is_empty() {
         return Probe::Skipped(format!("{python} cannot import halide"));
     }
-    found(inspect(Path::new(dir), ctx.target_os, major), format!("Python package at {dir}"))
+    found(
+        inspect(Path::new(dir), ctx.target_os, major),
+        format!("Python package at {dir}"),
+    )
 }
 
 /// Runs the probes in order, stopping at the first installation found or the
@@ -267,9 +295,15 @@ pub fn locate(ctx: &Ctx<'_>, major: u32) -> Result<Install, (Vec<Attempt>, bool)
     for (name, probe) in probes {
         match probe(ctx, major) {
             Probe::Found(install) => return Ok(install),
-            Probe::Skipped(detail) => attempts.push(Attempt { probe: name, detail }),
+            Probe::Skipped(detail) => attempts.push(Attempt {
+                probe: name,
+                detail,
+            }),
             Probe::Fatal(detail) => {
-                attempts.push(Attempt { probe: name, detail });
+                attempts.push(Attempt {
+                    probe: name,
+                    detail,
+                });
                 return Err((attempts, true));
             }
         }
@@ -279,7 +313,13 @@ pub fn locate(ctx: &Ctx<'_>, major: u32) -> Result<Install, (Vec<Attempt>, bool)
 
 /// The one message a failed build prints: every probe and what it saw, then
 /// the concrete ways out.
-pub fn failure_report(attempts: &[Attempt], crate_version: &str, host: &str, target: &str, version: &str) -> String {
+pub fn failure_report(
+    attempts: &[Attempt],
+    crate_version: &str,
+    host: &str,
+    target: &str,
+    version: &str,
+) -> String {
     let mut s = format!(
         "halide-sys {crate_version} could not find a usable Halide {version} \
          (host {host}, target {target}).\n\nTried, in order:\n"
@@ -296,7 +336,11 @@ pub fn failure_report(attempts: &[Attempt], crate_version: &str, host: &str, tar
          python3 -m pip install halide=={version}\n\
          \x20 - or build with the default `download` feature of halide-sys enabled, which fetches \
          the pinned official wheel from PyPI into a cache (HALIDE_SYS_CACHE_DIR).\n",
-        lib = library_file(if target.contains("apple") { "macos" } else { "linux" }),
+        lib = library_file(if target.contains("apple") {
+            "macos"
+        } else {
+            "linux"
+        }),
     );
     s
 }

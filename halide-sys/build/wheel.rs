@@ -33,15 +33,26 @@ pub const STAMP: &str = ".halide-sys-complete";
 /// path ends in the file name, so one scan serves both. When the page lists a
 /// `#sha256=` fragment that disagrees with the pinned hash, the index is not
 /// trusted.
-pub fn find_url(page: &str, index_url: &str, filename: &str, sha256: &str) -> Result<String, String> {
+pub fn find_url(
+    page: &str,
+    index_url: &str,
+    filename: &str,
+    sha256: &str,
+) -> Result<String, String> {
     let mut candidates = Vec::new();
     let mut search = 0;
     while let Some(pos) = page[search..].find(filename) {
         let at = search + pos;
         search = at + filename.len();
-        let Some(open) = page[..at].rfind('"') else { continue };
-        let Some(close) = page[at..].find('"').map(|c| at + c) else { continue };
-        let raw = page[open + 1..close].replace("\\/", "/").replace("&amp;", "&");
+        let Some(open) = page[..at].rfind('"') else {
+            continue;
+        };
+        let Some(close) = page[at..].find('"').map(|c| at + c) else {
+            continue;
+        };
+        let raw = page[open + 1..close]
+            .replace("\\/", "/")
+            .replace("&amp;", "&");
         let (url, fragment) = raw.split_once('#').unwrap_or((raw.as_str(), ""));
         if !url.ends_with(&format!("/{filename}")) && url != filename {
             continue;
@@ -57,8 +68,12 @@ pub fn find_url(page: &str, index_url: &str, filename: &str, sha256: &str) -> Re
         candidates.push(url.to_owned());
     }
     // JSON pages also hold the bare name in "filename"; a link with a path is the URL.
-    let best = candidates.iter().find(|u| u.contains('/')).or(candidates.first());
-    best.map(|url| resolve(index_url, url)).ok_or_else(|| format!("the index at {index_url} does not list {filename}"))
+    let best = candidates
+        .iter()
+        .find(|u| u.contains('/'))
+        .or(candidates.first());
+    best.map(|url| resolve(index_url, url))
+        .ok_or_else(|| format!("the index at {index_url} does not list {filename}"))
 }
 
 /// Resolves a possibly relative link (`/x`, `x`, `../../x`) against the
@@ -68,7 +83,9 @@ fn resolve(base: &str, link: &str) -> String {
         return link.to_owned();
     }
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
     let (origin, base_path) = base.split_at(host_end);
     let mut segments: Vec<&str> = if link.starts_with('/') {
         Vec::new()
@@ -104,7 +121,11 @@ pub fn sha256_file(path: &Path) -> io::Result<String> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// A unique sibling path for writing before an atomic rename, so concurrent
@@ -113,7 +134,9 @@ fn temp_sibling(path: &Path) -> PathBuf {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    let name = path.file_name().map_or_else(Default::default, |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(Default::default, |n| n.to_string_lossy().into_owned());
     path.with_file_name(format!(".{name}.{}.{nanos}.tmp", std::process::id()))
 }
 
@@ -130,8 +153,14 @@ pub fn ensure_wheel(
     if path.is_file() {
         match sha256_file(&path) {
             Ok(hash) if hash == sha256 => return Ok(path),
-            Ok(hash) => eprintln!("cached {} has sha256 {hash}, expected {sha256}: fetching it again", path.display()),
-            Err(e) => eprintln!("cannot read cached {}: {e}: fetching it again", path.display()),
+            Ok(hash) => eprintln!(
+                "cached {} has sha256 {hash}, expected {sha256}: fetching it again",
+                path.display()
+            ),
+            Err(e) => eprintln!(
+                "cannot read cached {}: {e}: fetching it again",
+                path.display()
+            ),
         }
     }
     fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -139,12 +168,16 @@ pub fn ensure_wheel(
     let page = net.get_text(&page_url)?;
     let url = find_url(&page, &page_url, filename, sha256)?;
     let tmp = temp_sibling(&path);
+    eprintln!("halide-sys: downloading {url}");
     let result = net.download(&url, &tmp).and_then(|()| {
         let hash = sha256_file(&tmp).map_err(|e| format!("cannot read {}: {e}", tmp.display()))?;
         if hash != sha256 {
-            return Err(format!("downloaded {url} has sha256 {hash}, expected {sha256}"));
+            return Err(format!(
+                "downloaded {url} has sha256 {hash}, expected {sha256}"
+            ));
         }
-        fs::rename(&tmp, &path).map_err(|e| format!("cannot move the wheel to {}: {e}", path.display()))
+        fs::rename(&tmp, &path)
+            .map_err(|e| format!("cannot move the wheel to {}: {e}", path.display()))
     });
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -156,24 +189,34 @@ pub fn ensure_wheel(
 /// `dest` either does not exist or holds a complete installation with its stamp.
 pub fn unpack(wheel: &Path, dest: &Path, sha256: &str) -> Result<(), String> {
     let file = File::open(wheel).map_err(|e| format!("cannot open {}: {e}", wheel.display()))?;
-    let mut archive = zip::ZipArchive::new(file).map_err(|e| format!("{} is not a zip archive: {e}", wheel.display()))?;
+    let mut archive = zip::ZipArchive::new(file)
+        .map_err(|e| format!("{} is not a zip archive: {e}", wheel.display()))?;
     let tmp = temp_sibling(dest);
     let result = (|| {
         for i in 0..archive.len() {
-            let mut entry = archive.by_index(i).map_err(|e| format!("bad entry in {}: {e}", wheel.display()))?;
+            let mut entry = archive
+                .by_index(i)
+                .map_err(|e| format!("bad entry in {}: {e}", wheel.display()))?;
             // enclosed_name rejects absolute paths and `..`, so nothing lands outside tmp.
-            let Some(name) = entry.enclosed_name() else { continue };
-            let Ok(rel) = name.strip_prefix("halide") else { continue };
+            let Some(name) = entry.enclosed_name() else {
+                continue;
+            };
+            let Ok(rel) = name.strip_prefix("halide") else {
+                continue;
+            };
             let rel_str = rel.to_string_lossy().replace('\\', "/");
             if !KEEP.iter().any(|k| rel_str.starts_with(k)) || entry.is_dir() {
                 continue;
             }
             let out_path = tmp.join(rel);
             if let Some(parent) = out_path.parent() {
-                fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
             }
-            let mut out = File::create(&out_path).map_err(|e| format!("cannot create {}: {e}", out_path.display()))?;
-            io::copy(&mut entry, &mut out).map_err(|e| format!("cannot unpack {}: {e}", out_path.display()))?;
+            let mut out = File::create(&out_path)
+                .map_err(|e| format!("cannot create {}: {e}", out_path.display()))?;
+            io::copy(&mut entry, &mut out)
+                .map_err(|e| format!("cannot unpack {}: {e}", out_path.display()))?;
             #[cfg(unix)]
             if let Some(mode) = entry.unix_mode() {
                 use std::os::unix::fs::PermissionsExt;
@@ -183,9 +226,11 @@ pub fn unpack(wheel: &Path, dest: &Path, sha256: &str) -> Result<(), String> {
         }
         fs::write(tmp.join(STAMP), sha256).map_err(|e| format!("cannot write stamp: {e}"))?;
         if dest.exists() {
-            fs::remove_dir_all(dest).map_err(|e| format!("cannot replace {}: {e}", dest.display()))?;
+            fs::remove_dir_all(dest)
+                .map_err(|e| format!("cannot replace {}: {e}", dest.display()))?;
         }
-        fs::rename(&tmp, dest).map_err(|e| format!("cannot move unpacked Halide to {}: {e}", dest.display()))
+        fs::rename(&tmp, dest)
+            .map_err(|e| format!("cannot move unpacked Halide to {}: {e}", dest.display()))
     })();
     if result.is_err() {
         let _ = fs::remove_dir_all(&tmp);
@@ -216,9 +261,11 @@ pub fn fetch(
 ) -> Result<PathBuf, String> {
     let dest = cache.join(format!("halide-{version}-{platform}"));
     if is_complete(&dest, sha256) {
+        eprintln!("halide-sys: using cached Halide at {}", dest.display());
         return Ok(dest);
     }
     let wheel = ensure_wheel(&cache.join("wheels"), filename, sha256, index_url, net)?;
+    eprintln!("halide-sys: unpacking {} into {}", wheel.display(), dest.display());
     unpack(&wheel, &dest, sha256)?;
     Ok(dest)
 }

@@ -163,7 +163,8 @@ bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err);
 /** Realizes f into caller-owned buffers, one per output, for target t.
  *  The buffers' shapes say which region to compute. The buffers'
  *  flags and device fields are updated to what Halide left in them.
- *  params[i] reads inputs[i] during this call only: both are bound before
+ *  Each of params reads the buffer at the same index of inputs, during this
+ *  call only: both are bound before
  *  realizing and unbound afterwards, also when realizing fails. */
 bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outputs,
                      const hl_image_param *const *params, const halide_buffer_t *const *inputs, size_t n_inputs,

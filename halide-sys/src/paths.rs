@@ -14,7 +14,9 @@ use std::path::PathBuf;
 
 /// Returns the run-time override of the installation prefix, if set.
 fn runtime_root() -> Option<PathBuf> {
-    std::env::var_os("HALIDE_ROOT").filter(|v| !v.is_empty()).map(PathBuf::from)
+    std::env::var_os("HALIDE_ROOT")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 fn build_time(value: &'static str) -> Option<PathBuf> {
@@ -37,7 +39,11 @@ pub fn include_dir() -> PathBuf {
 /// The directory holding `libHalide` and the autoscheduler plugins.
 pub fn lib_dir() -> PathBuf {
     match runtime_root() {
-        Some(root) => ["lib64", "lib"].iter().map(|d| root.join(d)).find(|d| d.is_dir()).unwrap_or(root.join("lib")),
+        Some(root) => ["lib64", "lib"]
+            .iter()
+            .map(|d| root.join(d))
+            .find(|d| d.is_dir())
+            .unwrap_or(root.join("lib")),
         None => PathBuf::from(env!("HALIDE_SYS_LIB")),
     }
 }

@@ -14,8 +14,12 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(tag: &str) -> Self {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let dir = std::env::temp_dir().join(format!("halide-sys-{tag}-{}-{nanos}", std::process::id()));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let dir =
+            std::env::temp_dir().join(format!("halide-sys-{tag}-{}-{nanos}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
     }
@@ -41,8 +45,15 @@ fn fake_halide(root: &Path, lib: &str, major: u32) {
     fs::write(root.join(lib).join("libHalide.so"), "").unwrap();
 }
 
-fn ctx_with<'a>(env: &'a dyn Fn(&str) -> Option<OsString>, run: &'a dyn Fn(&str, &[&str]) -> Option<String>) -> Ctx<'a> {
-    Ctx { env, run, target_os: "linux" }
+fn ctx_with<'a>(
+    env: &'a dyn Fn(&str) -> Option<OsString>,
+    run: &'a dyn Fn(&str, &[&str]) -> Option<String>,
+) -> Ctx<'a> {
+    Ctx {
+        env,
+        run,
+        target_os: "linux",
+    }
 }
 
 fn no_run(_: &str, _: &[&str]) -> Option<String> {
@@ -53,7 +64,10 @@ fn no_run(_: &str, _: &[&str]) -> Option<String> {
 fn header_version_parses_defines() {
     let h = "#ifndef X\n#define HALIDE_VERSION_MAJOR 21\n  #define HALIDE_VERSION_MINOR 4\n#define HALIDE_VERSION_PATCH 1\n";
     assert_eq!(probe::header_version(h), Some((21, 4, 1)));
-    assert_eq!(probe::header_version("#define HALIDE_VERSION_MAJOR 21\n"), None);
+    assert_eq!(
+        probe::header_version("#define HALIDE_VERSION_MAJOR 21\n"),
+        None
+    );
 }
 
 #[test]
@@ -72,10 +86,16 @@ fn inspect_accepts_lib64_and_lib() {
 fn inspect_names_every_missing_file() {
     let t = TempDir::new("empty");
     let err = probe::inspect(&t.0, "linux", 21).unwrap_err();
-    assert!(err.contains(&t.0.join("include/Halide.h").display().to_string()), "{err}");
+    assert!(
+        err.contains(&t.0.join("include/Halide.h").display().to_string()),
+        "{err}"
+    );
     assert!(err.contains("HalideRuntime.h"), "{err}");
     assert!(err.contains("libHalide.so"), "{err}");
-    assert_eq!(probe::inspect(&t.0.join("nope"), "linux", 21).unwrap_err(), "no such directory");
+    assert_eq!(
+        probe::inspect(&t.0.join("nope"), "linux", 21).unwrap_err(),
+        "no such directory"
+    );
 }
 
 #[test]
@@ -83,7 +103,10 @@ fn inspect_rejects_other_major_versions() {
     let t = TempDir::new("old");
     fake_halide(&t.0, "lib", 19);
     let err = probe::inspect(&t.0, "linux", 21).unwrap_err();
-    assert!(err.contains("found Halide 19.0.3, but halide-sys needs Halide 21"), "{err}");
+    assert!(
+        err.contains("found Halide 19.0.3, but halide-sys needs Halide 21"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -95,7 +118,13 @@ fn halide_root_that_is_not_halide_is_fatal_and_named() {
     let (attempts, fatal) = probe::locate(&ctx, 21).unwrap_err();
     assert!(fatal);
     assert_eq!(attempts.len(), 1);
-    assert!(attempts[0].detail.contains(&format!("HALIDE_ROOT={}", t.0.display())), "{:?}", attempts);
+    assert!(
+        attempts[0]
+            .detail
+            .contains(&format!("HALIDE_ROOT={}", t.0.display())),
+        "{:?}",
+        attempts
+    );
     assert!(attempts[0].detail.contains("missing"), "{:?}", attempts);
 }
 
@@ -137,7 +166,9 @@ fn cmake_config_dir_and_prefix_path() {
     let bad = TempDir::new("cmake-bad");
     let bad_dir = bad.0.clone();
     let env = move |k: &str| (k == "Halide_DIR").then(|| bad_dir.clone().into_os_string());
-    assert!(matches!(probe::cmake(&ctx_with(&env, &no_run), 21), Probe::Fatal(m) if m.contains("HalideConfig.cmake")));
+    assert!(
+        matches!(probe::cmake(&ctx_with(&env, &no_run), 21), Probe::Fatal(m) if m.contains("HalideConfig.cmake"))
+    );
 }
 
 #[test]
@@ -177,7 +208,9 @@ fn python_package_is_found_without_importing_it() {
         other => panic!("{other:?}"),
     }
     let absent = |_: &str, _: &[&str]| Some("\n".to_owned());
-    assert!(matches!(probe::python(&ctx_with(&env, &absent), 21), Probe::Skipped(m) if m.contains("cannot import halide")));
+    assert!(
+        matches!(probe::python(&ctx_with(&env, &absent), 21), Probe::Skipped(m) if m.contains("cannot import halide"))
+    );
 }
 
 #[test]
@@ -186,7 +219,13 @@ fn failure_report_lists_every_probe_and_the_fixes() {
     let (attempts, fatal) = probe::locate(&ctx_with(&env, &no_run), 21).unwrap_err();
     assert!(!fatal);
     assert_eq!(attempts.len(), 4);
-    let report = probe::failure_report(&attempts, "0.1.0", "x86_64-unknown-linux-gnu", "x86_64-unknown-linux-gnu", "21.0.0");
+    let report = probe::failure_report(
+        &attempts,
+        "0.1.0",
+        "x86_64-unknown-linux-gnu",
+        "x86_64-unknown-linux-gnu",
+        "21.0.0",
+    );
     for needle in [
         "1. HALIDE_ROOT: not set",
         "2. Halide_DIR / CMAKE_PREFIX_PATH",

@@ -13,8 +13,12 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(tag: &str) -> Self {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let dir = std::env::temp_dir().join(format!("halide-wheel-{tag}-{}-{nanos}", std::process::id()));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let dir =
+            std::env::temp_dir().join(format!("halide-wheel-{tag}-{}-{nanos}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
     }
@@ -51,7 +55,10 @@ fn make_wheel() -> Vec<u8> {
 }
 
 fn sha(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Serves one index page and one file, counting downloads.
@@ -66,7 +73,11 @@ impl FakeNet {
         let page = format!(
             "<html><body><a href=\"https://files.example/packages/ab/{FILE}#sha256={listed_sha}\">{FILE}</a></body></html>"
         );
-        FakeNet { page, file, downloads: RefCell::new(0) }
+        FakeNet {
+            page,
+            file,
+            downloads: RefCell::new(0),
+        }
     }
 }
 
@@ -83,7 +94,15 @@ impl wheel::Transport for FakeNet {
 }
 
 fn fetch(cache: &Path, sha256: &str, net: &FakeNet) -> Result<PathBuf, String> {
-    wheel::fetch(cache, "21.0.0", "linux-x86_64", FILE, sha256, "https://index.example/simple/", net)
+    wheel::fetch(
+        cache,
+        "21.0.0",
+        "linux-x86_64",
+        FILE,
+        sha256,
+        "https://index.example/simple/",
+        net,
+    )
 }
 
 #[test]
@@ -101,7 +120,14 @@ fn downloads_once_then_reuses_the_cache() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(fs::metadata(root.join("bin/gengen")).unwrap().permissions().mode() & 0o777, 0o755);
+        assert_eq!(
+            fs::metadata(root.join("bin/gengen"))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
+            0o755
+        );
     }
     // A second build, e.g. in a new clone, downloads nothing.
     assert_eq!(fetch(&cache.0, &hash, &net).unwrap(), root);
@@ -116,7 +142,10 @@ fn truncated_or_tampered_cached_wheel_is_fetched_again() {
     let net = FakeNet::new(bytes.clone(), &hash);
     let root = fetch(&cache.0, &hash, &net).unwrap();
     let cached = cache.0.join("wheels").join(FILE);
-    for damage in [bytes[..bytes.len() / 2].to_vec(), [bytes.as_slice(), b"x"].concat()] {
+    for damage in [
+        bytes[..bytes.len() / 2].to_vec(),
+        [bytes.as_slice(), b"x"].concat(),
+    ] {
         fs::write(&cached, damage).unwrap();
         // With the unpacked tree intact the wheel is not even read...
         fetch(&cache.0, &hash, &net).unwrap();
@@ -164,12 +193,24 @@ fn finds_urls_in_json_and_html_indexes() {
     );
     let relative = format!("<a href=\"../../packages/x/{FILE}#sha256={sha}\">{FILE}</a>");
     assert_eq!(
-        wheel::find_url(&relative, "https://mirror.example/root/simple/halide/", FILE, &sha).unwrap(),
+        wheel::find_url(
+            &relative,
+            "https://mirror.example/root/simple/halide/",
+            FILE,
+            &sha
+        )
+        .unwrap(),
         format!("https://mirror.example/root/packages/x/{FILE}")
     );
     let absolute_path = format!("<a href=\"/files/{FILE}\">{FILE}</a>");
     assert_eq!(
-        wheel::find_url(&absolute_path, "https://mirror.example/simple/halide/", FILE, &sha).unwrap(),
+        wheel::find_url(
+            &absolute_path,
+            "https://mirror.example/simple/halide/",
+            FILE,
+            &sha
+        )
+        .unwrap(),
         format!("https://mirror.example/files/{FILE}")
     );
     let err = wheel::find_url("<html></html>", "https://i/simple/halide/", FILE, &sha).unwrap_err();

@@ -33,7 +33,9 @@ fn gradient(target: &Target) -> Result<(), Box<dyn Error>> {
             }
         }
     }
-    println!("gradient 800x600: compile {compile_time:.2?}, run {run_time:.2?}, all 480000 pixels correct");
+    println!(
+        "gradient 800x600: compile {compile_time:.2?}, run {run_time:.2?}, all 480000 pixels correct"
+    );
     Ok(())
 }
 
@@ -55,7 +57,10 @@ fn box_blur(target: &Target) -> Result<(), Box<dyn Error>> {
     let mut sum_x = Func::new("sum_x");
     sum_x.define([&x, &y], wide(-1, 0) + wide(0, 0) + wide(1, 0))?;
     let mut blur = Func::new("blur");
-    blur.define([&x, &y], ((sum_x.at((&x, &y - 1)) + sum_x.at((&x, &y)) + sum_x.at((&x, &y + 1))) / 9).cast::<u16>())?;
+    blur.define(
+        [&x, &y],
+        ((sum_x.at((&x, &y - 1)) + sum_x.at((&x, &y)) + sum_x.at((&x, &y + 1))) / 9).cast::<u16>(),
+    )?;
 
     let (compiled, compile_time) = timed(|| blur.compile_jit(target));
     compiled?;
@@ -82,9 +87,19 @@ fn box_blur(target: &Target) -> Result<(), Box<dyn Error>> {
         }
         expected
     });
-    if let Some(i) = out.as_slice().iter().zip(&expected).position(|(a, b)| a != b) {
+    if let Some(i) = out
+        .as_slice()
+        .iter()
+        .zip(&expected)
+        .position(|(a, b)| a != b)
+    {
         let (xx, yy) = (i as i32 % (W - 2) + 1, i as i32 / (W - 2) + 1);
-        return Err(format!("blur({xx}, {yy}) = {}, expected {}", out.as_slice()[i], expected[i]).into());
+        return Err(format!(
+            "blur({xx}, {yy}) = {}, expected {}",
+            out.as_slice()[i],
+            expected[i]
+        )
+        .into());
     }
     println!(
         "3x3 box blur {W}x{H} u16: compile {compile_time:.2?}, run {run_time:.2?} \
@@ -96,7 +111,11 @@ fn box_blur(target: &Target) -> Result<(), Box<dyn Error>> {
 
 fn main() -> Result<(), Box<dyn Error>> {
     let target = Target::host()?;
-    println!("Halide {} from {}", halide_sys::paths::VERSION, halide_sys::paths::SOURCE);
+    println!(
+        "Halide {} from {}",
+        halide_sys::paths::VERSION,
+        halide_sys::paths::SOURCE
+    );
     println!("target: {target}");
     gradient(&target)?;
     box_blur(&target)?;

@@ -14,7 +14,12 @@ use halide_sys as sys;
 use std::borrow::Cow;
 use std::fmt;
 
-handle!(ExprHandle, sys::hl_expr, sys::hl_expr_free, clone = sys::hl_expr_clone);
+handle!(
+    ExprHandle,
+    sys::hl_expr,
+    sys::hl_expr_free,
+    clone = sys::hl_expr_clone
+);
 
 /// A Halide expression.
 ///
@@ -76,7 +81,9 @@ impl Expr {
         let h = self.handle()?;
         // SAFETY: h is a live expression.
         let raw = ffi::call(|err| unsafe { sys::hl_expr_type(h.as_ptr(), err) })?;
-        Type::from_raw(raw).ok_or_else(|| Error::invalid(format!("Halide returned an unknown type code {}", raw.code)))
+        Type::from_raw(raw).ok_or_else(|| {
+            Error::invalid(format!("Halide returned an unknown type code {}", raw.code))
+        })
     }
 
     /// A constant of exactly Rust type `T`'s Halide type.
@@ -105,7 +112,11 @@ impl Expr {
     }
 
     /// `select(self, if_true, if_false)`: this boolean expression chooses.
-    pub fn select_with<'a, 'b>(&self, if_true: impl IntoOperand<'a>, if_false: impl IntoOperand<'b>) -> Expr {
+    pub fn select_with<'a, 'b>(
+        &self,
+        if_true: impl IntoOperand<'a>,
+        if_false: impl IntoOperand<'b>,
+    ) -> Expr {
         crate::math::select(self, if_true, if_false)
     }
 }
@@ -137,10 +148,16 @@ pub enum Operand<'a> {
     Expr(Cow<'a, Expr>),
     /// An integer that fits a C++ `int`: adopts the other side's type when
     /// representable there, as a C++ int literal does; alone, it keeps `exact`.
-    Int { value: i32, exact: Type },
+    Int {
+        value: i32,
+        exact: Type,
+    },
     /// A float: adopts the other side's type when that is a float type;
     /// alone, it keeps `exact`.
-    Float { value: f64, exact: Type },
+    Float {
+        value: f64,
+        exact: Type,
+    },
 }
 
 impl Operand<'_> {
@@ -203,17 +220,23 @@ pub trait Scalar: Element {
 
 fn int_constant(ty: Type, value: i64) -> Expr {
     // SAFETY: plain values.
-    Expr::from_result(ExprHandle::new(|err| unsafe { sys::hl_expr_int(ty.to_raw(), value, err) }))
+    Expr::from_result(ExprHandle::new(|err| unsafe {
+        sys::hl_expr_int(ty.to_raw(), value, err)
+    }))
 }
 
 fn uint_constant(ty: Type, value: u64) -> Expr {
     // SAFETY: plain values.
-    Expr::from_result(ExprHandle::new(|err| unsafe { sys::hl_expr_uint(ty.to_raw(), value, err) }))
+    Expr::from_result(ExprHandle::new(|err| unsafe {
+        sys::hl_expr_uint(ty.to_raw(), value, err)
+    }))
 }
 
 fn float_constant(ty: Type, value: f64) -> Expr {
     // SAFETY: plain values.
-    Expr::from_result(ExprHandle::new(|err| unsafe { sys::hl_expr_float(ty.to_raw(), value, err) }))
+    Expr::from_result(ExprHandle::new(|err| unsafe {
+        sys::hl_expr_float(ty.to_raw(), value, err)
+    }))
 }
 
 macro_rules! scalar {
@@ -281,7 +304,11 @@ macro_rules! scalar_conversions {
 scalar_conversions!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, bool);
 
 /// Applies a binary operator to two operands with Halide's typing rules.
-pub(crate) fn binary<'a, 'b>(op: sys::hl_binary_op, a: impl IntoOperand<'a>, b: impl IntoOperand<'b>) -> Expr {
+pub(crate) fn binary<'a, 'b>(
+    op: sys::hl_binary_op,
+    a: impl IntoOperand<'a>,
+    b: impl IntoOperand<'b>,
+) -> Expr {
     let (a, b) = (a.into_operand(), b.into_operand());
     Expr::build(|| match (&a, &b) {
         (Operand::Expr(a), Operand::Expr(b)) => {
@@ -289,17 +316,23 @@ pub(crate) fn binary<'a, 'b>(op: sys::hl_binary_op, a: impl IntoOperand<'a>, b: 
             // SAFETY: both are live expressions.
             ExprHandle::new(|err| unsafe { sys::hl_expr_binary(op, a.as_ptr(), b.as_ptr(), err) })
         }
-        (Operand::Expr(e), Operand::Int { value, .. }) | (Operand::Int { value, .. }, Operand::Expr(e)) => {
+        (Operand::Expr(e), Operand::Int { value, .. })
+        | (Operand::Int { value, .. }, Operand::Expr(e)) => {
             let on_left = matches!(a, Operand::Int { .. });
             let e = e.handle()?;
             // SAFETY: e is a live expression.
-            ExprHandle::new(|err| unsafe { sys::hl_expr_binary_int(op, e.as_ptr(), *value, on_left, err) })
+            ExprHandle::new(|err| unsafe {
+                sys::hl_expr_binary_int(op, e.as_ptr(), *value, on_left, err)
+            })
         }
-        (Operand::Expr(e), Operand::Float { value: v, .. }) | (Operand::Float { value: v, .. }, Operand::Expr(e)) => {
+        (Operand::Expr(e), Operand::Float { value: v, .. })
+        | (Operand::Float { value: v, .. }, Operand::Expr(e)) => {
             let on_left = matches!(a, Operand::Float { .. });
             let e = e.handle()?;
             // SAFETY: e is a live expression.
-            ExprHandle::new(|err| unsafe { sys::hl_expr_binary_float(op, e.as_ptr(), *v, on_left, err) })
+            ExprHandle::new(|err| unsafe {
+                sys::hl_expr_binary_float(op, e.as_ptr(), *v, on_left, err)
+            })
         }
         // Two scalars: neither side has a type to lend, so each keeps its own.
         _ => {

@@ -15,7 +15,9 @@ unsafe fn take_error(err: *mut sys::hl_error) -> Error {
     // lives as long as err, and is copied before err is freed.
     let (kind, message) = unsafe {
         let kind = sys::hl_error_kind_of(err);
-        let message = CStr::from_ptr(sys::hl_error_message(err)).to_string_lossy().into_owned();
+        let message = CStr::from_ptr(sys::hl_error_message(err))
+            .to_string_lossy()
+            .into_owned();
         sys::hl_error_free(err);
         (kind, message)
     };
@@ -26,7 +28,13 @@ unsafe fn take_error(err: *mut sys::hl_error) -> Error {
         _ => ErrorKind::Other,
     };
     let message = message.trim_end();
-    Error::new(kind, message.strip_prefix("Error: ").unwrap_or(message).trim_start())
+    Error::new(
+        kind,
+        message
+            .strip_prefix("Error: ")
+            .unwrap_or(message)
+            .trim_start(),
+    )
 }
 
 /// Calls a shim function with an error out-parameter and returns its value,
@@ -46,11 +54,18 @@ pub(crate) fn call<T>(f: impl FnOnce(*mut *mut sys::hl_error) -> T) -> Result<T>
 /// failure (which happens when even allocating the error failed).
 pub(crate) fn call_new<T>(f: impl FnOnce(*mut *mut sys::hl_error) -> *mut T) -> Result<NonNull<T>> {
     let p = call(f)?;
-    NonNull::new(p).ok_or_else(|| Error::new(ErrorKind::Other, "Halide returned no object and no error (out of memory?)"))
+    NonNull::new(p).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Other,
+            "Halide returned no object and no error (out of memory?)",
+        )
+    })
 }
 
 /// [`call`] for shim functions returning a string the caller must free.
-pub(crate) fn call_string(f: impl FnOnce(*mut *mut sys::hl_error) -> *mut c_char) -> Result<String> {
+pub(crate) fn call_string(
+    f: impl FnOnce(*mut *mut sys::hl_error) -> *mut c_char,
+) -> Result<String> {
     let p = call_new(f)?;
     // SAFETY: the shim returns a NUL-terminated malloc'd string that we own.
     let s = unsafe { CStr::from_ptr(p.as_ptr()).to_string_lossy().into_owned() };
@@ -98,7 +113,8 @@ macro_rules! handle {
                 // SAFETY: self is a live object. Copying a Halide handle only
                 // allocates, so failure means out of memory, which Rust treats
                 // as fatal everywhere else too.
-                $name::new(|err| unsafe { $clone(self.as_ptr(), err) }).expect("out of memory copying a Halide handle")
+                $name::new(|err| unsafe { $clone(self.as_ptr(), err) })
+                    .expect("out of memory copying a Halide handle")
             }
         }
     };

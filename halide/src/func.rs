@@ -43,13 +43,17 @@ impl Func {
         // SAFETY: c is a valid C string for the duration of the call.
         let handle = FuncHandle::new(|err| unsafe { sys::hl_func_new(c.as_ptr(), err) })
             .expect("out of memory creating a Halide Func");
-        Func { handle, jit_target: None }
+        Func {
+            handle,
+            jit_target: None,
+        }
     }
 
     /// The function's name.
     pub fn name(&self) -> String {
         // SAFETY: self is a live Func.
-        ffi::call_string(|err| unsafe { sys::hl_func_name(self.handle.as_ptr(), err) }).unwrap_or_default()
+        ffi::call_string(|err| unsafe { sys::hl_func_name(self.handle.as_ptr(), err) })
+            .unwrap_or_default()
     }
 
     /// Whether the function has a definition.
@@ -75,7 +79,8 @@ impl Func {
                 let mut raw = Default::default();
                 // SAFETY: i is in range; raw is a valid place to write.
                 ffi::call(|err| unsafe { sys::hl_func_output_type(h, i, &mut raw, err) })?;
-                Type::from_raw(raw).ok_or_else(|| Error::invalid("Halide returned an unknown type code"))
+                Type::from_raw(raw)
+                    .ok_or_else(|| Error::invalid("Halide returned an unknown type code"))
             })
             .collect()
     }
@@ -91,7 +96,15 @@ impl Func {
         let v = value.handle()?;
         // SAFETY: every pointer is to a live Var kept alive by `vars`, and v
         // is a live expression.
-        ffi::call(|err| unsafe { sys::hl_func_define(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), v.as_ptr(), err) })?;
+        ffi::call(|err| unsafe {
+            sys::hl_func_define(
+                self.handle.as_ptr(),
+                ptrs.as_ptr(),
+                ptrs.len(),
+                v.as_ptr(),
+                err,
+            )
+        })?;
         Ok(())
     }
 
@@ -103,9 +116,12 @@ impl Func {
         let args = args.into_args();
         Expr::build(|| {
             let handles = args.iter().map(Expr::handle).collect::<Result<Vec<_>>>()?;
-            let ptrs: Vec<*const sys::hl_expr> = handles.iter().map(|h| h.as_ptr().cast_const()).collect();
+            let ptrs: Vec<*const sys::hl_expr> =
+                handles.iter().map(|h| h.as_ptr().cast_const()).collect();
             // SAFETY: every pointer is to a live expression kept alive by `args`.
-            ExprHandle::new(|err| unsafe { sys::hl_func_call(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), err) })
+            ExprHandle::new(|err| unsafe {
+                sys::hl_func_call(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), err)
+            })
         })
     }
 
@@ -114,7 +130,9 @@ impl Func {
     /// [`Target::jit_from_environment`].
     pub fn compile_jit(&mut self, target: &Target) -> Result<()> {
         // SAFETY: both are live objects.
-        ffi::call(|err| unsafe { sys::hl_func_compile_jit(self.handle.as_ptr(), target.as_ptr(), err) })?;
+        ffi::call(|err| unsafe {
+            sys::hl_func_compile_jit(self.handle.as_ptr(), target.as_ptr(), err)
+        })?;
         self.jit_target = Some(target.clone());
         Ok(())
     }
@@ -133,7 +151,11 @@ impl Func {
     }
 
     /// [`realize`](Self::realize), reading the given inputs.
-    pub fn realize_with<T: Element>(&mut self, sizes: &[i32], inputs: &[Input<'_>]) -> Result<Buffer<T>> {
+    pub fn realize_with<T: Element>(
+        &mut self,
+        sizes: &[i32],
+        inputs: &[Input<'_>],
+    ) -> Result<Buffer<T>> {
         let mut out = Buffer::<T>::new(sizes)?;
         self.realize_into_with(&mut out, inputs)?;
         Ok(out)
@@ -150,7 +172,11 @@ impl Func {
 
     /// [`realize_into`](Self::realize_into), reading the given inputs. Each
     /// input's buffer is bound to its parameter for this call only.
-    pub fn realize_into_with(&mut self, out: &mut impl HalideBufferMut, inputs: &[Input<'_>]) -> Result<()> {
+    pub fn realize_into_with(
+        &mut self,
+        out: &mut impl HalideBufferMut,
+        inputs: &[Input<'_>],
+    ) -> Result<()> {
         let target = self.target()?;
         let raw = out.as_raw_mut_ptr();
         let params: Vec<_> = inputs.iter().map(Input::param).collect();

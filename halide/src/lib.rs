@@ -34,7 +34,9 @@ mod var;
 pub use error::{Error, ErrorKind, Result};
 pub use expr::{Expr, IntoExpr, IntoOperand, Scalar};
 pub use func::{Func, IntoArgs, IntoVars};
-pub use halide_runtime::{Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer, HalideBufferMut, Type, TypeCode};
+pub use halide_runtime::{
+    Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer, HalideBufferMut, Type, TypeCode,
+};
 pub use param::{ImageParam, Input};
 pub use target::Target;
 pub use var::Var;
@@ -42,11 +44,16 @@ pub use var::Var;
 #[doc(hidden)]
 pub use expr::Operand;
 
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 /// The names most programs need: `use halide::prelude::*;`.
 pub mod prelude {
     pub use crate::math::{max, min, select};
     pub use crate::{
-        Buffer, BufferMut, BufferRef, Dim, Element, Expr, Func, HalideBuffer, HalideBufferMut, ImageParam, IntoExpr, Target, Type,
-        Var,
+        Buffer, BufferMut, BufferRef, Dim, Element, Expr, Func, HalideBuffer, HalideBufferMut,
+        ImageParam, IntoExpr, Target, Type, Var,
     };
 }

@@ -34,10 +34,16 @@ pub fn select<'a, 'b, 'c>(
     if_false: impl IntoOperand<'c>,
 ) -> Expr {
     // Halide's select itself gives integer literals the other branch's type.
-    let (c, t, f) = (condition.into_operand().to_expr(), if_true.into_operand().to_expr(), if_false.into_operand().to_expr());
+    let (c, t, f) = (
+        condition.into_operand().to_expr(),
+        if_true.into_operand().to_expr(),
+        if_false.into_operand().to_expr(),
+    );
     Expr::build(|| {
         let (c, t, f) = (c.handle()?, t.handle()?, f.handle()?);
         // SAFETY: all three are live expressions.
-        ExprHandle::new(|err| unsafe { sys::hl_expr_select(c.as_ptr(), t.as_ptr(), f.as_ptr(), err) })
+        ExprHandle::new(|err| unsafe {
+            sys::hl_expr_select(c.as_ptr(), t.as_ptr(), f.as_ptr(), err)
+        })
     })
 }

@@ -9,7 +9,11 @@ use halide_sys as sys;
 use std::fmt;
 use std::marker::PhantomData;
 
-handle!(ImageParamHandle, sys::hl_image_param, sys::hl_image_param_free);
+handle!(
+    ImageParamHandle,
+    sys::hl_image_param,
+    sys::hl_image_param_free
+);
 
 /// An input image of a pipeline: a typed, n-dimensional placeholder that
 /// expressions can read, given a buffer only when the pipeline runs.
@@ -53,15 +57,22 @@ impl ImageParam {
         let c = ffi::c_string(name).expect("ImageParam names cannot contain NUL bytes");
         let dims = i32::try_from(dimensions).expect("dimension count fits in i32");
         // SAFETY: c is a valid C string for the duration of the call.
-        let handle = ImageParamHandle::new(|err| unsafe { sys::hl_image_param_new(ty.to_raw(), dims, c.as_ptr(), err) })
-            .expect("out of memory creating a Halide ImageParam");
-        ImageParam { handle, ty, dimensions }
+        let handle = ImageParamHandle::new(|err| unsafe {
+            sys::hl_image_param_new(ty.to_raw(), dims, c.as_ptr(), err)
+        })
+        .expect("out of memory creating a Halide ImageParam");
+        ImageParam {
+            handle,
+            ty,
+            dimensions,
+        }
     }
 
     /// The parameter's name.
     pub fn name(&self) -> String {
         // SAFETY: self is a live parameter.
-        ffi::call_string(|err| unsafe { sys::hl_image_param_name(self.handle.as_ptr(), err) }).unwrap_or_default()
+        ffi::call_string(|err| unsafe { sys::hl_image_param_name(self.handle.as_ptr(), err) })
+            .unwrap_or_default()
     }
 
     /// The element type buffers bound to it must have.
@@ -78,17 +89,27 @@ impl ImageParam {
     pub fn at(&self, args: impl IntoArgs) -> Expr {
         let args = args.into_args();
         Expr::build(|| {
-            let handles = args.iter().map(Expr::handle).collect::<crate::Result<Vec<_>>>()?;
-            let ptrs: Vec<*const sys::hl_expr> = handles.iter().map(|h| h.as_ptr().cast_const()).collect();
+            let handles = args
+                .iter()
+                .map(Expr::handle)
+                .collect::<crate::Result<Vec<_>>>()?;
+            let ptrs: Vec<*const sys::hl_expr> =
+                handles.iter().map(|h| h.as_ptr().cast_const()).collect();
             // SAFETY: every pointer is to a live expression kept alive by `args`.
-            ExprHandle::new(|err| unsafe { sys::hl_image_param_call(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), err) })
+            ExprHandle::new(|err| unsafe {
+                sys::hl_image_param_call(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), err)
+            })
         })
     }
 
     /// Pairs this input with a buffer for one realization. The buffer stays
     /// borrowed for as long as the returned [`Input`] lives.
     pub fn bind<'a, B: HalideBuffer>(&'a self, buffer: &'a B) -> Input<'a> {
-        Input { param: self, buffer: buffer.as_raw_ptr(), _borrow: PhantomData }
+        Input {
+            param: self,
+            buffer: buffer.as_raw_ptr(),
+            _borrow: PhantomData,
+        }
     }
 
     pub(crate) fn as_ptr(&self) -> *const sys::hl_image_param {
@@ -98,7 +119,13 @@ impl ImageParam {
 
 impl fmt::Debug for ImageParam {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ImageParam({}: {} x{})", self.name(), self.ty, self.dimensions)
+        write!(
+            f,
+            "ImageParam({}: {} x{})",
+            self.name(),
+            self.ty,
+            self.dimensions
+        )
     }
 }
 

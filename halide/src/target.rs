@@ -6,7 +6,12 @@ use halide_sys as sys;
 use std::fmt;
 use std::str::FromStr;
 
-handle!(TargetHandle, sys::hl_target, sys::hl_target_free, clone = sys::hl_target_clone);
+handle!(
+    TargetHandle,
+    sys::hl_target,
+    sys::hl_target_free,
+    clone = sys::hl_target_clone
+);
 
 /// A compilation target, such as `x86-64-linux-avx2` or `host-cuda`.
 ///
@@ -63,7 +68,8 @@ impl FromStr for Target {
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // SAFETY: self is a live target.
-        let s = ffi::call_string(|err| unsafe { sys::hl_target_to_string(self.as_ptr(), err) }).map_err(|_| fmt::Error)?;
+        let s = ffi::call_string(|err| unsafe { sys::hl_target_to_string(self.as_ptr(), err) })
+            .map_err(|_| fmt::Error)?;
         f.write_str(&s)
     }
 }
@@ -77,7 +83,8 @@ impl fmt::Debug for Target {
 impl PartialEq for Target {
     fn eq(&self, other: &Self) -> bool {
         // SAFETY: both are live targets.
-        ffi::call(|err| unsafe { sys::hl_target_equal(self.as_ptr(), other.as_ptr(), err) }).unwrap_or(false)
+        ffi::call(|err| unsafe { sys::hl_target_equal(self.as_ptr(), other.as_ptr(), err) })
+            .unwrap_or(false)
     }
 }
 

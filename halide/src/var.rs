@@ -7,7 +7,12 @@ use halide_sys as sys;
 use std::borrow::Cow;
 use std::fmt;
 
-handle!(VarHandle, sys::hl_var, sys::hl_var_free, clone = sys::hl_var_clone);
+handle!(
+    VarHandle,
+    sys::hl_var,
+    sys::hl_var_free,
+    clone = sys::hl_var_clone
+);
 
 /// A named variable, such as the `x` and `y` of `f(x, y) = x + y`.
 ///
@@ -39,27 +44,34 @@ impl Var {
     pub fn new(name: &str) -> Self {
         let c = ffi::c_string(name).expect("Var names cannot contain NUL bytes");
         // SAFETY: c is a valid C string for the duration of the call.
-        Self::from_result(VarHandle::new(|err| unsafe { sys::hl_var_new(c.as_ptr(), err) }))
+        Self::from_result(VarHandle::new(|err| unsafe {
+            sys::hl_var_new(c.as_ptr(), err)
+        }))
     }
 
     /// A variable with a unique generated name.
     pub fn unique() -> Self {
         // SAFETY: NULL asks for a generated name.
-        Self::from_result(VarHandle::new(|err| unsafe { sys::hl_var_new(std::ptr::null(), err) }))
+        Self::from_result(VarHandle::new(|err| unsafe {
+            sys::hl_var_new(std::ptr::null(), err)
+        }))
     }
 
     fn from_result(handle: Result<VarHandle>) -> Self {
         // Creating a Var only allocates; failure is out of memory.
         let handle = handle.expect("out of memory creating a Halide Var");
         // SAFETY: handle is a live Var.
-        let expr = Expr::from_result(ExprHandle::new(|err| unsafe { sys::hl_var_to_expr(handle.as_ptr(), err) }));
+        let expr = Expr::from_result(ExprHandle::new(|err| unsafe {
+            sys::hl_var_to_expr(handle.as_ptr(), err)
+        }));
         Var { handle, expr }
     }
 
     /// The variable's name.
     pub fn name(&self) -> String {
         // SAFETY: self is a live Var.
-        ffi::call_string(|err| unsafe { sys::hl_var_name(self.handle.as_ptr(), err) }).unwrap_or_default()
+        ffi::call_string(|err| unsafe { sys::hl_var_name(self.handle.as_ptr(), err) })
+            .unwrap_or_default()
     }
 
     /// The variable as an expression.

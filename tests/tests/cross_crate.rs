@@ -21,14 +21,22 @@ fn buffers_are_shared_types() {
 fn realize_into_caller_memory_then_send() {
     let (x, y) = (Var::new("x"), Var::new("y"));
     let mut f = Func::new("checker");
-    f.define([&x, &y], select((&x + &y).eq(0) | ((&x + &y) % 2).eq(0), 255u8, 0u8)).unwrap();
+    f.define(
+        [&x, &y],
+        select((&x + &y).eq(0) | ((&x + &y) % 2).eq(0), 255u8, 0u8),
+    )
+    .unwrap();
     let mut pixels = vec![0u8; 8 * 8];
     {
         let mut view = halide_runtime::BufferMut::new(&mut pixels, &[8, 8]).unwrap();
         f.realize_into(&mut view).unwrap();
     }
-    let owned = halide_runtime::Buffer::<u8>::from_fn(&[8, 8], |c| pixels[(c[1] * 8 + c[0]) as usize]).unwrap();
-    let count = std::thread::spawn(move || owned.as_slice().iter().filter(|&&p| p == 255).count()).join().unwrap();
+    let owned =
+        halide_runtime::Buffer::<u8>::from_fn(&[8, 8], |c| pixels[(c[1] * 8 + c[0]) as usize])
+            .unwrap();
+    let count = std::thread::spawn(move || owned.as_slice().iter().filter(|&&p| p == 255).count())
+        .join()
+        .unwrap();
     assert_eq!(count, 32);
 }
 

@@ -12,11 +12,16 @@ use std::process::ExitCode;
 
 /// The workspace root: xtask lives one level below it.
 fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent directory").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent directory")
+        .to_path_buf()
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings");
+    eprintln!(
+        "usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings"
+    );
     ExitCode::from(2)
 }
 

@@ -1,8 +1,8 @@
 //! Bad input gets Err with Halide's message; the process lives on and a
 //! valid pipeline still realizes afterwards.
 
-use halide::prelude::*;
 use halide::ErrorKind;
+use halide::prelude::*;
 
 /// A pipeline that must still work after each failure.
 fn assert_still_works() {
@@ -21,7 +21,11 @@ fn wrong_number_of_call_arguments() {
     let call = f.at((&x, &y));
     let err = call.check().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Compile);
-    assert!(err.message().contains("was called with 2 arguments, but was defined with 1"), "{err}");
+    assert!(
+        err.message()
+            .contains("was called with 2 arguments, but was defined with 1"),
+        "{err}"
+    );
     // The error travels into anything built from it, and out of define().
     let mut g = Func::new("g1");
     let err2 = g.define([&x, &y], call * 2).unwrap_err();
@@ -46,7 +50,10 @@ fn realize_into_wrong_element_type() {
     f.define([&x], &x).unwrap();
     let err = f.realize::<f32>(&[8]).unwrap_err();
     assert!(err.message().contains("type"), "{err}");
-    assert!(err.message().contains("int32") && err.message().contains("float32"), "{err}");
+    assert!(
+        err.message().contains("int32") && err.message().contains("float32"),
+        "{err}"
+    );
     // The same Func still realizes into the right type afterwards.
     assert_eq!(f.realize::<i32>(&[8]).unwrap().get(&[7]), Some(7));
     assert_still_works();
@@ -66,7 +73,11 @@ fn realize_into_wrong_dimensions() {
 fn unparsable_target() {
     let err = "arm-64-nope-bogusfeature".parse::<Target>().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Compile);
-    assert!(err.message().contains("Did not understand Halide target arm-64-nope-bogusfeature"), "{err}");
+    assert!(
+        err.message()
+            .contains("Did not understand Halide target arm-64-nope-bogusfeature"),
+        "{err}"
+    );
     assert!("x86-64-linux\0".parse::<Target>().unwrap_err().kind() == ErrorKind::InvalidArgument);
     assert_still_works();
 }
@@ -109,7 +120,9 @@ fn realize_with_negative_size_is_invalid_argument() {
 #[test]
 fn errors_leave_the_process_usable_under_load() {
     for i in 0..50 {
-        let _ = format!("x86-64-linux-bad{i}").parse::<Target>().unwrap_err();
+        let _ = format!("x86-64-linux-bad{i}")
+            .parse::<Target>()
+            .unwrap_err();
         let mut f = Func::new(&format!("undefined_{i}"));
         assert!(f.realize::<u8>(&[1]).is_err());
     }

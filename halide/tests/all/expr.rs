@@ -19,8 +19,14 @@ fn constants_of_every_element_type() {
     assert_eq!(ty(&Expr::from(1.5f32)), Type::float(32));
     assert_eq!(ty(&Expr::from(1.5f64)), Type::float(64));
     assert_eq!(ty(&Expr::from(true)), Type::bool());
-    assert_eq!(Expr::from(i64::MIN).to_string(), "(int64)-9223372036854775808");
-    assert_eq!(Expr::from(u64::MAX).to_string(), "(uint64)18446744073709551615");
+    assert_eq!(
+        Expr::from(i64::MIN).to_string(),
+        "(int64)-9223372036854775808"
+    );
+    assert_eq!(
+        Expr::from(u64::MAX).to_string(),
+        "(uint64)18446744073709551615"
+    );
 }
 
 #[test]
@@ -29,11 +35,19 @@ fn scalars_take_the_expression_type() {
     assert_eq!(ty(&(&b + 1)), Type::uint(8));
     assert_eq!(ty(&(1 + &b)), Type::uint(8));
     let f = Expr::from(1.0f32);
-    assert_eq!(ty(&(&f * 0.5)), Type::float(32), "an f64 literal must not widen float32");
+    assert_eq!(
+        ty(&(&f * 0.5)),
+        Type::float(32),
+        "an f64 literal must not widen float32"
+    );
     let d = Expr::from(1.0f64);
     assert_eq!(ty(&(&d * 0.5f32)), Type::float(64));
     let i = Expr::from(3i32);
-    assert_eq!(ty(&(&i * 0.5)), Type::float(32), "int times a float literal is float32, as in C++");
+    assert_eq!(
+        ty(&(&i * 0.5)),
+        Type::float(32),
+        "int times a float literal is float32, as in C++"
+    );
     // Integers outside int32 keep their own type.
     assert_eq!(ty(&(&i + 5_000_000_000i64)), Type::int(64));
 }
@@ -50,7 +64,10 @@ fn operators_print_as_halide() {
     assert_eq!(x.ge(&y).to_string(), "(x >= y)");
     assert_eq!(x.lt(1).and(y.gt(2)).to_string(), "((x < 1) && (y > 2))");
     assert_eq!((!x.eq(0)).to_string(), "!(x == 0)");
-    assert_eq!((!Expr::from(5u8)).to_string(), "(uint8)bitwise_not((uint8)5)");
+    assert_eq!(
+        (!Expr::from(5u8)).to_string(),
+        "(uint8)bitwise_not((uint8)5)"
+    );
     assert_eq!(max(&x, 0).to_string(), "max(x, 0)");
     assert_eq!(Expr::from(1.5f32).cast::<u8>().to_string(), "(uint8)1");
 }

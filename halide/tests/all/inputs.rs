@@ -1,7 +1,7 @@
 //! ImageParam inputs: bound for one call, checked by Halide, never retained.
 
-use halide::prelude::*;
 use halide::ErrorKind;
+use halide::prelude::*;
 
 fn shifted_copy() -> (Var, ImageParam, Func) {
     let x = Var::new("x");
@@ -29,7 +29,9 @@ fn input_too_small_is_a_runtime_error() {
     let data = vec![7u16; 4];
     let buf = BufferRef::new(&data, &[4]).unwrap();
     // Reading x + 1 for x in [0, 4) needs 5 elements.
-    let err = f.realize_with::<u16>(&[4], &[input.bind(&buf)]).unwrap_err();
+    let err = f
+        .realize_with::<u16>(&[4], &[input.bind(&buf)])
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Runtime);
     assert!(err.message().contains("input"), "{err}");
     assert!(err.message().contains("4"), "{err}");
@@ -40,8 +42,13 @@ fn input_of_wrong_type_is_refused() {
     let (_x, input, mut f) = shifted_copy();
     let data = vec![1.0f32; 8];
     let buf = BufferRef::new(&data, &[8]).unwrap();
-    let err = f.realize_with::<u16>(&[4], &[input.bind(&buf)]).unwrap_err();
-    assert!(err.message().contains("float32") && err.message().contains("uint16"), "{err}");
+    let err = f
+        .realize_with::<u16>(&[4], &[input.bind(&buf)])
+        .unwrap_err();
+    assert!(
+        err.message().contains("float32") && err.message().contains("uint16"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -49,7 +56,9 @@ fn input_with_wrong_dimensions_is_refused() {
     let (_x, input, mut f) = shifted_copy();
     let data = vec![1u16; 16];
     let buf = BufferRef::new(&data, &[4, 4]).unwrap();
-    let err = f.realize_with::<u16>(&[2], &[input.bind(&buf)]).unwrap_err();
+    let err = f
+        .realize_with::<u16>(&[2], &[input.bind(&buf)])
+        .unwrap_err();
     assert!(err.message().contains("dimension"), "{err}");
 }
 
