@@ -2,6 +2,8 @@
 //! shim against it, and link.
 
 mod probe;
+// The wheel table is only read by the download probe.
+#[cfg_attr(not(feature = "download"), allow(dead_code))]
 #[path = "../src/version.rs"]
 mod version;
 #[cfg(feature = "download")]

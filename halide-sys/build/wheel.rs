@@ -154,11 +154,11 @@ pub fn ensure_wheel(
         match sha256_file(&path) {
             Ok(hash) if hash == sha256 => return Ok(path),
             Ok(hash) => eprintln!(
-                "cached {} has sha256 {hash}, expected {sha256}: fetching it again",
+                "halide-sys: cached {} has sha256 {hash}, expected {sha256}: fetching it again",
                 path.display()
             ),
             Err(e) => eprintln!(
-                "cannot read cached {}: {e}: fetching it again",
+                "halide-sys: cannot read cached {}: {e}: fetching it again",
                 path.display()
             ),
         }
@@ -265,7 +265,11 @@ pub fn fetch(
         return Ok(dest);
     }
     let wheel = ensure_wheel(&cache.join("wheels"), filename, sha256, index_url, net)?;
-    eprintln!("halide-sys: unpacking {} into {}", wheel.display(), dest.display());
+    eprintln!(
+        "halide-sys: unpacking {} into {}",
+        wheel.display(),
+        dest.display()
+    );
     unpack(&wheel, &dest, sha256)?;
     Ok(dest)
 }
