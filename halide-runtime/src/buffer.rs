@@ -404,9 +404,45 @@ pub trait HalideBufferMut: HalideBuffer {
 /// ```
 pub struct Buffer<T: Element> {
     raw: RawBuffer,
+    storage: Storage<T>,
+}
+
+/// Where an owned buffer's elements live.
+enum Storage<T> {
+    /// Allocated by [`Buffer::new`]: zeroed, [`ALIGNMENT`]-aligned. Held
+    /// only to be freed: the elements are reached through the host pointer.
+    Aligned { _alloc: AlignedAlloc },
+    /// Adopted from the caller by [`Buffer::from_vec`], returned by
+    /// [`Buffer::into_vec`] without a copy.
+    Vec(Vec<T>),
+}
+
+/// A zeroed allocation of [`ALIGNMENT`], freed on drop.
+struct AlignedAlloc {
     data: NonNull<u8>,
     layout: Layout,
-    _elem: PhantomData<T>,
+}
+
+impl AlignedAlloc {
+    /// `bytes` zeroed bytes (at least one: allocations are never zero-sized).
+    fn zeroed(bytes: usize) -> Result<Self, ShapeError> {
+        let layout =
+            Layout::from_size_align(bytes.max(1), ALIGNMENT).map_err(|_| ShapeError::TooLarge)?;
+        // SAFETY: layout has non-zero size.
+        let ptr = unsafe { alloc::alloc_zeroed(layout) };
+        let Some(data) = NonNull::new(ptr) else {
+            alloc::handle_alloc_error(layout)
+        };
+        Ok(AlignedAlloc { data, layout })
+    }
+}
+
+impl Drop for AlignedAlloc {
+    fn drop(&mut self) {
+        // SAFETY: allocated in zeroed() with exactly this layout, freed only
+        // here. RawBuffer's drop never touches host memory.
+        unsafe { alloc::dealloc(self.data.as_ptr(), self.layout) };
+    }
 }
 
 // SAFETY: Buffer owns its memory exclusively, like Vec<T>; T: Element is Send + Sync.
@@ -422,20 +458,57 @@ impl<T: Element> Buffer<T> {
         let bytes = count
             .checked_mul(T::TYPE.bytes())
             .ok_or(ShapeError::TooLarge)?;
-        let layout =
-            Layout::from_size_align(bytes.max(1), ALIGNMENT).map_err(|_| ShapeError::TooLarge)?;
-        // SAFETY: layout has non-zero size.
-        let ptr = unsafe { alloc::alloc_zeroed(layout) };
-        let Some(data) = NonNull::new(ptr) else {
-            alloc::handle_alloc_error(layout)
-        };
-        let raw = RawBuffer::new(T::TYPE, data.as_ptr(), &dims);
+        let alloc = AlignedAlloc::zeroed(bytes)?;
+        let raw = RawBuffer::new(T::TYPE, alloc.data.as_ptr(), &dims);
         Ok(Buffer {
             raw,
-            data,
-            layout,
-            _elem: PhantomData,
+            storage: Storage::Aligned { _alloc: alloc },
         })
+    }
+
+    /// A dense buffer of the given extents that takes over `data` without
+    /// copying it: `data[0]` is the element at the mins, dimension 0 innermost.
+    ///
+    /// ```
+    /// use halide_runtime::{Buffer, HalideBuffer};
+    /// let b = Buffer::from_vec(vec![1u8, 2, 3, 4, 5, 6], &[3, 2]).unwrap();
+    /// assert_eq!(b.get(&[0, 1]), Some(4));
+    /// assert_eq!(b.into_vec(), vec![1, 2, 3, 4, 5, 6]);
+    /// ```
+    pub fn from_vec(mut data: Vec<T>, shape: &[i32]) -> Result<Self, ShapeError> {
+        let dims = dense_dims(shape)?;
+        let count: usize = shape.iter().map(|&e| e as usize).product();
+        if count != data.len() {
+            return Err(ShapeError::OutOfBounds {
+                lowest: 0,
+                highest: count as i64 - 1,
+                len: data.len(),
+            });
+        }
+        let raw = RawBuffer::new(T::TYPE, data.as_mut_ptr().cast(), &dims);
+        Ok(Buffer {
+            raw,
+            storage: Storage::Vec(data),
+        })
+    }
+
+    /// The elements in memory order as a `Vec`: without a copy for a buffer
+    /// made by [`from_vec`](Self::from_vec), with one otherwise (memory
+    /// allocated with 128-byte alignment cannot become a `Vec`).
+    pub fn into_vec(mut self) -> Vec<T> {
+        match std::mem::replace(&mut self.storage, Storage::Vec(Vec::new())) {
+            // The RawBuffer still points into v, but is dropped with self
+            // without being dereferenced.
+            Storage::Vec(v) => v,
+            aligned => {
+                self.storage = aligned;
+                self.as_slice().to_vec()
+            }
+        }
+    }
+
+    fn data_ptr(&self) -> *mut T {
+        self.raw.buf.host.cast()
     }
 
     /// A buffer whose element at each coordinate is `f(coords)`.
@@ -463,15 +536,16 @@ impl<T: Element> Buffer<T> {
 
     /// The elements in memory order (dimension 0 fastest).
     pub fn as_slice(&self) -> &[T] {
-        // SAFETY: the allocation holds len() initialised (zeroed, then only
-        // written with valid T) elements, densely, from data.
-        unsafe { std::slice::from_raw_parts(self.data.as_ptr().cast(), self.raw.len()) }
+        // SAFETY: the storage holds len() initialised elements (zeroed or
+        // adopted, then only written with valid T), densely, from the host
+        // pointer, which never moves.
+        unsafe { std::slice::from_raw_parts(self.data_ptr(), self.raw.len()) }
     }
 
     /// The elements in memory order, mutably.
     pub fn as_mut_slice(&mut self) -> &mut [T] {
         // SAFETY: as in as_slice, and &mut self is exclusive.
-        unsafe { std::slice::from_raw_parts_mut(self.data.as_ptr().cast(), self.raw.len()) }
+        unsafe { std::slice::from_raw_parts_mut(self.data_ptr(), self.raw.len()) }
     }
 
     /// Moves the buffer's coordinate origin: afterwards dimension `i` starts
@@ -498,14 +572,6 @@ impl<T: Element> Buffer<T> {
             raw: RawBuffer::new(T::TYPE, self.raw.buf.host, &self.raw.dims()),
             _data: PhantomData,
         }
-    }
-}
-
-impl<T: Element> Drop for Buffer<T> {
-    fn drop(&mut self) {
-        // SAFETY: allocated in new() with exactly this layout. RawBuffer's own
-        // drop (device memory) runs after this, and never touches host memory.
-        unsafe { alloc::dealloc(self.data.as_ptr(), self.layout) };
     }
 }
 
@@ -602,6 +668,24 @@ impl<'a, T: Element> BufferRef<'a, T> {
 }
 
 impl<T: Element> sealed::Sealed for BufferRef<'_, T> {}
+impl<'a, T: Element> BufferRef<'a, T> {
+    /// A view of memory described by a pointer and a shape, for bridges to
+    /// other array types whose views are not slices.
+    ///
+    /// # Safety
+    ///
+    /// `host` points at the element at the mins, and every element the
+    /// shape addresses is initialised, valid for reads, and not written
+    /// through any other path for `'a`.
+    pub unsafe fn from_raw_parts(host: *const T, dims: &[Dim]) -> Result<Self, ShapeError> {
+        reach(dims)?;
+        Ok(BufferRef {
+            raw: RawBuffer::new(T::TYPE, host.cast::<u8>().cast_mut(), dims),
+            _data: PhantomData,
+        })
+    }
+}
+
 impl<T: Element> HalideBuffer for BufferRef<'_, T> {
     type Elem = T;
     fn raw(&self) -> &RawBuffer {
@@ -654,6 +738,23 @@ impl<'a, T: Element> BufferMut<'a, T> {
 }
 
 impl<T: Element> sealed::Sealed for BufferMut<'_, T> {}
+impl<'a, T: Element> BufferMut<'a, T> {
+    /// A writable view of memory described by a pointer and a shape.
+    ///
+    /// # Safety
+    ///
+    /// `host` points at the element at the mins, and every element the
+    /// shape addresses is initialised, valid for reads and writes, and not
+    /// accessed through any other path for `'a`.
+    pub unsafe fn from_raw_parts(host: *mut T, dims: &[Dim]) -> Result<Self, ShapeError> {
+        reach(dims)?;
+        Ok(BufferMut {
+            raw: RawBuffer::new(T::TYPE, host.cast(), dims),
+            _data: PhantomData,
+        })
+    }
+}
+
 impl<T: Element> HalideBuffer for BufferMut<'_, T> {
     type Elem = T;
     fn raw(&self) -> &RawBuffer {
@@ -749,6 +850,43 @@ mod tests {
         ));
         m.set(&[1, 1], 9).unwrap();
         assert_eq!(data, [0, 0, 0, 9]);
+    }
+
+    #[test]
+    fn vec_storage_round_trips_without_copy() {
+        let v: Vec<u32> = (0..12).collect();
+        let ptr = v.as_ptr();
+        let mut b = Buffer::from_vec(v, &[4, 3]).unwrap();
+        assert_eq!(b.get(&[1, 2]), Some(9));
+        b.set(&[1, 2], 90).unwrap();
+        assert_eq!(b.raw().as_raw().host.cast::<u32>().cast_const(), ptr);
+        let back = b.into_vec();
+        assert_eq!(back.as_ptr(), ptr);
+        assert_eq!(back[9], 90);
+        assert!(Buffer::from_vec(vec![0u8; 5], &[2, 3]).is_err());
+    }
+
+    #[test]
+    fn aligned_storage_into_vec_copies() {
+        let b = Buffer::<i16>::from_fn(&[3], |c| c[0] as i16 * 2).unwrap();
+        assert_eq!(b.into_vec(), vec![0, 2, 4]);
+        let c = Buffer::<i16>::from_vec(vec![1, 2], &[2]).unwrap().clone();
+        assert_eq!(c.into_vec(), vec![1, 2]);
+    }
+
+    #[test]
+    fn raw_parts_views() {
+        let mut data = [0i32, 1, 2, 3, 4, 5];
+        // SAFETY: the shape reaches elements 0..=5 of data, borrowed for the view's life.
+        let view =
+            unsafe { BufferRef::from_raw_parts(data.as_ptr().add(5), &[Dim::new(0, 3, -2)]) }
+                .unwrap();
+        assert_eq!((view.get(&[0]), view.get(&[2])), (Some(5), Some(1)));
+        // SAFETY: as above, exclusively.
+        let mut m =
+            unsafe { BufferMut::from_raw_parts(data.as_mut_ptr(), &[Dim::new(0, 2, 3)]) }.unwrap();
+        m.set(&[1], 30).unwrap();
+        assert_eq!(data[3], 30);
     }
 
     #[test]

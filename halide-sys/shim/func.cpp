@@ -7,7 +7,8 @@ using hl_shim::arg;
 using hl_shim::expr_arg;
 
 HL_API hl_func *hl_func_new(const char *name, hl_error **err) {
-    HL_GUARD(err, nullptr, { return name ? new hl_func{Halide::Func(std::string(name))} : new hl_func{Halide::Func()}; });
+    HL_GUARD(err, nullptr, { return name ? new hl_func{Halide::Func(std::string(name)), Halide::Pipeline()}
+                                   : new hl_func{Halide::Func(), Halide::Pipeline()}; });
 }
 
 HL_API void hl_func_free(hl_func *f) {
@@ -68,9 +69,27 @@ HL_API hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_
     });
 }
 
+static Halide::Pipeline &pipeline_of(hl_func *f, const char *what) {
+    hl_func &func = arg(f, what);
+    if (!func.pipeline.defined()) {
+        func.pipeline = Halide::Pipeline(func.v);
+    }
+    return func.pipeline;
+}
+
+HL_API bool hl_func_invalidate_jit(hl_func *f, hl_error **err) {
+    HL_GUARD(err, false, {
+        hl_func &func = arg(f, "hl_func_invalidate_jit");
+        if (func.pipeline.defined()) {
+            func.pipeline.invalidate_cache();
+        }
+        return true;
+    });
+}
+
 HL_API bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err) {
     HL_GUARD(err, false, {
-        arg(f, "hl_func_compile_jit").v.compile_jit(arg(t, "hl_func_compile_jit target").v);
+        pipeline_of(f, "hl_func_compile_jit").compile_jit(arg(t, "hl_func_compile_jit target").v);
         return true;
     });
 }
@@ -115,7 +134,7 @@ HL_API bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t 
                             const hl_image_param *const *params, const halide_buffer_t *const *inputs, size_t n_inputs,
                             const hl_target *t, hl_error **err) {
     HL_GUARD(err, false, {
-        Halide::Func &func = arg(f, "hl_func_realize").v;
+        Halide::Pipeline &pipeline = pipeline_of(f, "hl_func_realize");
         InputBinding binding(params, inputs, n_inputs);
         std::vector<Halide::Buffer<>> buffers;
         buffers.reserve(n_outputs);
@@ -124,7 +143,7 @@ HL_API bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t 
             // its host pointer and never frees it.
             buffers.emplace_back(Halide::Runtime::Buffer<>(arg(outputs[i], "hl_func_realize output")));
         }
-        func.realize(Halide::Realization(buffers), arg(t, "hl_func_realize target").v);
+        pipeline.realize(Halide::Realization(buffers), arg(t, "hl_func_realize target").v);
         for (size_t i = 0; i < n_outputs; i++) {
             const halide_buffer_t *done = buffers[i].raw_buffer();
             outputs[i]->flags = done->flags;

@@ -158,6 +158,20 @@ char *hl_image_param_name(const hl_image_param *p, hl_error **err);
 /** The call `p(args...)` as an expression. */
 hl_expr *hl_image_param_call(const hl_image_param *p, const hl_expr *const *args, size_t n_args, hl_error **err);
 
+/** A field of a buffer dimension that can be constrained. */
+typedef enum hl_dim_field {
+    HL_DIM_MIN = 0,
+    HL_DIM_EXTENT,
+    HL_DIM_STRIDE,
+} hl_dim_field;
+
+/** Constrains one field of dimension `dim` of the buffers p accepts to `value`;
+ *  with value NULL, removes the constraint (by default stride 0 must be 1). */
+bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field field, const hl_expr *value, hl_error **err);
+
+/** Drops f's JIT-compiled code, so the next realize compiles again (needed
+ *  after constraints on its inputs change). */
+bool hl_func_invalidate_jit(hl_func *f, hl_error **err);
 /** JIT-compiles f for target t ahead of the first realize. */
 bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err);
 /** Realizes f into caller-owned buffers, one per output, for target t.

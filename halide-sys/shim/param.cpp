@@ -25,3 +25,21 @@ HL_API hl_expr *hl_image_param_call(const hl_image_param *p, const hl_expr *cons
         return new hl_expr{Halide::Expr(arg(p, "hl_image_param_call").v(exprs))};
     });
 }
+
+HL_API bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field field, const hl_expr *value,
+                                   hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::ImageParam &param = arg(p, "hl_image_param_set_dim").v;
+        if (dim < 0 || dim >= param.dimensions()) {
+            throw std::invalid_argument("ImageParam \"" + param.name() + "\" has no dimension " + std::to_string(dim));
+        }
+        Halide::Expr e = value ? hl_shim::expr_arg(value, "hl_image_param_set_dim value") : Halide::Expr();
+        Halide::Internal::Dimension d = param.dim(dim);
+        switch (field) {
+        case HL_DIM_MIN: d.set_min(e); return true;
+        case HL_DIM_EXTENT: d.set_extent(e); return true;
+        case HL_DIM_STRIDE: d.set_stride(e); return true;
+        }
+        throw std::invalid_argument("unknown dimension field " + std::to_string(int(field)));
+    });
+}

@@ -28,6 +28,9 @@ struct hl_var {
 };
 struct hl_func {
     Halide::Func v;
+    /** The pipeline that realizes v, made on first use (as Func::pipeline()
+     *  does), kept here because only a Pipeline's JIT cache can be invalidated. */
+    Halide::Pipeline pipeline;
 };
 struct hl_image_param {
     Halide::ImageParam v;

@@ -31,6 +31,8 @@ pub struct Func {
     /// The target of the last `compile_jit`, reused by realizations so that
     /// they run the code compiled for it.
     jit_target: Option<Target>,
+    /// The input-constraint generation the JIT code was compiled under.
+    compiled_generation: Option<u64>,
 }
 
 impl Func {
@@ -46,6 +48,7 @@ impl Func {
         Func {
             handle,
             jit_target: None,
+            compiled_generation: None,
         }
     }
 
@@ -129,11 +132,23 @@ impl Func {
     /// this code. Without it, the first realization compiles for
     /// [`Target::jit_from_environment`].
     pub fn compile_jit(&mut self, target: &Target) -> Result<()> {
+        self.refresh()?;
         // SAFETY: both are live objects.
         ffi::call(|err| unsafe {
             sys::hl_func_compile_jit(self.handle.as_ptr(), target.as_ptr(), err)
         })?;
         self.jit_target = Some(target.clone());
+        Ok(())
+    }
+
+    /// Drops JIT code compiled before input constraints last changed.
+    fn refresh(&mut self) -> Result<()> {
+        let now = crate::param::constraint_generation();
+        if self.compiled_generation.is_some_and(|g| g != now) {
+            // SAFETY: self is a live Func.
+            ffi::call(|err| unsafe { sys::hl_func_invalidate_jit(self.handle.as_ptr(), err) })?;
+        }
+        self.compiled_generation = Some(now);
         Ok(())
     }
 
@@ -177,6 +192,7 @@ impl Func {
         out: &mut impl HalideBufferMut,
         inputs: &[Input<'_>],
     ) -> Result<()> {
+        self.refresh()?;
         let target = self.target()?;
         let raw = out.as_raw_mut_ptr();
         let params: Vec<_> = inputs.iter().map(Input::param).collect();

@@ -37,7 +37,7 @@ pub use func::{Func, IntoArgs, IntoVars};
 pub use halide_runtime::{
     Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer, HalideBufferMut, Type, TypeCode,
 };
-pub use param::{ImageParam, Input};
+pub use param::{Dimension, ImageParam, Input};
 pub use target::Target;
 pub use var::Var;
 

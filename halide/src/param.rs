@@ -1,6 +1,7 @@
 //! Pipeline inputs: image parameters, bound to buffers only for one call.
 
-use crate::expr::{Expr, ExprHandle};
+use crate::error::Result;
+use crate::expr::{Expr, ExprHandle, IntoExpr};
 use crate::ffi::{self, handle};
 use crate::func::IntoArgs;
 use halide_runtime::sys::halide_buffer_t;
@@ -8,12 +9,23 @@ use halide_runtime::{Element, HalideBuffer, Type};
 use halide_sys as sys;
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 handle!(
     ImageParamHandle,
     sys::hl_image_param,
     sys::hl_image_param_free
 );
+
+/// Counts changes to input constraints. Halide bakes constraints into
+/// JIT-compiled code without tracking them, so a Func compiled before the
+/// latest change must compile again before it runs (see `Func::refresh`).
+static CONSTRAINT_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The current count of input-constraint changes.
+pub(crate) fn constraint_generation() -> u64 {
+    CONSTRAINT_GENERATION.load(Ordering::Acquire)
+}
 
 /// An input image of a pipeline: a typed, n-dimensional placeholder that
 /// expressions can read, given a buffer only when the pipeline runs.
@@ -85,6 +97,31 @@ impl ImageParam {
         self.dimensions
     }
 
+    /// The constraints on dimension `d` of the buffers this input accepts.
+    ///
+    /// By default Halide requires dimension 0 to be dense (stride 1), which
+    /// lets it vectorise loads; relax that to accept transposed or strided
+    /// views:
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let input = ImageParam::new::<i32>(1, "every_other");
+    /// input.dim(0).allow_any_stride()?;
+    /// let mut copy = Func::new("copy");
+    /// copy.define([&x], input.at([&x]))?;
+    /// let data = [0, 1, 2, 3, 4, 5];
+    /// let strided = BufferRef::with_dims(&data, &[Dim::new(0, 3, 2)], 0)?;
+    /// assert_eq!(copy.realize_with::<i32>(&[3], &[input.bind(&strided)])?.as_slice(), &[0, 2, 4]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn dim(&self, d: usize) -> Dimension<'_> {
+        Dimension {
+            param: self,
+            index: d,
+        }
+    }
+
     /// A read of the image at `args`, as an expression.
     pub fn at(&self, args: impl IntoArgs) -> Expr {
         let args = args.into_args();
@@ -126,6 +163,50 @@ impl fmt::Debug for ImageParam {
             self.ty,
             self.dimensions
         )
+    }
+}
+
+/// One dimension of an [`ImageParam`]: constraints on the buffers it accepts,
+/// checked by the pipeline each time it runs.
+#[derive(Debug)]
+pub struct Dimension<'a> {
+    param: &'a ImageParam,
+    index: usize,
+}
+
+impl Dimension<'_> {
+    fn set(&self, field: sys::hl_dim_field, value: Option<Expr>) -> Result<()> {
+        let d = i32::try_from(self.index)
+            .map_err(|_| crate::Error::invalid("dimension index out of range"))?;
+        let handle = value.as_ref().map(Expr::handle).transpose()?;
+        let ptr = handle.map_or(std::ptr::null(), |h| h.as_ptr().cast_const());
+        // SAFETY: the parameter is live; ptr is null or a live expression.
+        ffi::call(|err| unsafe {
+            sys::hl_image_param_set_dim(self.param.handle.as_ptr(), d, field, ptr, err)
+        })?;
+        CONSTRAINT_GENERATION.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// Requires buffers to start at `min` in this dimension.
+    pub fn set_min(&self, min: impl IntoExpr) -> Result<()> {
+        self.set(sys::hl_dim_field::HL_DIM_MIN, Some(min.into_expr()))
+    }
+
+    /// Requires buffers to have `extent` elements in this dimension.
+    pub fn set_extent(&self, extent: impl IntoExpr) -> Result<()> {
+        self.set(sys::hl_dim_field::HL_DIM_EXTENT, Some(extent.into_expr()))
+    }
+
+    /// Requires buffers to have `stride` in this dimension.
+    pub fn set_stride(&self, stride: impl IntoExpr) -> Result<()> {
+        self.set(sys::hl_dim_field::HL_DIM_STRIDE, Some(stride.into_expr()))
+    }
+
+    /// Accepts any stride in this dimension, removing Halide's default
+    /// requirement that dimension 0 be dense.
+    pub fn allow_any_stride(&self) -> Result<()> {
+        self.set(sys::hl_dim_field::HL_DIM_STRIDE, None)
     }
 }
 

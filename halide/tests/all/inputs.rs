@@ -78,3 +78,39 @@ fn no_binding_survives_the_call() {
     let err = f.realize::<u16>(&[9]).unwrap_err();
     assert!(err.message().contains("input"), "{err}");
 }
+
+#[test]
+fn dimension_constraints() {
+    let (x, y) = (Var::new("x"), Var::new("y"));
+    let input = ImageParam::new::<u8>(2, "constrained");
+    let mut copy = Func::new("copy2d");
+    copy.define([&x, &y], input.at((&x, &y))).unwrap();
+    let data: Vec<u8> = (0..12).collect();
+    // A transposed view is refused by default, naming the stride constraint...
+    let transposed =
+        BufferRef::with_dims(&data, &[Dim::new(0, 3, 4), Dim::new(0, 4, 1)], 0).unwrap();
+    let err = copy
+        .realize_with::<u8>(&[3, 4], &[input.bind(&transposed)])
+        .unwrap_err();
+    assert!(err.message().contains("stride"), "{err}");
+    // ...and accepted once the constraint is lifted.
+    input.dim(0).allow_any_stride().unwrap();
+    let out = copy
+        .realize_with::<u8>(&[3, 4], &[input.bind(&transposed)])
+        .unwrap();
+    assert_eq!(out.get(&[2, 1]), Some(9));
+    // Extent constraints are checked at run time.
+    input.dim(1).set_extent(5).unwrap();
+    let err = copy
+        .realize_with::<u8>(&[3, 4], &[input.bind(&transposed)])
+        .unwrap_err();
+    assert!(err.message().contains("extent"), "{err}");
+    assert!(
+        input
+            .dim(2)
+            .set_min(0)
+            .unwrap_err()
+            .message()
+            .contains("no dimension 2")
+    );
+}
