@@ -167,18 +167,32 @@ impl fmt::Display for Type {
 ///
 /// `TYPE` must describe `Self` exactly: a scalar (`lanes == 1`) whose size is
 /// `TYPE.bytes()`, and for which every bit pattern Halide can write for that
-/// type is a valid value of `Self`. Buffers hand Halide-written memory back
-/// as `&[Self]` on the strength of this.
+/// type is a valid value of `Self`. All-zero bytes must be a valid value too.
+/// Buffers hand zero-initialised and Halide-written memory back as `&[Self]`
+/// on the strength of this.
 pub unsafe trait Element: Copy + Send + Sync + 'static {
     /// The Halide type of this element.
     const TYPE: Type;
+
+    /// The value whose bytes are all zero (0, 0.0, `false`).
+    ///
+    /// ```
+    /// use halide_runtime::Element;
+    /// assert_eq!(f32::zeroed(), 0.0);
+    /// assert!(!bool::zeroed());
+    /// ```
+    fn zeroed() -> Self {
+        // SAFETY: the trait's contract makes all-zero bytes a valid Self.
+        unsafe { std::mem::zeroed() }
+    }
 }
 
 macro_rules! element {
     ($($t:ty => $ty:expr),* $(,)?) => {
         $(
             // SAFETY: a primitive of exactly TYPE.bytes() bytes; every bit
-            // pattern is a valid value (bool: Halide writes only 0 or 1).
+            // pattern is a valid value (bool: Halide writes only 0 or 1), and
+            // zero bytes are 0, 0.0 or false.
             unsafe impl Element for $t {
                 const TYPE: Type = $ty;
             }
