@@ -155,3 +155,58 @@ pub fn array_into_buffer<T: Element, D: Dimension>(
     };
     Ok(Buffer::from_vec(data, &shape)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AsBuffer, AsBufferMut};
+    use halide_runtime::{BufferRef, Dim, HalideBufferMut};
+    use ndarray::{Array2, ArrayD, s};
+
+    #[test]
+    fn views_round_trip_through_buffers() {
+        let a = Array2::from_shape_fn((4, 5), |(i, j)| (i * 5 + j) as i32);
+        for view in [a.view(), a.t(), a.slice(s![..;-1, 1..;2]), a.slice(s![1..3, ..;-3])] {
+            let b = view.as_buffer().unwrap();
+            assert_eq!(b.raw().as_raw().host.cast_const().cast::<i32>(), view.as_ptr());
+            assert_eq!(b.as_array().unwrap(), view.into_dyn());
+            let same = view.as_buffer_with(AxisOrder::Same).unwrap();
+            assert_eq!(same.as_array_with(AxisOrder::Same).unwrap(), view.into_dyn());
+        }
+    }
+
+    #[test]
+    fn buffer_mut_writes_land_in_the_array() {
+        let mut a = ArrayD::<u8>::zeros(vec![3, 2, 2]);
+        {
+            let mut rev = a.slice_mut(s![..;-1, .., ..]);
+            let mut b = rev.as_buffer_mut().unwrap();
+            b.set(&[1, 0, 0], 7).unwrap(); // dimension 2 is axis 0, reversed
+        }
+        assert_eq!(a[[2, 0, 1]], 7);
+    }
+
+    #[test]
+    fn owned_round_trips() {
+        let a = Array2::from_shape_fn((2, 3), |(i, j)| (i * 3 + j) as f64);
+        let b = array_into_buffer(a.clone(), AxisOrder::Reversed).unwrap();
+        let back: Array2<f64> = buffer_into_array(b, AxisOrder::Reversed).unwrap();
+        assert_eq!(back, a);
+        let f = a.t().to_owned(); // standard layout copy of the transpose
+        let b = array_into_buffer(f.clone(), AxisOrder::Same).unwrap();
+        assert_eq!(b.get(&[2, 1]), Some(f[[2, 1]]));
+        let aligned = halide_runtime::Buffer::<f64>::from_fn(&[3, 2], |c| f64::from(c[0] + 3 * c[1])).unwrap();
+        let from_aligned: Array2<f64> = buffer_into_array(aligned, AxisOrder::Reversed).unwrap();
+        assert_eq!(from_aligned, a);
+    }
+
+    #[test]
+    fn negative_and_zero_strides_view_correctly() {
+        let data = [1u16, 2, 3, 4];
+        let b = BufferRef::with_dims(&data, &[Dim::new(0, 4, -1), Dim::new(0, 3, 0)], 3).unwrap();
+        let v = b.as_array().unwrap();
+        assert_eq!(v.shape(), &[3, 4]);
+        let last: Vec<u16> = v.index_axis(ndarray::Axis(0), 2).iter().copied().collect();
+        assert_eq!(last, vec![4, 3, 2, 1]);
+    }
+}

@@ -26,7 +26,10 @@ fn affine(n: usize) -> (ImageParam, Func) {
 
 /// A random n-d array, then a random slice (start, end, step of either
 /// sign) of every axis, then a random permutation of the axes.
-fn layouts() -> impl Strategy<Value = (Vec<usize>, Vec<(usize, usize, isize)>, Vec<usize>)> {
+/// An array shape, a (start, end, step) slice per axis, and an axis permutation.
+type Layout = (Vec<usize>, Vec<(usize, usize, isize)>, Vec<usize>);
+
+fn layouts() -> impl Strategy<Value = Layout> {
     prop::collection::vec(1usize..7, 1..=4).prop_flat_map(|shape| {
         let n = shape.len();
         let slices = shape
