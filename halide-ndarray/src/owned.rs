@@ -166,12 +166,23 @@ mod tests {
     #[test]
     fn views_round_trip_through_buffers() {
         let a = Array2::from_shape_fn((4, 5), |(i, j)| (i * 5 + j) as i32);
-        for view in [a.view(), a.t(), a.slice(s![..;-1, 1..;2]), a.slice(s![1..3, ..;-3])] {
+        for view in [
+            a.view(),
+            a.t(),
+            a.slice(s![..;-1, 1..;2]),
+            a.slice(s![1..3, ..;-3]),
+        ] {
             let b = view.as_buffer().unwrap();
-            assert_eq!(b.raw().as_raw().host.cast_const().cast::<i32>(), view.as_ptr());
+            assert_eq!(
+                b.raw().as_raw().host.cast_const().cast::<i32>(),
+                view.as_ptr()
+            );
             assert_eq!(b.as_array().unwrap(), view.into_dyn());
             let same = view.as_buffer_with(AxisOrder::Same).unwrap();
-            assert_eq!(same.as_array_with(AxisOrder::Same).unwrap(), view.into_dyn());
+            assert_eq!(
+                same.as_array_with(AxisOrder::Same).unwrap(),
+                view.into_dyn()
+            );
         }
     }
 
@@ -195,7 +206,9 @@ mod tests {
         let f = a.t().to_owned(); // standard layout copy of the transpose
         let b = array_into_buffer(f.clone(), AxisOrder::Same).unwrap();
         assert_eq!(b.get(&[2, 1]), Some(f[[2, 1]]));
-        let aligned = halide_runtime::Buffer::<f64>::from_fn(&[3, 2], |c| f64::from(c[0] + 3 * c[1])).unwrap();
+        let aligned =
+            halide_runtime::Buffer::<f64>::from_fn(&[3, 2], |c| f64::from(c[0] + 3 * c[1]))
+                .unwrap();
         let from_aligned: Array2<f64> = buffer_into_array(aligned, AxisOrder::Reversed).unwrap();
         assert_eq!(from_aligned, a);
     }

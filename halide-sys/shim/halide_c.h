@@ -147,6 +147,61 @@ bool hl_func_output_type(const hl_func *f, int i, struct halide_type_t *out, hl_
 bool hl_func_define(hl_func *f, const hl_var *const *args, size_t n_args, const hl_expr *value, hl_error **err);
 /** The call `f(args...)` as an expression. */
 hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_t n_args, hl_error **err);
+/* ---- scheduling ------------------------------------------------------- */
+
+/** How a split handles extents that the factor does not divide. */
+typedef enum hl_tail_strategy {
+    HL_TAIL_AUTO = 0,
+    HL_TAIL_ROUND_UP,
+    HL_TAIL_GUARD_WITH_IF,
+    HL_TAIL_PREDICATE,
+    HL_TAIL_PREDICATE_LOADS,
+    HL_TAIL_PREDICATE_STORES,
+    HL_TAIL_SHIFT_INWARDS,
+    HL_TAIL_SHIFT_INWARDS_AND_BLEND,
+    HL_TAIL_ROUND_UP_AND_BLEND,
+} hl_tail_strategy;
+
+/** Directives that apply to one loop. */
+typedef enum hl_loop_kind {
+    HL_LOOP_SERIAL = 0,
+    HL_LOOP_PARALLEL,
+    HL_LOOP_VECTORIZED,
+    HL_LOOP_UNROLLED,
+} hl_loop_kind;
+
+/** Marks loop `var` of f as `kind`. With a factor, splits var by it first
+ *  and marks the inner loop (vectorize, unroll) or the outer (parallel task
+ *  size); serial takes no factor. */
+bool hl_func_loop(hl_func *f, hl_loop_kind kind, const hl_var *var, const hl_expr *factor, hl_tail_strategy tail,
+                  hl_error **err);
+bool hl_func_split(hl_func *f, const hl_var *old, const hl_var *outer, const hl_var *inner, const hl_expr *factor,
+                   hl_tail_strategy tail, hl_error **err);
+bool hl_func_fuse(hl_func *f, const hl_var *inner, const hl_var *outer, const hl_var *fused, hl_error **err);
+bool hl_func_tile(hl_func *f, const hl_var *x, const hl_var *y, const hl_var *xo, const hl_var *yo, const hl_var *xi,
+                  const hl_var *yi, const hl_expr *xfactor, const hl_expr *yfactor, hl_tail_strategy tail,
+                  hl_error **err);
+/** Orders loops innermost first. */
+bool hl_func_reorder(hl_func *f, const hl_var *const *vars, size_t n_vars, hl_error **err);
+/** Asserts the bounds of dimension var: [min, min + extent). */
+bool hl_func_bound(hl_func *f, const hl_var *var, const hl_expr *min, const hl_expr *extent, hl_error **err);
+
+typedef struct hl_loop_level hl_loop_level;
+
+hl_loop_level *hl_loop_level_root(hl_error **err);
+hl_loop_level *hl_loop_level_inlined(hl_error **err);
+/** The loop over `var` in the schedule of `f`. */
+hl_loop_level *hl_loop_level_at(const hl_func *f, const hl_var *var, hl_error **err);
+hl_loop_level *hl_loop_level_clone(const hl_loop_level *l, hl_error **err);
+void hl_loop_level_free(hl_loop_level *l);
+
+/** Where f is computed (compute_at) and where its storage is allocated (store_at). */
+bool hl_func_compute_at(hl_func *f, const hl_loop_level *level, hl_error **err);
+bool hl_func_store_at(hl_func *f, const hl_loop_level *level, hl_error **err);
+
+/** The statement Halide lowers f to for target t, as text or HTML. */
+char *hl_func_lowered_stmt(hl_func *f, const hl_target *t, bool html, hl_error **err);
+
 /* ---- image parameters --------------------------------------------------- */
 
 typedef struct hl_image_param hl_image_param;

@@ -45,7 +45,7 @@ fn pixel(x: i32, y: i32) -> u16 {
     (h ^ (h >> 15)) as u16
 }
 
-/// A 3×3 mean over the interior of a generated image.
+/// A 3×3 mean over the interior of a generated image, scheduled.
 fn box_blur(target: &Target) -> Result<(), Box<dyn Error>> {
     const W: i32 = 2048;
     const H: i32 = 2048;
@@ -61,6 +61,14 @@ fn box_blur(target: &Target) -> Result<(), Box<dyn Error>> {
         [&x, &y],
         ((sum_x.at((&x, &y - 1)) + sum_x.at((&x, &y)) + sum_x.at((&x, &y + 1))) / 9).cast::<u16>(),
     )?;
+
+    // The schedule: 256x32 tiles in parallel rows of tiles, 8-wide vectors,
+    // and the horizontal sums computed per tile where they are needed.
+    let (xi, yi) = (Var::new("xi"), Var::new("yi"));
+    blur.tile(&x, &y, &xi, &yi, 256, 32)?
+        .vectorize(&xi, 8)?
+        .parallel(&y)?;
+    sum_x.compute_at(&blur, &x)?.vectorize(&x, 8)?;
 
     let (compiled, compile_time) = timed(|| blur.compile_jit(target));
     compiled?;

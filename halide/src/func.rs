@@ -31,7 +31,7 @@ pub struct Func {
     /// The target of the last `compile_jit`, reused by realizations so that
     /// they run the code compiled for it.
     jit_target: Option<Target>,
-    /// The input-constraint generation the JIT code was compiled under.
+    /// The staleness count (see `staleness`) the JIT code was compiled under.
     compiled_generation: Option<u64>,
 }
 
@@ -50,6 +50,10 @@ impl Func {
             jit_target: None,
             compiled_generation: None,
         }
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut sys::hl_func {
+        self.handle.as_ptr()
     }
 
     /// The function's name.
@@ -141,9 +145,9 @@ impl Func {
         Ok(())
     }
 
-    /// Drops JIT code compiled before input constraints last changed.
+    /// Drops JIT code compiled before input constraints or schedules last changed.
     fn refresh(&mut self) -> Result<()> {
-        let now = crate::param::constraint_generation();
+        let now = crate::staleness::current();
         if self.compiled_generation.is_some_and(|g| g != now) {
             // SAFETY: self is a live Func.
             ffi::call(|err| unsafe { sys::hl_func_invalidate_jit(self.handle.as_ptr(), err) })?;

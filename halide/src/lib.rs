@@ -28,6 +28,8 @@ mod func;
 pub mod math;
 mod ops;
 mod param;
+mod schedule;
+mod staleness;
 mod target;
 mod var;
 
@@ -38,6 +40,7 @@ pub use halide_runtime::{
     Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer, HalideBufferMut, Type, TypeCode,
 };
 pub use param::{Dimension, ImageParam, Input};
+pub use schedule::{LoopLevel, TailStrategy};
 pub use target::Target;
 pub use var::Var;
 
@@ -54,6 +57,6 @@ pub mod prelude {
     pub use crate::math::{max, min, select};
     pub use crate::{
         Buffer, BufferMut, BufferRef, Dim, Element, Expr, Func, HalideBuffer, HalideBufferMut,
-        ImageParam, IntoExpr, Target, Type, Var,
+        ImageParam, IntoExpr, LoopLevel, TailStrategy, Target, Type, Var,
     };
 }

@@ -9,23 +9,12 @@ use halide_runtime::{Element, HalideBuffer, Type};
 use halide_sys as sys;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 handle!(
     ImageParamHandle,
     sys::hl_image_param,
     sys::hl_image_param_free
 );
-
-/// Counts changes to input constraints. Halide bakes constraints into
-/// JIT-compiled code without tracking them, so a Func compiled before the
-/// latest change must compile again before it runs (see `Func::refresh`).
-static CONSTRAINT_GENERATION: AtomicU64 = AtomicU64::new(0);
-
-/// The current count of input-constraint changes.
-pub(crate) fn constraint_generation() -> u64 {
-    CONSTRAINT_GENERATION.load(Ordering::Acquire)
-}
 
 /// An input image of a pipeline: a typed, n-dimensional placeholder that
 /// expressions can read, given a buffer only when the pipeline runs.
@@ -184,7 +173,7 @@ impl Dimension<'_> {
         ffi::call(|err| unsafe {
             sys::hl_image_param_set_dim(self.param.handle.as_ptr(), d, field, ptr, err)
         })?;
-        CONSTRAINT_GENERATION.fetch_add(1, Ordering::AcqRel);
+        crate::staleness::bump();
         Ok(())
     }
 

@@ -5,3 +5,4 @@ mod errors;
 mod expr;
 mod inputs;
 mod realize;
+mod schedule;

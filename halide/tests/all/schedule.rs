@@ -1,0 +1,193 @@
+//! Schedules change how a pipeline runs, never what it computes; bad
+//! directives are errors; changes after compiling take effect.
+
+use halide::ErrorKind;
+use halide::prelude::*;
+
+/// A 3x3 box blur over a generated input, unscheduled.
+fn blur() -> (Var, Var, Func, Func) {
+    let (x, y) = (Var::new("x"), Var::new("y"));
+    let mut input = Func::new("input");
+    input
+        .define([&x, &y], ((&x * 7 + &y * 13) % 256).cast::<u16>())
+        .unwrap();
+    let mut blur_x = Func::new("blur_x");
+    blur_x
+        .define(
+            [&x, &y],
+            (input.at((&x - 1, &y)) + input.at((&x, &y)) + input.at((&x + 1, &y))) / 3,
+        )
+        .unwrap();
+    let mut blur_y = Func::new("blur_y");
+    blur_y
+        .define(
+            [&x, &y],
+            (blur_x.at((&x, &y - 1)) + blur_x.at((&x, &y)) + blur_x.at((&x, &y + 1))) / 3,
+        )
+        .unwrap();
+    (x, y, blur_x, blur_y)
+}
+
+#[test]
+fn scheduled_blur_matches_unscheduled() {
+    let (_, _, _, mut plain) = blur();
+    let expected = plain.realize::<u16>(&[300, 200]).unwrap();
+
+    let (x, y, mut blur_x, mut blur_y) = blur();
+    let (xi, yi) = (Var::new("xi"), Var::new("yi"));
+    blur_y
+        .tile(&x, &y, &xi, &yi, 64, 32)
+        .unwrap()
+        .vectorize(&xi, 8)
+        .unwrap()
+        .parallel(&y)
+        .unwrap();
+    blur_x
+        .compute_at(&blur_y, &x)
+        .unwrap()
+        .vectorize(&x, 8)
+        .unwrap();
+    let got = blur_y.realize::<u16>(&[300, 200]).unwrap();
+    assert_eq!(got.as_slice(), expected.as_slice());
+
+    let stmt = blur_y.lowered_stmt(&Target::host().unwrap()).unwrap();
+    assert!(stmt.contains("par_for_blur_y"), "{stmt}");
+    assert!(
+        stmt.contains("allocate blur_x"),
+        "blur_x computed inside the tiles:\n{stmt}"
+    );
+}
+
+#[test]
+fn every_directive_preserves_results() {
+    let (x, y) = (Var::new("x"), Var::new("y"));
+    let define = |f: &mut Func| f.define([&x, &y], &x * 3 + &y * 5).unwrap();
+    let mut reference = Func::new("reference");
+    define(&mut reference);
+    let expected = reference.realize::<i32>(&[37, 23]).unwrap();
+
+    let (xo, xi, yo, yi, fused) = (
+        Var::new("xo"),
+        Var::new("xi"),
+        Var::new("yo"),
+        Var::new("yi"),
+        Var::new("t"),
+    );
+    let schedules: Vec<Box<dyn Fn(&mut Func)>> = vec![
+        Box::new(|f| {
+            f.split(&x, &xo, &xi, 8).unwrap().unroll(&xi, 2).unwrap();
+        }),
+        Box::new(|f| {
+            f.split_with_tail(&x, &xo, &xi, 4, TailStrategy::GuardWithIf)
+                .unwrap()
+                .vectorize_loop(&xi)
+                .unwrap();
+        }),
+        Box::new(|f| {
+            f.reorder(&[&y, &x]).unwrap().parallel_tasks(&x, 4).unwrap();
+        }),
+        Box::new(|f| {
+            f.fuse(&x, &y, &fused).unwrap().parallel(&fused).unwrap();
+        }),
+        Box::new(|f| {
+            f.tile_outer(&x, &y, &xo, &yo, &xi, &yi, 8, 8, TailStrategy::GuardWithIf)
+                .unwrap()
+                .serial(&yo)
+                .unwrap();
+        }),
+    ];
+    for (i, schedule) in schedules.iter().enumerate() {
+        let mut f = Func::new(&format!("scheduled{i}"));
+        define(&mut f);
+        schedule(&mut f);
+        assert_eq!(
+            f.realize::<i32>(&[37, 23]).unwrap().as_slice(),
+            expected.as_slice(),
+            "schedule {i}"
+        );
+    }
+}
+
+#[test]
+fn directives_on_unknown_variables_are_errors() {
+    let (x, y, z) = (Var::new("x"), Var::new("y"), Var::new("z"));
+    let mut f = Func::new("two_d");
+    f.define([&x, &y], &x + &y).unwrap();
+    let err = f.vectorize(&z, 8).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Compile);
+    assert!(err.message().contains("z"), "{err}");
+    let (zo, zi) = (Var::new("zo"), Var::new("zi"));
+    let err = f.split(&z, &zo, &zi, 4).unwrap_err();
+    assert!(err.message().contains("z"), "{err}");
+    // Reusing a variable the schedule already has is refused too.
+    let err = f.split(&x, &y, &zi, 4).unwrap_err();
+    assert!(err.message().contains("already used"), "{err}");
+    // The Func is unharmed.
+    assert_eq!(f.realize::<i32>(&[4, 4]).unwrap().get(&[3, 3]), Some(6));
+}
+
+#[test]
+fn compute_at_a_loop_outside_the_consumers_is_an_error() {
+    let x = Var::new("x");
+    let mut producer = Func::new("producer");
+    producer.define([&x], &x * 2).unwrap();
+    let mut unrelated = Func::new("unrelated");
+    unrelated.define([&x], &x).unwrap();
+    let mut consumer = Func::new("consumer");
+    consumer.define([&x], producer.at([&x]) + 1).unwrap();
+    producer.compute_at(&unrelated, &x).unwrap();
+    let err = consumer.realize::<i32>(&[8]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Compile);
+    assert!(
+        err.message().contains("producer") && err.message().contains("unrelated"),
+        "{err}"
+    );
+}
+
+#[test]
+fn round_up_tail_on_an_output_fails_at_run_time() {
+    let (x, xo, xi) = (Var::new("x"), Var::new("xo"), Var::new("xi"));
+    let mut f = Func::new("rounded");
+    f.define([&x], &x).unwrap();
+    f.split_with_tail(&x, &xo, &xi, 4, TailStrategy::RoundUp)
+        .unwrap();
+    assert!(f.realize::<i32>(&[10]).is_err());
+    assert_eq!(f.realize::<i32>(&[12]).unwrap().get(&[11]), Some(11));
+}
+
+#[test]
+fn schedule_changes_after_compiling_take_effect() {
+    let x = Var::new("x");
+    let mut f = Func::new("bounded_later");
+    f.define([&x], &x).unwrap();
+    assert!(f.realize::<i32>(&[8]).is_ok());
+    f.bound(&x, 0, 4).unwrap();
+    let err = f.realize::<i32>(&[8]).unwrap_err();
+    assert!(
+        err.message().contains("bounded_later"),
+        "stale code ran: {err}"
+    );
+
+    // A change to a producer reaches a consumer compiled before it.
+    let mut producer = Func::new("producer_bounded_later");
+    producer.define([&x], &x * 2).unwrap();
+    let mut consumer = Func::new("consumer_of_bounded");
+    consumer.define([&x], producer.at([&x]) + 1).unwrap();
+    producer.compute_root().unwrap();
+    assert_eq!(consumer.realize::<i32>(&[8]).unwrap().get(&[7]), Some(15));
+    producer.bound(&x, 0, 4).unwrap();
+    assert!(
+        consumer.realize::<i32>(&[8]).is_err(),
+        "the producer's new bound must apply"
+    );
+}
+
+#[test]
+fn loop_levels_describe_themselves() {
+    let x = Var::new("x");
+    let mut f = Func::new("owner");
+    f.define([&x], &x).unwrap();
+    assert!(format!("{:?}", LoopLevel::root()).contains("root"));
+    assert!(format!("{:?}", LoopLevel::inlined()).contains("inline"));
+    assert_eq!(format!("{:?}", LoopLevel::at(&f, &x)), "LoopLevel(owner.x)");
+}
