@@ -73,7 +73,8 @@ fn every_directive_preserves_results() {
         Var::new("yi"),
         Var::new("t"),
     );
-    let schedules: Vec<Box<dyn Fn(&mut Func)>> = vec![
+    type Schedule<'a> = Box<dyn Fn(&mut Func) + 'a>;
+    let schedules: Vec<Schedule<'_>> = vec![
         Box::new(|f| {
             f.split(&x, &xo, &xi, 8).unwrap().unroll(&xi, 2).unwrap();
         }),
