@@ -239,6 +239,62 @@ bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outpu
                      const hl_image_param *const *params, const halide_buffer_t *const *inputs, size_t n_inputs,
                      const hl_target *t, hl_error **err);
 
+/* ---- scalar parameters ------------------------------------------------ */
+
+typedef struct hl_param hl_param;
+
+/** A scalar input of type t. */
+hl_param *hl_param_new(struct halide_type_t t, const char *name, hl_error **err);
+void hl_param_free(hl_param *p);
+char *hl_param_name(const hl_param *p, hl_error **err);
+hl_expr *hl_param_to_expr(const hl_param *p, hl_error **err);
+/** Sets the value realize() uses; `value` points at one scalar of p's type. */
+bool hl_param_set_value(hl_param *p, const void *value, hl_error **err);
+/** Sets (or with NULL, clears) the smallest and largest values p may take. */
+bool hl_param_set_range(hl_param *p, const hl_expr *min, const hl_expr *max, hl_error **err);
+/** Sets the value autoschedulers assume for p. */
+bool hl_param_set_estimate(hl_param *p, const hl_expr *estimate, hl_error **err);
+/** Sets the default value recorded for p in compiled pipelines' metadata. */
+bool hl_param_set_default(hl_param *p, const hl_expr *value, hl_error **err);
+
+/* ---- pipelines and compiled callables ---------------------------------- */
+
+typedef struct hl_pipeline hl_pipeline;
+typedef struct hl_callable hl_callable;
+
+/** A pipeline computing the given Funcs together. */
+hl_pipeline *hl_pipeline_new(hl_func *const *outputs, size_t n_outputs, hl_error **err);
+void hl_pipeline_free(hl_pipeline *p);
+
+typedef enum hl_argument_kind {
+    HL_ARGUMENT_INPUT_SCALAR = 0,
+    HL_ARGUMENT_INPUT_BUFFER,
+    HL_ARGUMENT_OUTPUT_BUFFER,
+} hl_argument_kind;
+
+/** One argument of a compiled pipeline. `name` lives as long as the callable. */
+typedef struct hl_argument {
+    const char *name;
+    hl_argument_kind kind;
+    struct halide_type_t type;
+    int dimensions;
+} hl_argument;
+
+/** JIT-compiles p for target t into a callable whose arguments are the
+ *  inputs p reads (buffers first, then scalars, each in name order) followed
+ *  by one output buffer per output value. */
+hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, hl_error **err);
+size_t hl_callable_argument_count(const hl_callable *c);
+/** Writes argument i's description to *out. */
+bool hl_callable_argument(const hl_callable *c, size_t i, hl_argument *out, hl_error **err);
+/** Calls c. argv holds the arguments in order: a pointer to the value for a scalar, a
+ *  halide_buffer_t* for a buffer; argc must equal the argument count.
+ *  Returns Halide's error code, 0 on success; on failure stores the messages
+ *  the pipeline reported in *message (free with hl_string_free). Safe to
+ *  call from several threads at once. */
+int hl_callable_call(const hl_callable *c, const void *const *argv, size_t argc, char **message, hl_error **err);
+void hl_callable_free(hl_callable *c);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,5 @@
-// Halide::ImageParam: pipeline inputs whose buffers are bound per call.
+// Pipeline inputs: ImageParam, whose buffers are bound per call, and
+// scalar parameters.
 #include "shim.h"
 
 using hl_shim::arg;
@@ -41,5 +42,58 @@ HL_API bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field fiel
         case HL_DIM_STRIDE: d.set_stride(e); return true;
         }
         throw std::invalid_argument("unknown dimension field " + std::to_string(int(field)));
+    });
+}
+
+HL_API hl_param *hl_param_new(struct halide_type_t t, const char *name, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        if (!name) throw std::invalid_argument("hl_param_new: null name");
+        return new hl_param{Halide::Param<>(hl_shim::to_type(t), std::string(name))};
+    });
+}
+
+HL_API void hl_param_free(hl_param *p) {
+    HL_GUARD(nullptr, , { delete p; });
+}
+
+HL_API char *hl_param_name(const hl_param *p, hl_error **err) {
+    HL_GUARD(err, nullptr, { return hl_shim::copy_string(arg(p, "hl_param_name").v.name()); });
+}
+
+HL_API hl_expr *hl_param_to_expr(const hl_param *p, hl_error **err) {
+    HL_GUARD(err, nullptr, { return new hl_expr{Halide::Expr(arg(p, "hl_param_to_expr").v)}; });
+}
+
+HL_API bool hl_param_set_value(hl_param *p, const void *value, hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::Param<> &param = arg(p, "hl_param_set_value").v;
+        if (!value) throw std::invalid_argument("hl_param_set_value: null value");
+        halide_scalar_value_t scalar{};
+        std::memcpy(&scalar.u, value, param.type().bytes());
+        param.parameter().set_scalar(param.type(), scalar);
+        return true;
+    });
+}
+
+HL_API bool hl_param_set_range(hl_param *p, const hl_expr *min, const hl_expr *max, hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::Param<> &param = arg(p, "hl_param_set_range").v;
+        param.set_range(min ? hl_shim::expr_arg(min, "min") : Halide::Expr(),
+                        max ? hl_shim::expr_arg(max, "max") : Halide::Expr());
+        return true;
+    });
+}
+
+HL_API bool hl_param_set_estimate(hl_param *p, const hl_expr *estimate, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(p, "hl_param_set_estimate").v.parameter().set_estimate(hl_shim::expr_arg(estimate, "estimate"));
+        return true;
+    });
+}
+
+HL_API bool hl_param_set_default(hl_param *p, const hl_expr *value, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(p, "hl_param_set_default").v.parameter().set_default_value(hl_shim::expr_arg(value, "default"));
+        return true;
     });
 }

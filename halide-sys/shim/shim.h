@@ -38,6 +38,16 @@ struct hl_loop_level {
 struct hl_image_param {
     Halide::ImageParam v;
 };
+struct hl_param {
+    Halide::Param<> v;
+};
+struct hl_pipeline {
+    Halide::Pipeline v;
+};
+struct hl_callable {
+    Halide::Callable v;
+    std::vector<Halide::Argument> arguments;
+};
 
 #define HL_API extern "C" __attribute__((visibility("default")))
 

@@ -33,6 +33,7 @@ pub enum ErrorKind {
 pub struct Error {
     kind: ErrorKind,
     message: String,
+    code: Option<halide_runtime::ErrorCode>,
 }
 
 impl Error {
@@ -40,6 +41,23 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            code: None,
+        }
+    }
+
+    /// A run-time failure of a compiled pipeline, with its error code.
+    pub(crate) fn runtime(code: halide_runtime::ErrorCode, message: &str) -> Self {
+        let message = message.trim_end();
+        let message = message.strip_prefix("Error: ").unwrap_or(message);
+        let message = if message.is_empty() {
+            code.description()
+        } else {
+            message
+        };
+        Error {
+            kind: ErrorKind::Runtime,
+            message: message.to_owned(),
+            code: Some(code),
         }
     }
 
@@ -55,6 +73,11 @@ impl Error {
     /// Halide's message, without its `Error: ` prefix and trailing newline.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// The run-time error code, for failures of a compiled pipeline's call.
+    pub fn code(&self) -> Option<halide_runtime::ErrorCode> {
+        self.code
     }
 }
 

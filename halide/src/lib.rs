@@ -28,6 +28,7 @@ mod func;
 pub mod math;
 mod ops;
 mod param;
+mod pipeline;
 mod schedule;
 mod staleness;
 mod target;
@@ -39,7 +40,8 @@ pub use func::{Func, IntoArgs, IntoVars};
 pub use halide_runtime::{
     Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer, HalideBufferMut, Type, TypeCode,
 };
-pub use param::{Dimension, ImageParam, Input};
+pub use param::{Dimension, ImageParam, Input, Param};
+pub use pipeline::{Arg, ArgumentInfo, ArgumentKind, Callable, IntoArg, Pipeline};
 pub use schedule::{LoopLevel, TailStrategy};
 pub use target::Target;
 pub use var::Var;
@@ -56,7 +58,8 @@ pub struct ReadmeDoctests;
 pub mod prelude {
     pub use crate::math::{max, min, select};
     pub use crate::{
-        Buffer, BufferMut, BufferRef, Dim, Element, Expr, Func, HalideBuffer, HalideBufferMut,
-        ImageParam, IntoExpr, LoopLevel, TailStrategy, Target, Type, Var,
+        Buffer, BufferMut, BufferRef, Callable, Dim, Element, Expr, Func, HalideBuffer,
+        HalideBufferMut, ImageParam, IntoExpr, LoopLevel, Param, Pipeline, TailStrategy, Target,
+        Type, Var,
     };
 }

@@ -8,52 +8,61 @@
 //! Comparisons and logical and/or are methods ([`Expr::lt`], [`Expr::and`],
 //! ...), since Rust's comparison traits must return `bool`.
 
-use crate::expr::{Expr, IntoOperand, binary, unary};
+use crate::expr::{Expr, IntoOperand, Scalar, binary, unary};
+use crate::param::Param;
 use crate::var::Var;
 use halide_sys::{hl_binary_op as Op, hl_unary_op as Un};
 use std::ops;
 
-macro_rules! binary_ops {
-    ($lhs:ty: $($trait:ident $method:ident $op:ident),*) => {$(
-        impl<'r, R: IntoOperand<'r>> ops::$trait<R> for $lhs {
+macro_rules! binary_op {
+    ([$($gen:tt)*] $lhs:ty, $trait:ident $method:ident $op:ident) => {
+        impl<'r, $($gen)* R: IntoOperand<'r>> ops::$trait<R> for $lhs {
             type Output = Expr;
             fn $method(self, rhs: R) -> Expr {
                 binary(Op::$op, self, rhs)
             }
         }
+    };
+}
+
+/// `$gen` is one bracketed token tree of generic parameters, e.g. `[T: Scalar,]`.
+macro_rules! binary_ops {
+    ($gen:tt $lhs:ty: $($trait:ident $method:ident $op:ident),*) => {$(
+        binary_op!($gen $lhs, $trait $method $op);
     )*};
+}
+
+macro_rules! scalar_lhs_op {
+    ($scalar:ty, [$($gen:tt)*] $rhs:ty) => {
+        impl<$($gen)*> ops::Add<$rhs> for $scalar { type Output = Expr; fn add(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_ADD, self, rhs) } }
+        impl<$($gen)*> ops::Sub<$rhs> for $scalar { type Output = Expr; fn sub(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_SUB, self, rhs) } }
+        impl<$($gen)*> ops::Mul<$rhs> for $scalar { type Output = Expr; fn mul(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_MUL, self, rhs) } }
+        impl<$($gen)*> ops::Div<$rhs> for $scalar { type Output = Expr; fn div(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_DIV, self, rhs) } }
+        impl<$($gen)*> ops::Rem<$rhs> for $scalar { type Output = Expr; fn rem(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_MOD, self, rhs) } }
+        impl<$($gen)*> ops::BitAnd<$rhs> for $scalar { type Output = Expr; fn bitand(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_BIT_AND, self, rhs) } }
+        impl<$($gen)*> ops::BitOr<$rhs> for $scalar { type Output = Expr; fn bitor(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_BIT_OR, self, rhs) } }
+        impl<$($gen)*> ops::BitXor<$rhs> for $scalar { type Output = Expr; fn bitxor(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_BIT_XOR, self, rhs) } }
+        impl<$($gen)*> ops::Shl<$rhs> for $scalar { type Output = Expr; fn shl(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_SHL, self, rhs) } }
+        impl<$($gen)*> ops::Shr<$rhs> for $scalar { type Output = Expr; fn shr(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_SHR, self, rhs) } }
+    };
 }
 
 macro_rules! scalar_lhs_ops {
-    ($scalar:ty => $($rhs:ty),*) => {$(
-        impl ops::Add<$rhs> for $scalar { type Output = Expr; fn add(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_ADD, self, rhs) } }
-        impl ops::Sub<$rhs> for $scalar { type Output = Expr; fn sub(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_SUB, self, rhs) } }
-        impl ops::Mul<$rhs> for $scalar { type Output = Expr; fn mul(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_MUL, self, rhs) } }
-        impl ops::Div<$rhs> for $scalar { type Output = Expr; fn div(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_DIV, self, rhs) } }
-        impl ops::Rem<$rhs> for $scalar { type Output = Expr; fn rem(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_MOD, self, rhs) } }
-        impl ops::BitAnd<$rhs> for $scalar { type Output = Expr; fn bitand(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_BIT_AND, self, rhs) } }
-        impl ops::BitOr<$rhs> for $scalar { type Output = Expr; fn bitor(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_BIT_OR, self, rhs) } }
-        impl ops::BitXor<$rhs> for $scalar { type Output = Expr; fn bitxor(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_BIT_XOR, self, rhs) } }
-        impl ops::Shl<$rhs> for $scalar { type Output = Expr; fn shl(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_SHL, self, rhs) } }
-        impl ops::Shr<$rhs> for $scalar { type Output = Expr; fn shr(self, rhs: $rhs) -> Expr { binary(Op::HL_OP_SHR, self, rhs) } }
+    ($scalar:ty => $($gen:tt $rhs:ty),*) => {$(
+        scalar_lhs_op!($scalar, $gen $rhs);
     )*};
 }
 
-macro_rules! expr_like {
-    ($($t:ty),*) => {$(
-        binary_ops!($t:
-            Add add HL_OP_ADD, Sub sub HL_OP_SUB, Mul mul HL_OP_MUL, Div div HL_OP_DIV, Rem rem HL_OP_MOD,
-            BitAnd bitand HL_OP_BIT_AND, BitOr bitor HL_OP_BIT_OR, BitXor bitxor HL_OP_BIT_XOR,
-            Shl shl HL_OP_SHL, Shr shr HL_OP_SHR);
-
-        impl ops::Neg for $t {
+macro_rules! unary_ops {
+    ([$($gen:tt)*] $t:ty) => {
+        impl<$($gen)*> ops::Neg for $t {
             type Output = Expr;
             fn neg(self) -> Expr {
                 unary(Un::HL_OP_NEG, &crate::expr::IntoExpr::into_expr(self))
             }
         }
 
-        impl ops::Not for $t {
+        impl<$($gen)*> ops::Not for $t {
             type Output = Expr;
             /// Logical not of a boolean, bitwise not of an integer.
             fn not(self) -> Expr {
@@ -65,12 +74,24 @@ macro_rules! expr_like {
                 unary(op, &e)
             }
         }
+    };
+}
+
+macro_rules! expr_like {
+    ($($gen:tt $t:ty),*) => {$(
+        binary_ops!($gen $t:
+            Add add HL_OP_ADD, Sub sub HL_OP_SUB, Mul mul HL_OP_MUL, Div div HL_OP_DIV, Rem rem HL_OP_MOD,
+            BitAnd bitand HL_OP_BIT_AND, BitOr bitor HL_OP_BIT_OR, BitXor bitxor HL_OP_BIT_XOR,
+            Shl shl HL_OP_SHL, Shr shr HL_OP_SHR);
+        unary_ops!($gen $t);
     )*};
 }
-expr_like!(Expr, &Expr, Var, &Var);
+expr_like!([] Expr, [] &Expr, [] Var, [] &Var, [T: Scalar,] &Param<T>);
 
 macro_rules! scalars_lhs {
-    ($($s:ty),*) => {$( scalar_lhs_ops!($s => Expr, &Expr, Var, &Var); )*};
+    ($($s:ty),*) => {$(
+        scalar_lhs_ops!($s => [] Expr, [] &Expr, [] Var, [] &Var, [T: Scalar] &Param<T>);
+    )*};
 }
 // On the left only Rust's literal types: with more, `2 * x` would be
 // ambiguous, since Rust falls back to i32/f64 only when nothing competes.
@@ -78,18 +99,14 @@ scalars_lhs!(i32, f64);
 
 macro_rules! comparisons {
     ($($(#[$doc:meta])* $name:ident $op:ident),*) => {
+        comparisons!(@impl [] Expr; $($(#[$doc])* $name $op),*);
+        comparisons!(@impl [] Var; $($(#[$doc])* $name $op),*);
+        comparisons!(@impl [T: Scalar] Param<T>; $($(#[$doc])* $name $op),*);
+    };
+    (@impl [$($gen:tt)*] $t:ty; $($(#[$doc:meta])* $name:ident $op:ident),*) => {
         /// Comparisons and logical connectives, as methods: Rust's comparison
         /// traits must return `bool`, these return boolean expressions.
-        impl Expr {$(
-            $(#[$doc])*
-            #[allow(clippy::should_implement_trait)]
-            pub fn $name<'a>(&self, rhs: impl IntoOperand<'a>) -> Expr {
-                binary(Op::$op, self, rhs)
-            }
-        )*}
-
-        /// The same methods on variables.
-        impl Var {$(
+        impl<$($gen)*> $t {$(
             $(#[$doc])*
             #[allow(clippy::should_implement_trait)]
             pub fn $name<'a>(&self, rhs: impl IntoOperand<'a>) -> Expr {

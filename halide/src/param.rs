@@ -1,12 +1,13 @@
 //! Pipeline inputs: image parameters, bound to buffers only for one call.
 
 use crate::error::Result;
-use crate::expr::{Expr, ExprHandle, IntoExpr};
+use crate::expr::{Expr, ExprHandle, IntoExpr, IntoOperand, Operand, Scalar};
 use crate::ffi::{self, handle};
 use crate::func::IntoArgs;
 use halide_runtime::sys::halide_buffer_t;
 use halide_runtime::{Element, HalideBuffer, Type};
 use halide_sys as sys;
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -214,5 +215,139 @@ impl Input<'_> {
 
     pub(crate) fn buffer(&self) -> *const halide_buffer_t {
         self.buffer
+    }
+}
+
+handle!(ParamHandle, sys::hl_param, sys::hl_param_free);
+
+/// A scalar input of a pipeline, of Rust type `T`.
+///
+/// A param is an expression like any other. Its value is an argument of
+/// compiled pipelines ([`Callable`](crate::Callable)); [`Func::realize`](crate::Func::realize)
+/// uses the value last [`set`](Param::set).
+///
+/// ```
+/// use halide::prelude::*;
+/// let x = Var::new("x");
+/// let gain = Param::<f32>::new("gain");
+/// gain.set_range(0.0, 4.0)?;
+/// let mut f = Func::new("scaled");
+/// f.define([&x], x.expr().cast::<f32>() * &gain)?;
+/// gain.set(2.5)?;
+/// assert_eq!(f.realize::<f32>(&[3])?.as_slice(), &[0.0, 2.5, 5.0]);
+/// gain.set(9.0)?; // outside its range
+/// assert!(f.realize::<f32>(&[3]).is_err());
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub struct Param<T> {
+    handle: ParamHandle,
+    /// The param as an expression, made once so that `&p` in an expression
+    /// borrows instead of allocating.
+    expr: Expr,
+    _value: PhantomData<T>,
+}
+
+impl<T: Scalar> Param<T> {
+    /// A parameter named `name`; its value starts at zero.
+    ///
+    /// # Panics
+    /// If `name` contains a NUL byte.
+    pub fn new(name: &str) -> Self {
+        let c = ffi::c_string(name).expect("Param names cannot contain NUL bytes");
+        // SAFETY: c is a valid C string for the duration of the call.
+        let handle =
+            ParamHandle::new(|err| unsafe { sys::hl_param_new(T::TYPE.to_raw(), c.as_ptr(), err) })
+                .expect("out of memory creating a Halide Param");
+        // SAFETY: handle is a live param.
+        let expr = Expr::from_result(ExprHandle::new(|err| unsafe {
+            sys::hl_param_to_expr(handle.as_ptr(), err)
+        }));
+        Param {
+            handle,
+            expr,
+            _value: PhantomData,
+        }
+    }
+
+    /// A parameter named `name` with an initial value, which is also its
+    /// default in compiled pipelines' metadata.
+    pub fn with_value(name: &str, value: T) -> Result<Self> {
+        let p = Self::new(name);
+        p.set(value)?;
+        p.set_default(value)?;
+        Ok(p)
+    }
+
+    /// The parameter's name.
+    pub fn name(&self) -> String {
+        // SAFETY: self is a live param.
+        ffi::call_string(|err| unsafe { sys::hl_param_name(self.handle.as_ptr(), err) })
+            .unwrap_or_default()
+    }
+
+    /// The parameter as an expression.
+    pub fn expr(&self) -> &Expr {
+        &self.expr
+    }
+
+    /// Sets the value that realizations use.
+    pub fn set(&self, value: T) -> Result<()> {
+        let ptr: *const T = &value;
+        // SAFETY: ptr points at one T, the param's type, for the call.
+        ffi::call(|err| unsafe { sys::hl_param_set_value(self.handle.as_ptr(), ptr.cast(), err) })?;
+        Ok(())
+    }
+
+    /// Restricts the values the parameter may take to `[min, max]`; a
+    /// pipeline given a value outside fails with an error.
+    pub fn set_range(&self, min: T, max: T) -> Result<()> {
+        let (min, max) = (min.typed_constant(), max.typed_constant());
+        let (mh, xh) = (min.handle()?, max.handle()?);
+        // SAFETY: all handles are live.
+        ffi::call(|err| unsafe {
+            sys::hl_param_set_range(self.handle.as_ptr(), mh.as_ptr(), xh.as_ptr(), err)
+        })?;
+        crate::staleness::bump();
+        Ok(())
+    }
+
+    /// The value autoschedulers assume the parameter takes.
+    pub fn set_estimate(&self, value: T) -> Result<()> {
+        let e = value.typed_constant();
+        let h = e.handle()?;
+        // SAFETY: both handles are live.
+        ffi::call(|err| unsafe {
+            sys::hl_param_set_estimate(self.handle.as_ptr(), h.as_ptr(), err)
+        })?;
+        Ok(())
+    }
+
+    /// The default value recorded for the parameter in compiled pipelines' metadata.
+    pub fn set_default(&self, value: T) -> Result<()> {
+        let e = value.typed_constant();
+        let h = e.handle()?;
+        // SAFETY: both handles are live.
+        ffi::call(|err| unsafe {
+            sys::hl_param_set_default(self.handle.as_ptr(), h.as_ptr(), err)
+        })?;
+        Ok(())
+    }
+}
+
+impl<T: Scalar> fmt::Debug for Param<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Param<{}>({})", T::TYPE, self.name())
+    }
+}
+
+impl<T: Scalar> IntoExpr for &Param<T> {
+    fn into_expr(self) -> Expr {
+        self.expr.clone()
+    }
+}
+
+impl<'a, T: Scalar> IntoOperand<'a> for &'a Param<T> {
+    fn into_operand(self) -> Operand<'a> {
+        Operand::Expr(Cow::Borrowed(&self.expr))
     }
 }

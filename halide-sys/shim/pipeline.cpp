@@ -1,0 +1,98 @@
+// Halide::Pipeline and the Callables it compiles to.
+#include "shim.h"
+
+using hl_shim::arg;
+
+HL_API hl_pipeline *hl_pipeline_new(hl_func *const *outputs, size_t n_outputs, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::vector<Halide::Func> funcs;
+        for (size_t i = 0; i < n_outputs; i++) {
+            funcs.push_back(arg(outputs[i], "hl_pipeline_new output").v);
+        }
+        return new hl_pipeline{Halide::Pipeline(funcs)};
+    });
+}
+
+HL_API void hl_pipeline_free(hl_pipeline *p) {
+    HL_GUARD(nullptr, , { delete p; });
+}
+
+HL_API hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        Halide::Pipeline &pipeline = arg(p, "hl_pipeline_compile").v;
+        std::vector<Halide::Argument> inputs = pipeline.infer_arguments();
+        Halide::Callable callable = pipeline.compile_to_callable(inputs, arg(t, "hl_pipeline_compile target").v);
+        std::vector<Halide::Argument> arguments = inputs;
+        for (const Halide::Func &out : pipeline.outputs()) {
+            for (const Halide::Type &type : out.types()) {
+                arguments.emplace_back(out.name(), Halide::Argument::OutputBuffer, type, out.dimensions(),
+                                       Halide::ArgumentEstimates{});
+            }
+        }
+        return new hl_callable{callable, arguments};
+    });
+}
+
+HL_API size_t hl_callable_argument_count(const hl_callable *c) {
+    HL_GUARD(nullptr, 0, { return c ? c->arguments.size() : 0; });
+}
+
+HL_API bool hl_callable_argument(const hl_callable *c, size_t i, hl_argument *out, hl_error **err) {
+    HL_GUARD(err, false, {
+        const hl_callable &callable = arg(c, "hl_callable_argument");
+        if (i >= callable.arguments.size() || !out) {
+            throw std::invalid_argument("argument index " + std::to_string(i) + " out of range");
+        }
+        const Halide::Argument &a = callable.arguments[i];
+        out->name = a.name.c_str();
+        out->kind = a.is_scalar() ? HL_ARGUMENT_INPUT_SCALAR
+                    : a.is_input() ? HL_ARGUMENT_INPUT_BUFFER
+                                   : HL_ARGUMENT_OUTPUT_BUFFER;
+        out->type = hl_shim::from_type(a.type);
+        out->dimensions = a.dimensions;
+        return true;
+    });
+}
+
+namespace {
+
+// The context of one call: Halide's handlers see it as a JITUserContext and
+// report errors into it, so concurrent calls keep their messages apart.
+struct CallContext : Halide::JITUserContext {
+    std::string messages;
+
+    CallContext() {
+        handlers.custom_error = [](Halide::JITUserContext *ctx, const char *msg) {
+            static_cast<CallContext *>(ctx)->messages += msg ? msg : "";
+        };
+    }
+};
+
+}  // namespace
+
+HL_API int hl_callable_call(const hl_callable *c, const void *const *argv, size_t argc, char **message,
+                            hl_error **err) {
+    HL_GUARD(err, -1, {
+        const hl_callable &callable = arg(c, "hl_callable_call");
+        if (argc != callable.arguments.size()) {
+            throw std::invalid_argument("expected " + std::to_string(callable.arguments.size()) + " arguments, got " +
+                                        std::to_string(argc));
+        }
+        CallContext context;
+        Halide::JITUserContext *context_ptr = &context;
+        std::vector<const void *> full(argc + 1);
+        full[0] = &context_ptr;
+        for (size_t i = 0; i < argc; i++) {
+            full[i + 1] = argv[i];
+        }
+        int code = callable.v.call_argv_fast(full.size(), full.data());
+        if (code != 0 && message) {
+            *message = hl_shim::copy_string(context.messages);
+        }
+        return code;
+    });
+}
+
+HL_API void hl_callable_free(hl_callable *c) {
+    HL_GUARD(nullptr, , { delete c; });
+}

@@ -1,0 +1,370 @@
+//! Pipelines, and the callables they compile to.
+
+use crate::error::{Error, Result};
+use crate::expr::Scalar;
+use crate::ffi::{self, handle};
+use crate::func::Func;
+use crate::target::Target;
+use halide_runtime::sys::halide_buffer_t;
+use halide_runtime::{ErrorCode, HalideBuffer, HalideBufferMut, Type};
+use halide_sys as sys;
+use std::ffi::{CStr, c_void};
+use std::fmt;
+use std::marker::PhantomData;
+
+handle!(PipelineHandle, sys::hl_pipeline, sys::hl_pipeline_free);
+handle!(CallableHandle, sys::hl_callable, sys::hl_callable_free);
+
+/// One or more Funcs computed together, compiled once into a [`Callable`].
+///
+/// ```
+/// use halide::prelude::*;
+/// use halide::args;
+/// let x = Var::new("x");
+/// let input = ImageParam::new::<u8>(1, "input");
+/// let offset = Param::<u8>::new("offset");
+/// let mut shifted = Func::new("shifted");
+/// shifted.define([&x], input.at([&x]) + &offset)?;
+///
+/// let callable = Pipeline::new(&[&shifted])?.compile(&Target::host()?)?;
+/// let data = [1u8, 2, 3];
+/// let mut out = Buffer::<u8>::new(&[3])?;
+/// // Arguments: buffers, then scalars, then outputs (see `arguments()`).
+/// callable.call(args![&BufferRef::new(&data, &[3])?, 10u8, &mut out])?;
+/// assert_eq!(out.as_slice(), &[11, 12, 13]);
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub struct Pipeline {
+    handle: PipelineHandle,
+    name: String,
+}
+
+impl Pipeline {
+    /// A pipeline computing `outputs` (each with one output buffer per value).
+    pub fn new(outputs: &[&Func]) -> Result<Self> {
+        if outputs.is_empty() {
+            return Err(Error::invalid("a pipeline needs at least one output Func"));
+        }
+        let ptrs: Vec<*mut sys::hl_func> = outputs.iter().map(|f| f.as_ptr()).collect();
+        // SAFETY: every pointer is to a live Func borrowed for the call.
+        let handle = PipelineHandle::new(|err| unsafe {
+            sys::hl_pipeline_new(ptrs.as_ptr(), ptrs.len(), err)
+        })?;
+        let name = outputs
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join("+");
+        Ok(Pipeline { handle, name })
+    }
+
+    /// JIT-compiles the pipeline for `target`.
+    pub fn compile(&self, target: &Target) -> Result<Callable> {
+        // SAFETY: both are live objects.
+        let handle = CallableHandle::new(|err| unsafe {
+            sys::hl_pipeline_compile(self.handle.as_ptr(), target.as_ptr(), err)
+        })?;
+        // SAFETY: handle is a live callable.
+        let n = unsafe { sys::hl_callable_argument_count(handle.as_ptr()) };
+        let arguments = (0..n)
+            .map(|i| {
+                let mut raw = sys::hl_argument::default();
+                // SAFETY: i < n; raw is a valid place to write.
+                ffi::call(|err| unsafe {
+                    sys::hl_callable_argument(handle.as_ptr(), i, &mut raw, err)
+                })?;
+                ArgumentInfo::from_raw(&raw)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Callable {
+            handle,
+            arguments,
+            name: self.name.clone(),
+        })
+    }
+}
+
+impl fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pipeline({})", self.name)
+    }
+}
+
+/// What an argument of a [`Callable`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArgumentKind {
+    /// A scalar [`Param`](crate::Param).
+    InputScalar,
+    /// An input buffer ([`ImageParam`](crate::ImageParam)).
+    InputBuffer,
+    /// An output buffer, one per value of each output Func.
+    OutputBuffer,
+}
+
+/// One argument of a [`Callable`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgumentInfo {
+    /// The param's or Func's name.
+    pub name: String,
+    /// Scalar, input buffer or output buffer.
+    pub kind: ArgumentKind,
+    /// The scalar's or the buffer elements' type.
+    pub ty: Type,
+    /// The buffer's dimensions (0 for scalars).
+    pub dimensions: usize,
+}
+
+impl ArgumentInfo {
+    fn from_raw(raw: &sys::hl_argument) -> Result<Self> {
+        // SAFETY: the name lives as long as the callable, which outlives this call.
+        let name = unsafe { CStr::from_ptr(raw.name) }
+            .to_string_lossy()
+            .into_owned();
+        let kind = match raw.kind {
+            sys::hl_argument_kind::HL_ARGUMENT_INPUT_SCALAR => ArgumentKind::InputScalar,
+            sys::hl_argument_kind::HL_ARGUMENT_INPUT_BUFFER => ArgumentKind::InputBuffer,
+            _ => ArgumentKind::OutputBuffer,
+        };
+        let ty = Type::from_raw(raw.type_)
+            .ok_or_else(|| Error::invalid("Halide returned an unknown type code"))?;
+        Ok(ArgumentInfo {
+            name,
+            kind,
+            ty,
+            dimensions: usize::try_from(raw.dimensions).unwrap_or(0),
+        })
+    }
+}
+
+impl fmt::Display for ArgumentInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            ArgumentKind::InputScalar => write!(f, "{}: {}", self.name, self.ty),
+            ArgumentKind::InputBuffer => write!(
+                f,
+                "{}: input buffer of {} x{}",
+                self.name, self.ty, self.dimensions
+            ),
+            ArgumentKind::OutputBuffer => write!(
+                f,
+                "{}: output buffer of {} x{}",
+                self.name, self.ty, self.dimensions
+            ),
+        }
+    }
+}
+
+/// A compiled pipeline: call it any number of times, from any number of
+/// threads at once, with buffers borrowed only for the call.
+///
+/// Arguments are checked against [`arguments`](Callable::arguments) before
+/// the call (count, kind, element type, dimensions); the pipeline itself
+/// checks sizes and constraints, and its failures come back as
+/// [`ErrorKind::Runtime`](crate::ErrorKind::Runtime) errors with Halide's
+/// code and message.
+pub struct Callable {
+    handle: CallableHandle,
+    arguments: Vec<ArgumentInfo>,
+    name: String,
+}
+
+// SAFETY: a Halide Callable is immutable once compiled, and each call gets
+// its own JIT context (see hl_callable_call), so calls from several threads
+// at once are safe, as Halide documents.
+unsafe impl Send for Callable {}
+// SAFETY: as above; `call` takes &self.
+unsafe impl Sync for Callable {}
+
+impl Callable {
+    /// The arguments [`call`](Callable::call) takes, in order: input buffers,
+    /// then scalars (each in name order), then the outputs.
+    pub fn arguments(&self) -> &[ArgumentInfo] {
+        &self.arguments
+    }
+
+    fn signature(&self) -> String {
+        let args: Vec<String> = self.arguments.iter().map(ToString::to_string).collect();
+        format!("{}({})", self.name, args.join(", "))
+    }
+
+    fn check(&self, args: &[Arg<'_>]) -> Result<()> {
+        if args.len() != self.arguments.len() {
+            return Err(Error::invalid(format!(
+                "{} takes {} arguments, {} given",
+                self.signature(),
+                self.arguments.len(),
+                args.len()
+            )));
+        }
+        for (i, (info, arg)) in self.arguments.iter().zip(args).enumerate() {
+            let problem = match (&arg.value, info.kind) {
+                (ArgValue::Scalar { ty, .. }, ArgumentKind::InputScalar) => {
+                    (*ty != info.ty).then(|| format!("a {ty} scalar was given"))
+                }
+                (
+                    ArgValue::Buffer {
+                        ty,
+                        dimensions,
+                        writable,
+                        ..
+                    },
+                    kind,
+                ) if kind != ArgumentKind::InputScalar => {
+                    if kind == ArgumentKind::OutputBuffer && !writable {
+                        Some("a read-only buffer was given; pass `&mut`".to_owned())
+                    } else if *ty != info.ty || *dimensions != info.dimensions {
+                        Some(format!("a buffer of {ty} x{dimensions} was given"))
+                    } else {
+                        None
+                    }
+                }
+                (ArgValue::Scalar { ty, .. }, _) => Some(format!("a {ty} scalar was given")),
+                (ArgValue::Buffer { .. }, _) => Some("a buffer was given".to_owned()),
+            };
+            if let Some(problem) = problem {
+                return Err(Error::invalid(format!(
+                    "argument {i} of {} is {info}, but {problem}",
+                    self.name
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the pipeline. Build the arguments with [`args!`](crate::args):
+    /// `&buffer` for inputs, `&mut buffer` for outputs, values for scalars.
+    pub fn call(&self, args: &[Arg<'_>]) -> Result<()> {
+        self.check(args)?;
+        let argv: Vec<*const c_void> = args.iter().map(Arg::as_argv).collect();
+        let mut message = std::ptr::null_mut();
+        // SAFETY: check() matched every argument to the signature: scalars
+        // point at values of the declared type inside `args`, buffers at
+        // halide_buffer_t's whose memory is borrowed by `args` for this call
+        // (mutably for outputs).
+        let code = ffi::call(|err| unsafe {
+            sys::hl_callable_call(
+                self.handle.as_ptr(),
+                argv.as_ptr(),
+                argv.len(),
+                &mut message,
+                err,
+            )
+        })?;
+        let text = if message.is_null() {
+            String::new()
+        } else {
+            // SAFETY: the shim returned an owned, NUL-terminated string.
+            let s = unsafe { CStr::from_ptr(message) }
+                .to_string_lossy()
+                .into_owned();
+            // SAFETY: freed once, with the matching function.
+            unsafe { sys::hl_string_free(message) };
+            s
+        };
+        match ErrorCode::from_code(code) {
+            None => Ok(()),
+            Some(code) => Err(Error::runtime(code, &text)),
+        }
+    }
+}
+
+impl fmt::Debug for Callable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Callable({})", self.signature())
+    }
+}
+
+/// One argument of a [`Callable::call`], borrowing what it refers to.
+pub struct Arg<'a> {
+    value: ArgValue,
+    _borrow: PhantomData<&'a mut ()>,
+}
+
+enum ArgValue {
+    /// The value's bytes at the start of `bits` (u64-aligned, so aligned for any scalar).
+    Scalar { ty: Type, bits: u64 },
+    Buffer {
+        ptr: *const halide_buffer_t,
+        ty: Type,
+        dimensions: usize,
+        writable: bool,
+    },
+}
+
+impl Arg<'_> {
+    fn as_argv(&self) -> *const c_void {
+        match &self.value {
+            ArgValue::Scalar { bits, .. } => std::ptr::from_ref(bits).cast(),
+            ArgValue::Buffer { ptr, .. } => ptr.cast(),
+        }
+    }
+}
+
+/// Converts into an [`Arg`]: `&B` (input buffer), `&mut B` (output or
+/// input buffer) for any buffer type, and Rust scalars.
+pub trait IntoArg<'a> {
+    /// The argument.
+    fn into_arg(self) -> Arg<'a>;
+}
+
+impl<'a, B: HalideBuffer> IntoArg<'a> for &'a B {
+    fn into_arg(self) -> Arg<'a> {
+        let raw = self.raw();
+        let value = ArgValue::Buffer {
+            ptr: self.as_raw_ptr(),
+            ty: raw.element_type(),
+            dimensions: raw.dimensions(),
+            writable: false,
+        };
+        Arg {
+            value,
+            _borrow: PhantomData,
+        }
+    }
+}
+
+impl<'a, B: HalideBufferMut> IntoArg<'a> for &'a mut B {
+    fn into_arg(self) -> Arg<'a> {
+        let (ty, dimensions) = (self.raw().element_type(), self.raw().dimensions());
+        let value = ArgValue::Buffer {
+            ptr: self.as_raw_mut_ptr().cast_const(),
+            ty,
+            dimensions,
+            writable: true,
+        };
+        Arg {
+            value,
+            _borrow: PhantomData,
+        }
+    }
+}
+
+fn scalar_arg<T: Scalar>(value: T) -> Arg<'static> {
+    let mut bits = 0u64;
+    // SAFETY: T is at most 8 bytes (Halide scalars are), and u64's alignment
+    // satisfies every scalar's.
+    unsafe { std::ptr::from_mut(&mut bits).cast::<T>().write(value) };
+    Arg {
+        value: ArgValue::Scalar { ty: T::TYPE, bits },
+        _borrow: PhantomData,
+    }
+}
+
+macro_rules! scalar_args {
+    ($($t:ty),*) => {$(
+        impl IntoArg<'static> for $t {
+            fn into_arg(self) -> Arg<'static> {
+                scalar_arg(self)
+            }
+        }
+    )*};
+}
+scalar_args!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, bool);
+
+/// The arguments of a [`Callable::call`]: `args![&input, 2.0f32, &mut output]`.
+#[macro_export]
+macro_rules! args {
+    ($($arg:expr),* $(,)?) => {
+        &[$($crate::IntoArg::into_arg($arg)),*]
+    };
+}
