@@ -287,12 +287,13 @@ hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, hl_error **
 size_t hl_callable_argument_count(const hl_callable *c);
 /** Writes argument i's description to *out. */
 bool hl_callable_argument(const hl_callable *c, size_t i, hl_argument *out, hl_error **err);
-/** Calls c. argv holds the arguments in order: a pointer to the value for a scalar, a
- *  halide_buffer_t* for a buffer; argc must equal the argument count.
- *  Returns Halide's error code, 0 on success; on failure stores the messages
- *  the pipeline reported in *message (free with hl_string_free). Safe to
- *  call from several threads at once. */
-int hl_callable_call(const hl_callable *c, const void *const *argv, size_t argc, char **message, hl_error **err);
+/** Calls c. argv has argc + 1 slots: slot 0 is reserved for the call's
+ *  context (the shim fills it), then the arguments in order: a pointer to
+ *  the value for a scalar, a halide_buffer_t* for a buffer. argc must equal
+ *  the argument count. Returns Halide's error code, 0 on success; on failure
+ *  stores the messages the pipeline reported in *message (free with
+ *  hl_string_free). Safe to call from several threads at once. */
+int hl_callable_call(const hl_callable *c, const void **argv, size_t argc, char **message, hl_error **err);
 void hl_callable_free(hl_callable *c);
 
 #ifdef __cplusplus

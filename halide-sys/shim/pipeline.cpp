@@ -70,22 +70,17 @@ struct CallContext : Halide::JITUserContext {
 
 }  // namespace
 
-HL_API int hl_callable_call(const hl_callable *c, const void *const *argv, size_t argc, char **message,
-                            hl_error **err) {
+HL_API int hl_callable_call(const hl_callable *c, const void **argv, size_t argc, char **message, hl_error **err) {
     HL_GUARD(err, -1, {
         const hl_callable &callable = arg(c, "hl_callable_call");
-        if (argc != callable.arguments.size()) {
+        if (argc != callable.arguments.size() || !argv) {
             throw std::invalid_argument("expected " + std::to_string(callable.arguments.size()) + " arguments, got " +
                                         std::to_string(argc));
         }
         CallContext context;
         Halide::JITUserContext *context_ptr = &context;
-        std::vector<const void *> full(argc + 1);
-        full[0] = &context_ptr;
-        for (size_t i = 0; i < argc; i++) {
-            full[i + 1] = argv[i];
-        }
-        int code = callable.v.call_argv_fast(full.size(), full.data());
+        argv[0] = &context_ptr;
+        int code = callable.v.call_argv_fast(argc + 1, argv);
         if (code != 0 && message) {
             *message = hl_shim::copy_string(context.messages);
         }

@@ -235,17 +235,29 @@ impl Callable {
     /// `&buffer` for inputs, `&mut buffer` for outputs, values for scalars.
     pub fn call(&self, args: &[Arg<'_>]) -> Result<()> {
         self.check(args)?;
-        let argv: Vec<*const c_void> = args.iter().map(Arg::as_argv).collect();
+        // Slot 0 is the shim's; the arguments follow. Up to 16 arguments
+        // need no allocation, so a call costs what C++'s Callable costs.
+        let mut stack = [std::ptr::null::<c_void>(); 17];
+        let mut heap = Vec::new();
+        let argv: &mut [*const c_void] = if args.len() < stack.len() {
+            &mut stack[..=args.len()]
+        } else {
+            heap.resize(args.len() + 1, std::ptr::null());
+            &mut heap
+        };
+        for (slot, arg) in argv[1..].iter_mut().zip(args) {
+            *slot = arg.as_argv();
+        }
         let mut message = std::ptr::null_mut();
         // SAFETY: check() matched every argument to the signature: scalars
         // point at values of the declared type inside `args`, buffers at
         // halide_buffer_t's whose memory is borrowed by `args` for this call
-        // (mutably for outputs).
+        // (mutably for outputs). argv has args.len() + 1 slots.
         let code = ffi::call(|err| unsafe {
             sys::hl_callable_call(
                 self.handle.as_ptr(),
-                argv.as_ptr(),
-                argv.len(),
+                argv.as_mut_ptr(),
+                args.len(),
                 &mut message,
                 err,
             )

@@ -223,3 +223,24 @@ fn callables_are_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Callable>();
 }
+
+#[test]
+fn many_scalar_arguments() {
+    // More arguments than the call path keeps on the stack.
+    let x = Var::new("x");
+    let params: Vec<Param<i32>> = (0..20).map(|i| Param::new(&format!("p{i:02}"))).collect();
+    let sum = params.iter().fold(x.expr().clone(), |acc, p| acc + p);
+    let mut f = Func::new("sum_of_params");
+    f.define([&x], sum).unwrap();
+    let c = Pipeline::new(&[&f])
+        .unwrap()
+        .compile(&Target::host().unwrap())
+        .unwrap();
+    assert_eq!(c.arguments().len(), 21);
+    let mut out = Buffer::<i32>::new(&[3]).unwrap();
+    let mut args: Vec<halide::Arg<'_>> = (1..=20).map(halide::IntoArg::into_arg).collect();
+    args.push(halide::IntoArg::into_arg(&mut out));
+    c.call(&args).unwrap();
+    drop(args);
+    assert_eq!(out.as_slice(), &[210, 211, 212]);
+}
