@@ -26,7 +26,7 @@ fn call_overhead(c: &mut Criterion) {
         b.iter(|| black_box(cpp.call(black_box(&mut out))))
     });
     group.bench_function("rust_callable", |b| {
-        b.iter(|| black_box(callable.call(args![black_box(&mut out)]).unwrap()))
+        b.iter(|| callable.call(args![black_box(&mut out)]).unwrap())
     });
     group.bench_function("func_realize_into", |b| {
         b.iter(|| f.realize_into(black_box(&mut out)).unwrap())

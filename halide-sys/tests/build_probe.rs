@@ -4,32 +4,13 @@
 #[path = "../build/probe.rs"]
 mod probe;
 
+mod common;
+
+use common::TempDir;
 use probe::{Ctx, Probe};
 use std::ffi::OsString;
 use std::fs;
-use std::path::{Path, PathBuf};
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let dir =
-            std::env::temp_dir().join(format!("halide-sys-{tag}-{}-{nanos}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
+use std::path::Path;
 
 /// Lays out a minimal Halide install of the given version under `root`.
 fn fake_halide(root: &Path, lib: &str, major: u32) {

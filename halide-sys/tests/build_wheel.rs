@@ -3,32 +3,14 @@
 #[path = "../build/wheel.rs"]
 mod wheel;
 
+mod common;
+
+use common::TempDir;
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let dir =
-            std::env::temp_dir().join(format!("halide-wheel-{tag}-{}-{nanos}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 const FILE: &str = "halide-21.0.0-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl";
 

@@ -313,23 +313,27 @@ impl<T: Scalar> Param<T> {
 
     /// The value autoschedulers assume the parameter takes.
     pub fn set_estimate(&self, value: T) -> Result<()> {
-        let e = value.typed_constant();
-        let h = e.handle()?;
-        // SAFETY: both handles are live.
-        ffi::call(|err| unsafe {
-            sys::hl_param_set_estimate(self.handle.as_ptr(), h.as_ptr(), err)
-        })?;
-        Ok(())
+        self.set_constant(value, sys::hl_param_set_estimate)
     }
 
     /// The default value recorded for the parameter in compiled pipelines' metadata.
     pub fn set_default(&self, value: T) -> Result<()> {
+        self.set_constant(value, sys::hl_param_set_default)
+    }
+
+    fn set_constant(
+        &self,
+        value: T,
+        setter: unsafe extern "C" fn(
+            *mut sys::hl_param,
+            *const sys::hl_expr,
+            *mut *mut sys::hl_error,
+        ) -> bool,
+    ) -> Result<()> {
         let e = value.typed_constant();
         let h = e.handle()?;
         // SAFETY: both handles are live.
-        ffi::call(|err| unsafe {
-            sys::hl_param_set_default(self.handle.as_ptr(), h.as_ptr(), err)
-        })?;
+        ffi::call(|err| unsafe { setter(self.handle.as_ptr(), h.as_ptr(), err) })?;
         Ok(())
     }
 }
