@@ -296,6 +296,97 @@ bool hl_callable_argument(const hl_callable *c, size_t i, hl_argument *out, hl_e
 int hl_callable_call(const hl_callable *c, const void **argv, size_t argc, char **message, hl_error **err);
 void hl_callable_free(hl_callable *c);
 
+/* ---- math ------------------------------------------------------------- */
+
+/** Halide's functions of one expression, named as in Halide::. */
+typedef enum hl_math1 {
+    HL_MATH1_SQRT = 0,
+    HL_MATH1_SIN,
+    HL_MATH1_COS,
+    HL_MATH1_TAN,
+    HL_MATH1_ASIN,
+    HL_MATH1_ACOS,
+    HL_MATH1_ATAN,
+    HL_MATH1_SINH,
+    HL_MATH1_COSH,
+    HL_MATH1_TANH,
+    HL_MATH1_ASINH,
+    HL_MATH1_ACOSH,
+    HL_MATH1_ATANH,
+    HL_MATH1_EXP,
+    HL_MATH1_LOG,
+    HL_MATH1_ABS,
+    HL_MATH1_FLOOR,
+    HL_MATH1_CEIL,
+    HL_MATH1_ROUND,
+    HL_MATH1_TRUNC,
+    HL_MATH1_FRACT,
+    HL_MATH1_IS_NAN,
+    HL_MATH1_IS_INF,
+    HL_MATH1_IS_FINITE,
+    HL_MATH1_POPCOUNT,
+    HL_MATH1_COUNT_LEADING_ZEROS,
+    HL_MATH1_COUNT_TRAILING_ZEROS,
+    HL_MATH1_FAST_INVERSE,
+    HL_MATH1_FAST_INVERSE_SQRT,
+    HL_MATH1_FAST_LOG,
+    HL_MATH1_FAST_EXP,
+    HL_MATH1_FAST_SIN,
+    HL_MATH1_FAST_COS,
+    HL_MATH1_ERF,
+    HL_MATH1_LIKELY,
+    HL_MATH1_LIKELY_IF_INNERMOST,
+    HL_MATH1_STRICT_FLOAT,
+} hl_math1;
+/** Halide's functions of two expressions. */
+typedef enum hl_math2 {
+    HL_MATH2_POW = 0,
+    HL_MATH2_ATAN2,
+    HL_MATH2_ABSD,
+    HL_MATH2_FAST_POW,
+    HL_MATH2_WIDENING_ADD,
+    HL_MATH2_WIDENING_SUB,
+    HL_MATH2_WIDENING_MUL,
+    HL_MATH2_SATURATING_ADD,
+    HL_MATH2_SATURATING_SUB,
+    HL_MATH2_HALVING_ADD,
+    HL_MATH2_HALVING_SUB,
+    HL_MATH2_ROUNDING_HALVING_ADD,
+} hl_math2;
+/** Halide's functions of three expressions. */
+typedef enum hl_math3 {
+    HL_MATH3_CLAMP = 0,
+    HL_MATH3_LERP,
+    HL_MATH3_MUL_SHIFT_RIGHT,
+    HL_MATH3_ROUNDING_MUL_SHIFT_RIGHT,
+} hl_math3;
+
+hl_expr *hl_expr_math1(hl_math1 op, const hl_expr *a, hl_error **err);
+hl_expr *hl_expr_math2(hl_math2 op, const hl_expr *a, const hl_expr *b, hl_error **err);
+hl_expr *hl_expr_math3(hl_math3 op, const hl_expr *a, const hl_expr *b, const hl_expr *c, hl_error **err);
+/** The bits of e read as type t (of the same total width). */
+hl_expr *hl_expr_reinterpret(struct halide_type_t t, const hl_expr *e, hl_error **err);
+/** e converted to t, clamping to t's range instead of wrapping. */
+hl_expr *hl_expr_saturating_cast(struct halide_type_t t, const hl_expr *e, hl_error **err);
+
+/* ---- boundary conditions ------------------------------------------------ */
+
+typedef enum hl_boundary {
+    HL_BOUNDARY_CONSTANT_EXTERIOR = 0,
+    HL_BOUNDARY_REPEAT_EDGE,
+    HL_BOUNDARY_REPEAT_IMAGE,
+    HL_BOUNDARY_MIRROR_IMAGE,
+    HL_BOUNDARY_MIRROR_INTERIOR,
+} hl_boundary;
+
+/** A Func equal to `source` inside the region dimension i in [mins[i],
+ *  mins[i] + extents[i]), extended outside it as `kind` says; `value` is
+ *  the exterior of HL_BOUNDARY_CONSTANT_EXTERIOR (ignored otherwise). */
+hl_func *hl_boundary_func(hl_boundary kind, const hl_func *source, const hl_expr *const *mins,
+                          const hl_expr *const *extents, size_t n_dims, const hl_expr *value, hl_error **err);
+/** The same over an input image, within the bounds of the buffer it is given. */
+hl_func *hl_boundary_image(hl_boundary kind, const hl_image_param *source, const hl_expr *value, hl_error **err);
+
 #ifdef __cplusplus
 }
 #endif

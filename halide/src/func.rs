@@ -11,6 +11,7 @@ use halide_sys as sys;
 use std::fmt;
 
 handle!(FuncHandle, sys::hl_func, sys::hl_func_free);
+pub(crate) use FuncHandle as Handle;
 
 /// A Halide function: a stage of a pipeline, defined over pure variables.
 ///
@@ -45,6 +46,15 @@ impl Func {
         // SAFETY: c is a valid C string for the duration of the call.
         let handle = FuncHandle::new(|err| unsafe { sys::hl_func_new(c.as_ptr(), err) })
             .expect("out of memory creating a Halide Func");
+        Func {
+            handle,
+            jit_target: None,
+            compiled_generation: None,
+        }
+    }
+
+    /// A Func around a handle the shim made (e.g. a boundary condition).
+    pub(crate) fn from_handle(handle: FuncHandle) -> Self {
         Func {
             handle,
             jit_target: None,

@@ -21,6 +21,7 @@
 //! Halide's own message, and an expression Halide rejected carries its
 //! error to the first call that uses it (see [`Expr`]).
 
+pub mod boundary;
 mod error;
 mod expr;
 mod ffi;

@@ -1,6 +1,21 @@
-//! Functions on expressions: `min`, `max`, `select`.
+//! Functions on expressions: `min`, `max`, `select`, and Halide's math
+//! library, named as in Halide. Arguments may be expressions, variables,
+//! params or Rust scalars (an integer alone is int32, a float float32).
+//!
+//! ```
+//! use halide::prelude::*;
+//! use halide::math::{sqrt, clamp, absd};
+//! let x = Var::new("x");
+//! let mut f = Func::new("math");
+//! f.define([&x], clamp(sqrt(x.expr().cast::<f32>()) * 10.0f32, 0.0f32, 25.0f32))?;
+//! let expected: Vec<f32> = (0..5).map(|i| (i as f32).sqrt() * 10.0).collect();
+//! assert_eq!(f.realize::<f32>(&[5])?.as_slice(), expected.as_slice());
+//! assert_eq!(absd(Expr::from(3u8), Expr::from(10u8)).type_of()?, Type::uint(8));
+//! # Ok::<(), halide::Error>(())
+//! ```
 
 use crate::expr::{Expr, ExprHandle, IntoOperand, binary};
+use halide_runtime::Element;
 use halide_sys as sys;
 
 /// The smaller of two values, with Halide's type promotion.
@@ -44,6 +59,216 @@ pub fn select<'a, 'b, 'c>(
         // SAFETY: all three are live expressions.
         ExprHandle::new(|err| unsafe {
             sys::hl_expr_select(c.as_ptr(), t.as_ptr(), f.as_ptr(), err)
+        })
+    })
+}
+
+fn math1(op: sys::hl_math1, x: Expr) -> Expr {
+    Expr::build(|| {
+        let h = x.handle()?;
+        // SAFETY: h is a live expression.
+        ExprHandle::new(|err| unsafe { sys::hl_expr_math1(op, h.as_ptr(), err) })
+    })
+}
+
+fn math2(op: sys::hl_math2, a: Expr, b: Expr) -> Expr {
+    Expr::build(|| {
+        let (a, b) = (a.handle()?, b.handle()?);
+        // SAFETY: both are live expressions.
+        ExprHandle::new(|err| unsafe { sys::hl_expr_math2(op, a.as_ptr(), b.as_ptr(), err) })
+    })
+}
+
+fn math3(op: sys::hl_math3, a: Expr, b: Expr, c: Expr) -> Expr {
+    Expr::build(|| {
+        let (a, b, c) = (a.handle()?, b.handle()?, c.handle()?);
+        // SAFETY: all three are live expressions.
+        ExprHandle::new(|err| unsafe {
+            sys::hl_expr_math3(op, a.as_ptr(), b.as_ptr(), c.as_ptr(), err)
+        })
+    })
+}
+
+macro_rules! unary_functions {
+    ($($(#[$doc:meta])* $name:ident $op:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        pub fn $name<'a>(x: impl IntoOperand<'a>) -> Expr {
+            math1(sys::hl_math1::$op, x.into_operand().to_expr())
+        }
+    )*};
+}
+
+macro_rules! binary_functions {
+    ($($(#[$doc:meta])* $name:ident $op:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        pub fn $name<'a, 'b>(a: impl IntoOperand<'a>, b: impl IntoOperand<'b>) -> Expr {
+            math2(sys::hl_math2::$op, a.into_operand().to_expr(), b.into_operand().to_expr())
+        }
+    )*};
+}
+
+macro_rules! ternary_functions {
+    ($($(#[$doc:meta])* $name:ident($a:ident, $b:ident, $c:ident) $op:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        pub fn $name<'a, 'b, 'c>($a: impl IntoOperand<'a>, $b: impl IntoOperand<'b>, $c: impl IntoOperand<'c>) -> Expr {
+            math3(sys::hl_math3::$op, $a.into_operand().to_expr(), $b.into_operand().to_expr(), $c.into_operand().to_expr())
+        }
+    )*};
+}
+
+unary_functions! {
+    /// Square root.
+    sqrt HL_MATH1_SQRT,
+    /// Sine (radians).
+    sin HL_MATH1_SIN,
+    /// Cosine (radians).
+    cos HL_MATH1_COS,
+    /// Tangent (radians).
+    tan HL_MATH1_TAN,
+    /// Arcsine.
+    asin HL_MATH1_ASIN,
+    /// Arccosine.
+    acos HL_MATH1_ACOS,
+    /// Arctangent.
+    atan HL_MATH1_ATAN,
+    /// Hyperbolic sine.
+    sinh HL_MATH1_SINH,
+    /// Hyperbolic cosine.
+    cosh HL_MATH1_COSH,
+    /// Hyperbolic tangent.
+    tanh HL_MATH1_TANH,
+    /// Inverse hyperbolic sine.
+    asinh HL_MATH1_ASINH,
+    /// Inverse hyperbolic cosine.
+    acosh HL_MATH1_ACOSH,
+    /// Inverse hyperbolic tangent.
+    atanh HL_MATH1_ATANH,
+    /// e raised to the power of the argument.
+    exp HL_MATH1_EXP,
+    /// Natural logarithm.
+    log HL_MATH1_LOG,
+    /// Absolute value (unsigned for signed integers, as in Halide).
+    abs HL_MATH1_ABS,
+    /// Largest integer not above (as a float).
+    floor HL_MATH1_FLOOR,
+    /// Smallest integer not below (as a float).
+    ceil HL_MATH1_CEIL,
+    /// Nearest integer, ties to even (as a float).
+    round HL_MATH1_ROUND,
+    /// Rounds toward zero (as a float).
+    trunc HL_MATH1_TRUNC,
+    /// The fractional part with the sign of `x`: `x - trunc(x)`.
+    fract HL_MATH1_FRACT,
+    /// Whether a float is NaN.
+    is_nan HL_MATH1_IS_NAN,
+    /// Whether a float is infinite.
+    is_inf HL_MATH1_IS_INF,
+    /// Whether a float is neither NaN nor infinite.
+    is_finite HL_MATH1_IS_FINITE,
+    /// The number of set bits.
+    popcount HL_MATH1_POPCOUNT,
+    /// The number of leading zero bits.
+    count_leading_zeros HL_MATH1_COUNT_LEADING_ZEROS,
+    /// The number of trailing zero bits.
+    count_trailing_zeros HL_MATH1_COUNT_TRAILING_ZEROS,
+    /// A fast, approximate `1 / x` for floats.
+    fast_inverse HL_MATH1_FAST_INVERSE,
+    /// A fast, approximate `1 / sqrt(x)` for floats.
+    fast_inverse_sqrt HL_MATH1_FAST_INVERSE_SQRT,
+    /// A fast, approximate natural logarithm of a float32.
+    fast_log HL_MATH1_FAST_LOG,
+    /// A fast, approximate `exp` of a float32.
+    fast_exp HL_MATH1_FAST_EXP,
+    /// A fast, approximate sine of a float32.
+    fast_sin HL_MATH1_FAST_SIN,
+    /// A fast, approximate cosine of a float32.
+    fast_cos HL_MATH1_FAST_COS,
+    /// The error function of a float32.
+    erf HL_MATH1_ERF,
+    /// Marks a condition as usually true, guiding loop partitioning.
+    likely HL_MATH1_LIKELY,
+    /// `likely`, but only in the innermost loop.
+    likely_if_innermost HL_MATH1_LIKELY_IF_INNERMOST,
+    /// Evaluates the float arithmetic inside without reassociation or fusion.
+    strict_float HL_MATH1_STRICT_FLOAT
+}
+
+binary_functions! {
+    /// `x` raised to the power `y` (floats).
+    pow HL_MATH2_POW,
+    /// The angle of the vector (x: second, y: first argument), as `atan2(y, x)`.
+    atan2 HL_MATH2_ATAN2,
+    /// The absolute difference `|a - b|`, as an unsigned type for integers.
+    absd HL_MATH2_ABSD,
+    /// A fast, approximate `pow` for float32.
+    fast_pow HL_MATH2_FAST_POW,
+    /// `a + b` in a type twice as wide, so it cannot overflow.
+    widening_add HL_MATH2_WIDENING_ADD,
+    /// `a - b` in a wider signed type, so it cannot overflow.
+    widening_sub HL_MATH2_WIDENING_SUB,
+    /// `a * b` in a type twice as wide, so it cannot overflow.
+    widening_mul HL_MATH2_WIDENING_MUL,
+    /// `a + b`, clamped to the type's range.
+    saturating_add HL_MATH2_SATURATING_ADD,
+    /// `a - b`, clamped to the type's range.
+    saturating_sub HL_MATH2_SATURATING_SUB,
+    /// `(a + b) / 2` without intermediate overflow, rounding down.
+    halving_add HL_MATH2_HALVING_ADD,
+    /// `(a - b) / 2` without intermediate overflow, rounding down.
+    halving_sub HL_MATH2_HALVING_SUB,
+    /// `(a + b + 1) / 2` without intermediate overflow.
+    rounding_halving_add HL_MATH2_ROUNDING_HALVING_ADD
+}
+
+ternary_functions! {
+    /// `x` clamped to `[min, max]`.
+    clamp(x, min, max) HL_MATH3_CLAMP,
+    /// Linear interpolation `zero + (one - zero) * weight`, with integer weights as fixed-point fractions.
+    lerp(zero, one, weight) HL_MATH3_LERP,
+    /// `(a * b) >> q` computed in a wider type.
+    mul_shift_right(a, b, q) HL_MATH3_MUL_SHIFT_RIGHT,
+    /// `(a * b + (1 << (q - 1))) >> q` computed in a wider type.
+    rounding_mul_shift_right(a, b, q) HL_MATH3_ROUNDING_MUL_SHIFT_RIGHT
+}
+
+/// The bits of `x` read as `T` (which must have the same total width).
+///
+/// ```
+/// use halide::prelude::*;
+/// let x = Var::new("x");
+/// let mut f = Func::new("bits");
+/// f.define([&x], halide::math::reinterpret::<u32>(1.0f32))?;
+/// assert_eq!(f.realize::<u32>(&[1])?.as_slice(), &[1.0f32.to_bits()]);
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn reinterpret<'a, T: Element>(x: impl IntoOperand<'a>) -> Expr {
+    let x = x.into_operand().to_expr();
+    Expr::build(|| {
+        let h = x.handle()?;
+        // SAFETY: h is a live expression.
+        ExprHandle::new(|err| unsafe {
+            sys::hl_expr_reinterpret(T::TYPE.to_raw(), h.as_ptr(), err)
+        })
+    })
+}
+
+/// `x` converted to `T`, clamped to `T`'s range instead of wrapping.
+///
+/// ```
+/// use halide::prelude::*;
+/// let x = Var::new("x");
+/// let mut f = Func::new("sat");
+/// f.define([&x], halide::math::saturating_cast::<u8>(&x * 100 - 50))?;
+/// assert_eq!(f.realize::<u8>(&[5])?.as_slice(), &[0, 50, 150, 250, 255]);
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn saturating_cast<'a, T: Element>(x: impl IntoOperand<'a>) -> Expr {
+    let x = x.into_operand().to_expr();
+    Expr::build(|| {
+        let h = x.handle()?;
+        // SAFETY: h is a live expression.
+        ExprHandle::new(|err| unsafe {
+            sys::hl_expr_saturating_cast(T::TYPE.to_raw(), h.as_ptr(), err)
         })
     })
 }

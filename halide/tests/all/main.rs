@@ -1,9 +1,11 @@
 //! Integration tests of the `halide` crate, in one binary: linking against
 //! libHalide (~165 MB) once instead of once per file.
 
+mod boundary;
 mod callable;
 mod errors;
 mod expr;
 mod inputs;
+mod math;
 mod realize;
 mod schedule;

@@ -1,0 +1,133 @@
+//! Boundary conditions: Funcs that extend an image (or a Func) beyond the
+//! region where it is defined, so stencils can read past the edges.
+//!
+//! ```
+//! use halide::prelude::*;
+//! use halide::boundary;
+//! let x = Var::new("x");
+//! let input = ImageParam::new::<u8>(1, "input");
+//! let clamped = boundary::repeat_edge(&input)?;
+//! let mut shifted = Func::new("shifted");
+//! shifted.define([&x], clamped.at([&x - 2]))?;
+//! let data = [10u8, 20, 30];
+//! let buf = BufferRef::new(&data, &[3])?;
+//! assert_eq!(shifted.realize_with::<u8>(&[5], &[input.bind(&buf)])?.as_slice(), &[10, 10, 10, 20, 30]);
+//! # Ok::<(), halide::Error>(())
+//! ```
+
+use crate::error::Result;
+use crate::expr::{Expr, IntoExpr};
+use crate::func::{Func, Handle};
+use crate::param::ImageParam;
+use halide_sys as sys;
+
+/// How values outside the bounds are made.
+#[derive(Debug, Clone)]
+pub enum Boundary {
+    /// A constant value outside.
+    ConstantExterior(Expr),
+    /// The nearest edge value (clamped coordinates).
+    RepeatEdge,
+    /// The image tiled periodically.
+    RepeatImage,
+    /// The image mirrored at each edge, repeating the edge value.
+    MirrorImage,
+    /// The image mirrored about the edge values, without repeating them.
+    MirrorInterior,
+}
+
+impl Boundary {
+    fn kind(&self) -> sys::hl_boundary {
+        use sys::hl_boundary as B;
+        match self {
+            Boundary::ConstantExterior(_) => B::HL_BOUNDARY_CONSTANT_EXTERIOR,
+            Boundary::RepeatEdge => B::HL_BOUNDARY_REPEAT_EDGE,
+            Boundary::RepeatImage => B::HL_BOUNDARY_REPEAT_IMAGE,
+            Boundary::MirrorImage => B::HL_BOUNDARY_MIRROR_IMAGE,
+            Boundary::MirrorInterior => B::HL_BOUNDARY_MIRROR_INTERIOR,
+        }
+    }
+
+    /// The exterior value, for the shim (NULL unless constant).
+    fn value_ptr(&self) -> Result<*const sys::hl_expr> {
+        match self {
+            Boundary::ConstantExterior(v) => Ok(v.handle()?.as_ptr().cast_const()),
+            _ => Ok(std::ptr::null()),
+        }
+    }
+}
+
+/// `image` extended beyond the bounds of whatever buffer it is given, as `how` says.
+pub fn extend_image(image: &ImageParam, how: &Boundary) -> Result<Func> {
+    let value = how.value_ptr()?;
+    // SAFETY: the image and the value (if any) are live.
+    let handle = Handle::new(|err| unsafe {
+        sys::hl_boundary_image(how.kind(), image.as_ptr(), value, err)
+    })?;
+    Ok(Func::from_handle(handle))
+}
+
+/// `source` extended beyond `bounds` (one `(min, extent)` per dimension), as `how` says.
+///
+/// ```
+/// use halide::prelude::*;
+/// use halide::boundary::{Boundary, extend};
+/// let x = Var::new("x");
+/// let mut ramp = Func::new("ramp");
+/// ramp.define([&x], &x * 10)?;
+/// let mut tiled = extend(&ramp, &[(Expr::from(0), Expr::from(3))], &Boundary::RepeatImage)?;
+/// assert_eq!(tiled.realize::<i32>(&[7])?.as_slice(), &[0, 10, 20, 0, 10, 20, 0]);
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn extend(source: &Func, bounds: &[(Expr, Expr)], how: &Boundary) -> Result<Func> {
+    let mins = bounds
+        .iter()
+        .map(|(m, _)| m.handle())
+        .collect::<Result<Vec<_>>>()?;
+    let extents = bounds
+        .iter()
+        .map(|(_, e)| e.handle())
+        .collect::<Result<Vec<_>>>()?;
+    let min_ptrs: Vec<*const sys::hl_expr> = mins.iter().map(|h| h.as_ptr().cast_const()).collect();
+    let extent_ptrs: Vec<*const sys::hl_expr> =
+        extents.iter().map(|h| h.as_ptr().cast_const()).collect();
+    let value = how.value_ptr()?;
+    // SAFETY: every pointer is to a live object borrowed for the call.
+    let handle = Handle::new(|err| unsafe {
+        sys::hl_boundary_func(
+            how.kind(),
+            source.as_ptr(),
+            min_ptrs.as_ptr(),
+            extent_ptrs.as_ptr(),
+            bounds.len(),
+            value,
+            err,
+        )
+    })?;
+    Ok(Func::from_handle(handle))
+}
+
+/// `image` with a constant `value` outside its buffer's bounds.
+pub fn constant_exterior(image: &ImageParam, value: impl IntoExpr) -> Result<Func> {
+    extend_image(image, &Boundary::ConstantExterior(value.into_expr()))
+}
+
+/// `image` extended by repeating its edge values.
+pub fn repeat_edge(image: &ImageParam) -> Result<Func> {
+    extend_image(image, &Boundary::RepeatEdge)
+}
+
+/// `image` tiled periodically.
+pub fn repeat_image(image: &ImageParam) -> Result<Func> {
+    extend_image(image, &Boundary::RepeatImage)
+}
+
+/// `image` mirrored at its edges, repeating the edge values.
+pub fn mirror_image(image: &ImageParam) -> Result<Func> {
+    extend_image(image, &Boundary::MirrorImage)
+}
+
+/// `image` mirrored about its edge values, without repeating them.
+pub fn mirror_interior(image: &ImageParam) -> Result<Func> {
+    extend_image(image, &Boundary::MirrorInterior)
+}
