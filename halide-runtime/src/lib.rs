@@ -26,7 +26,9 @@ pub mod error;
     non_snake_case,
     missing_docs,
     clippy::all,
-    clippy::undocumented_unsafe_blocks
+    clippy::undocumented_unsafe_blocks,
+    // The doc comments are the C header's: brackets there are not links.
+    rustdoc::broken_intra_doc_links
 )]
 pub mod sys;
 pub mod types;

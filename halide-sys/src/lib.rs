@@ -24,7 +24,12 @@ pub mod version;
 
 pub mod paths;
 
-#[allow(missing_docs, clippy::undocumented_unsafe_blocks)]
+// The doc comments are the C header's: brackets there are not links.
+#[allow(
+    missing_docs,
+    clippy::undocumented_unsafe_blocks,
+    rustdoc::broken_intra_doc_links
+)]
 mod bindings {
     include!("bindings.rs");
 }

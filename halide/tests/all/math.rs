@@ -3,6 +3,9 @@
 use halide::math::*;
 use halide::prelude::*;
 
+/// A name, a Halide function of x, and the Rust function it should match.
+type Case = (&'static str, fn(Expr) -> Expr, fn(f32) -> f32);
+
 /// Realizes `f(x)` for x in 0..n, with `x` given to `f` as a float in [-2, 2).
 fn sample(n: i32, f: impl Fn(Expr) -> Expr) -> Vec<f32> {
     let x = Var::new("x");
@@ -27,7 +30,7 @@ fn close(a: &[f32], b: &[f32], tolerance: f32) -> bool {
 #[test]
 fn float_functions_match_rust() {
     let n = 64;
-    let cases: Vec<(&str, fn(Expr) -> Expr, fn(f32) -> f32)> = vec![
+    let cases: Vec<Case> = vec![
         ("sin", |e| sin(e), f32::sin),
         ("cos", |e| cos(e), f32::cos),
         ("tan", |e| tan(e), f32::tan),
@@ -61,7 +64,7 @@ fn float_functions_match_rust() {
         assert!(close(&got, &want, 1e-5), "{name}: {got:?} vs {want:?}");
     }
     // The fast approximations are close, not exact.
-    let fast: Vec<(&str, fn(Expr) -> Expr, fn(f32) -> f32)> = vec![
+    let fast: Vec<Case> = vec![
         ("fast_sin", |e| fast_sin(e), f32::sin),
         ("fast_cos", |e| fast_cos(e), f32::cos),
         ("fast_exp", |e| fast_exp(e), f32::exp),
@@ -110,7 +113,7 @@ fn integer_functions() {
     assert_eq!(widening_sub(&a, &b).type_of().unwrap(), Type::int(16));
     assert_eq!(
         realize_u8(mul_shift_right(&a, &b, Expr::from(8u8))),
-        (200 * 100 >> 8) as u8
+        ((200 * 100) >> 8) as u8
     );
     assert_eq!(realize_u8(saturating_cast::<u8>(Expr::from(-5i32))), 0);
     assert_eq!(realize_u8(reinterpret::<u8>(Expr::from(-1i8))), 255);
