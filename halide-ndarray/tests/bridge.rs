@@ -304,3 +304,27 @@ fn mutable_views_of_shared_arrays_are_unique() {
         "writing through a buffer must not touch the other owner"
     );
 }
+
+#[test]
+fn compiled_pipeline_writes_into_an_array_view_mut() {
+    use halide::args;
+    // The Func holds its input parameter; the callable takes its buffer by position.
+    let (_, f) = affine(2);
+    let callable = Pipeline::new(&[&f])
+        .unwrap()
+        .compile(&Target::host().unwrap())
+        .unwrap();
+    let src = Array2::from_shape_fn((4, 6), |(i, j)| (i * 6 + j) as i32);
+    let mut dst = Array2::<i32>::zeros((8, 6));
+    let ptr = dst.as_ptr();
+    let mut lower_half = dst.slice_mut(s![4.., ..]);
+    callable
+        .call(args![
+            &src.as_buffer().unwrap(),
+            &mut lower_half.as_buffer_mut().unwrap()
+        ])
+        .unwrap();
+    assert_eq!(dst.as_ptr(), ptr);
+    assert_eq!(dst.slice(s![4.., ..]), src.mapv(|v| v * 3 + 1));
+    assert!(dst.slice(s![..4, ..]).iter().all(|&v| v == 0));
+}
