@@ -62,6 +62,24 @@ HL_API bool hl_func_define(hl_func *f, const hl_var *const *args, size_t n_args,
     });
 }
 
+HL_API bool hl_func_define_update(hl_func *f, const hl_expr *const *args, size_t n_args, const hl_expr *value,
+                                  hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::Func &func = arg(f, "hl_func_define_update").v;
+        if (!func.defined()) {
+            throw std::invalid_argument("Func \"" + func.name() +
+                                        "\" has no pure definition yet: define it before updating it");
+        }
+        std::vector<Halide::Expr> exprs = hl_shim::expr_args(args, n_args, "hl_func_define_update argument");
+        func(exprs) = expr_arg(value, "hl_func_define_update value");
+        return true;
+    });
+}
+
+HL_API int hl_func_updates(const hl_func *f, hl_error **err) {
+    HL_GUARD(err, 0, { return arg(f, "hl_func_updates").v.num_update_definitions(); });
+}
+
 HL_API hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_t n_args, hl_error **err) {
     HL_GUARD(err, nullptr, {
         std::vector<Halide::Expr> exprs = hl_shim::expr_args(args, n_args, "hl_func_call argument");

@@ -202,6 +202,20 @@ bool hl_func_store_at(hl_func *f, const hl_loop_level *level, hl_error **err);
 /** The statement Halide lowers f to for target t, as text or HTML. */
 char *hl_func_lowered_stmt(hl_func *f, const hl_target *t, bool html, hl_error **err);
 
+/* ---- reduction domains ---------------------------------------------------- */
+
+typedef struct hl_rdom hl_rdom;
+
+/** A reduction domain over [mins[i], mins[i] + extents[i]) in each of n_dims dimensions. */
+hl_rdom *hl_rdom_new(const hl_expr *const *mins, const hl_expr *const *extents, size_t n_dims, const char *name,
+                     hl_error **err);
+void hl_rdom_free(hl_rdom *r);
+int hl_rdom_dimensions(const hl_rdom *r, hl_error **err);
+/** Dimension i of r (its RVar) as an expression. */
+hl_expr *hl_rdom_var(const hl_rdom *r, int i, hl_error **err);
+/** Restricts r to the points where `predicate` holds. */
+bool hl_rdom_where(hl_rdom *r, const hl_expr *predicate, hl_error **err);
+
 /* ---- image parameters --------------------------------------------------- */
 
 typedef struct hl_image_param hl_image_param;
@@ -227,6 +241,12 @@ bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field field, cons
 /** Drops f's JIT-compiled code, so the next realize compiles again (needed
  *  after constraints on its inputs change). */
 bool hl_func_invalidate_jit(hl_func *f, hl_error **err);
+/** An update definition `f(args...) = value`: args are expressions, which
+ *  may use reduction-domain variables; value may call f itself. */
+bool hl_func_define_update(hl_func *f, const hl_expr *const *args, size_t n_args, const hl_expr *value, hl_error **err);
+/** The number of update definitions f has. */
+int hl_func_updates(const hl_func *f, hl_error **err);
+
 /** JIT-compiles f for target t ahead of the first realize. */
 bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err);
 /** Realizes f into caller-owned buffers, one per output, for target t.

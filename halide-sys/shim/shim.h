@@ -32,6 +32,9 @@ struct hl_func {
      *  does), kept here because only a Pipeline's JIT cache can be invalidated. */
     Halide::Pipeline pipeline;
 };
+struct hl_rdom {
+    Halide::RDom v;
+};
 struct hl_loop_level {
     Halide::LoopLevel v;
 };

@@ -125,6 +125,36 @@ impl Func {
         Ok(())
     }
 
+    /// Adds an update definition: `self(args...) = value`, where the
+    /// arguments may use [`RDom`](crate::RDom) variables and the value may
+    /// call `self`. Updates run in order after the pure definition.
+    pub fn update(&mut self, args: impl IntoArgs, value: impl IntoExpr) -> Result<()> {
+        let args = args.into_args();
+        let handles = args.iter().map(Expr::handle).collect::<Result<Vec<_>>>()?;
+        let ptrs: Vec<*const sys::hl_expr> =
+            handles.iter().map(|h| h.as_ptr().cast_const()).collect();
+        let value = value.into_expr();
+        let v = value.handle()?;
+        // SAFETY: every pointer is to a live expression kept alive above.
+        ffi::call(|err| unsafe {
+            sys::hl_func_define_update(
+                self.handle.as_ptr(),
+                ptrs.as_ptr(),
+                ptrs.len(),
+                v.as_ptr(),
+                err,
+            )
+        })?;
+        Ok(())
+    }
+
+    /// The number of update definitions.
+    pub fn updates(&self) -> Result<usize> {
+        // SAFETY: self is a live Func.
+        let n = ffi::call(|err| unsafe { sys::hl_func_updates(self.handle.as_ptr(), err) })?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// A call of this function, `self(args...)`, as an expression.
     ///
     /// The call may precede the definition; a call with the wrong number of

@@ -30,6 +30,7 @@ pub mod math;
 mod ops;
 mod param;
 mod pipeline;
+mod rdom;
 mod schedule;
 mod staleness;
 mod target;
@@ -43,6 +44,7 @@ pub use halide_runtime::{
 };
 pub use param::{Dimension, ImageParam, Input, Param};
 pub use pipeline::{Arg, ArgumentInfo, ArgumentKind, Callable, IntoArg, Pipeline};
+pub use rdom::RDom;
 pub use schedule::{LoopLevel, TailStrategy};
 pub use target::Target;
 pub use var::Var;
@@ -60,7 +62,7 @@ pub mod prelude {
     pub use crate::math::{max, min, select};
     pub use crate::{
         Buffer, BufferMut, BufferRef, Callable, Dim, Element, Expr, Func, HalideBuffer,
-        HalideBufferMut, ImageParam, IntoExpr, LoopLevel, Param, Pipeline, TailStrategy, Target,
-        Type, Var,
+        HalideBufferMut, ImageParam, IntoExpr, LoopLevel, Param, Pipeline, RDom, TailStrategy,
+        Target, Type, Var,
     };
 }

@@ -10,6 +10,7 @@
 
 use crate::expr::{Expr, IntoOperand, Scalar, binary, unary};
 use crate::param::Param;
+use crate::rdom::RDom;
 use crate::var::Var;
 use halide_sys::{hl_binary_op as Op, hl_unary_op as Un};
 use std::ops;
@@ -86,7 +87,7 @@ macro_rules! expr_like {
         unary_ops!($gen $t);
     )*};
 }
-expr_like!([] Expr, [] &Expr, [] Var, [] &Var, [T: Scalar,] &Param<T>);
+expr_like!([] Expr, [] &Expr, [] Var, [] &Var, [T: Scalar,] &Param<T>, [] &RDom);
 
 macro_rules! scalars_lhs {
     ($($s:ty),*) => {$(

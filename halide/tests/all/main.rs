@@ -8,4 +8,5 @@ mod expr;
 mod inputs;
 mod math;
 mod realize;
+mod reduction;
 mod schedule;

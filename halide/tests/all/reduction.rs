@@ -1,0 +1,90 @@
+//! Update definitions over reduction domains, against plain Rust.
+
+use halide::ErrorKind;
+use halide::prelude::*;
+
+fn image() -> (Vec<i32>, [i32; 2]) {
+    let (w, h) = (7, 5);
+    ((0..w * h).map(|i| (i * 37 % 23) - 11).collect(), [w, h])
+}
+
+#[test]
+fn sum_over_a_2d_domain_into_a_scalar() {
+    let (data, [w, h]) = image();
+    let input = ImageParam::new::<i32>(2, "input");
+    let r = RDom::new("r", [(0, w), (0, h)]).unwrap();
+    let mut total = Func::new("total");
+    total.define([] as [&Var; 0], 0).unwrap();
+    total
+        .update(
+            [] as [Expr; 0],
+            total.at([] as [Expr; 0]) + input.at((r.x(), r.y())),
+        )
+        .unwrap();
+    assert_eq!(total.updates().unwrap(), 1);
+    let buf = BufferRef::new(&data, &[w, h]).unwrap();
+    let out = total.realize_with::<i32>(&[], &[input.bind(&buf)]).unwrap();
+    assert_eq!(out.get(&[]), Some(data.iter().sum()));
+}
+
+#[test]
+fn where_restricts_the_domain() {
+    let n = 10;
+    let mut r = RDom::new("tri", [(0, n), (0, n)]).unwrap();
+    r.where_(r.x().le(r.y())).unwrap();
+    let mut count = Func::new("count");
+    count.define([] as [&Var; 0], 0).unwrap();
+    count
+        .update([] as [Expr; 0], count.at([] as [Expr; 0]) + r.x() * 0 + 1)
+        .unwrap();
+    assert_eq!(
+        count.realize::<i32>(&[]).unwrap().get(&[]),
+        Some(n * (n + 1) / 2)
+    );
+}
+
+#[test]
+fn updates_run_in_order_along_the_domain() {
+    let x = Var::new("x");
+    let n = 12;
+    let r = RDom::new("r", [(1, n - 1)]).unwrap();
+    let mut prefix = Func::new("prefix");
+    prefix.define([&x], &x + 1).unwrap();
+    prefix
+        .update([r.x()], prefix.at([&r - 1]) + prefix.at([&r]))
+        .unwrap();
+    let out = prefix.realize::<i32>(&[n]).unwrap();
+    let expected: Vec<i32> = (1..=n)
+        .scan(0, |acc, v| {
+            *acc += v;
+            Some(*acc)
+        })
+        .collect();
+    assert_eq!(out.as_slice(), expected.as_slice());
+}
+
+#[test]
+fn update_errors() {
+    let x = Var::new("x");
+    let r = RDom::new("r", [(0, 4)]).unwrap();
+    let mut undefined = Func::new("not_yet_defined");
+    let err = undefined.update([r.x()], 1).unwrap_err();
+    assert!(err.message().contains("no pure definition"), "{err}");
+
+    let mut f = Func::new("one_d");
+    f.define([&x], 0).unwrap();
+    let err = f.update([r.x(), r.x()], 1).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Compile);
+
+    // A dimension the domain lacks travels as an error into the definition.
+    let err = f.update([r.y()], 1).unwrap_err();
+    assert!(err.message().contains("has 1 dimensions, not 2"), "{err}");
+
+    let r2 = RDom::new("r2", [(0, 2), (0, 2)]).unwrap();
+    let err = f.update([&r2 + 0], 1).unwrap_err();
+    assert!(err.message().contains("use .x(), .y()"), "{err}");
+
+    assert!(RDom::new("empty", [] as [(i32, i32); 0]).is_err());
+    // f still works.
+    assert_eq!(f.realize::<i32>(&[3]).unwrap().as_slice(), &[0, 0, 0]);
+}
