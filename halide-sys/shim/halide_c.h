@@ -170,6 +170,9 @@ typedef enum hl_loop_kind {
     HL_LOOP_UNROLLED,
 } hl_loop_kind;
 
+/** Tells autoschedulers that dimension var of f is used over [min, min + extent). */
+bool hl_func_set_estimate(hl_func *f, const hl_var *var, const hl_expr *min, const hl_expr *extent, hl_error **err);
+
 /** Marks loop `var` of f as `kind`. With a factor, splits var by it first
  *  and marks the inner loop (vectorize, unroll) or the outer (parallel task
  *  size); serial takes no factor. */
@@ -234,6 +237,8 @@ typedef enum hl_dim_field {
     HL_DIM_STRIDE,
 } hl_dim_field;
 
+/** Tells autoschedulers that dimension `dim` of the buffers p accepts is [min, min + extent). */
+bool hl_image_param_set_estimate(hl_image_param *p, int dim, const hl_expr *min, const hl_expr *extent, hl_error **err);
 /** Constrains one field of dimension `dim` of the buffers p accepts to `value`;
  *  with value NULL, removes the constraint (by default stride 0 must be 1). */
 bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field field, const hl_expr *value, hl_error **err);
@@ -299,6 +304,13 @@ typedef struct hl_argument {
     struct halide_type_t type;
     int dimensions;
 } hl_argument;
+
+/** Loads an autoscheduler plugin from the shared library at `path`. */
+bool hl_load_plugin(const char *path, hl_error **err);
+/** Schedules p with the autoscheduler registered as `name`, for target t,
+ *  with its parameters keys[i] = values[i]; returns the schedule as C++ source. */
+char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t, const char *name, const char *const *keys,
+                                      const char *const *values, size_t n_params, hl_error **err);
 
 /** JIT-compiles p for target t into a callable whose arguments are the
  *  inputs p reads (buffers first, then scalars, each in name order) followed

@@ -97,3 +97,15 @@ HL_API bool hl_param_set_default(hl_param *p, const hl_expr *value, hl_error **e
         return true;
     });
 }
+
+HL_API bool hl_image_param_set_estimate(hl_image_param *p, int dim, const hl_expr *min, const hl_expr *extent,
+                                        hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::ImageParam &param = arg(p, "hl_image_param_set_estimate").v;
+        if (dim < 0 || dim >= param.dimensions()) {
+            throw std::invalid_argument("ImageParam \"" + param.name() + "\" has no dimension " + std::to_string(dim));
+        }
+        param.dim(dim).set_estimate(hl_shim::expr_arg(min, "min"), hl_shim::expr_arg(extent, "extent"));
+        return true;
+    });
+}

@@ -102,6 +102,14 @@ HL_API bool hl_func_bound(hl_func *f, const hl_var *var, const hl_expr *min, con
     });
 }
 
+HL_API bool hl_func_set_estimate(hl_func *f, const hl_var *var, const hl_expr *min, const hl_expr *extent,
+                                 hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(f, "hl_func_set_estimate").v.set_estimate(var_arg(var, "var"), expr_arg(min, "min"), expr_arg(extent, "extent"));
+        return true;
+    });
+}
+
 HL_API hl_loop_level *hl_loop_level_root(hl_error **err) {
     HL_GUARD(err, nullptr, { return new hl_loop_level{Halide::LoopLevel::root()}; });
 }

@@ -21,6 +21,7 @@
 //! Halide's own message, and an expression Halide rejected carries its
 //! error to the first call that uses it (see [`Expr`]).
 
+mod autoschedule;
 pub mod boundary;
 mod error;
 mod expr;
@@ -36,6 +37,7 @@ mod staleness;
 mod target;
 mod var;
 
+pub use autoschedule::Autoscheduler;
 pub use error::{Error, ErrorKind, Result};
 pub use expr::{Expr, IntoExpr, IntoOperand, Scalar};
 pub use func::{Func, IntoArgs, IntoVars};

@@ -178,6 +178,25 @@ impl Dimension<'_> {
         Ok(())
     }
 
+    /// Tells autoschedulers that buffers span `[min, min + extent)` in this dimension.
+    pub fn set_estimate(&self, min: impl IntoExpr, extent: impl IntoExpr) -> Result<()> {
+        let d = i32::try_from(self.index)
+            .map_err(|_| crate::Error::invalid("dimension index out of range"))?;
+        let (min, extent) = (min.into_expr(), extent.into_expr());
+        let (mh, eh) = (min.handle()?, extent.handle()?);
+        // SAFETY: all handles are live.
+        ffi::call(|err| unsafe {
+            sys::hl_image_param_set_estimate(
+                self.param.handle.as_ptr(),
+                d,
+                mh.as_ptr(),
+                eh.as_ptr(),
+                err,
+            )
+        })?;
+        Ok(())
+    }
+
     /// Requires buffers to start at `min` in this dimension.
     pub fn set_min(&self, min: impl IntoExpr) -> Result<()> {
         self.set(sys::hl_dim_field::HL_DIM_MIN, Some(min.into_expr()))

@@ -58,6 +58,10 @@ impl Pipeline {
         Ok(Pipeline { handle, name })
     }
 
+    pub(crate) fn as_ptr(&self) -> *mut sys::hl_pipeline {
+        self.handle.as_ptr()
+    }
+
     /// JIT-compiles the pipeline for `target`.
     pub fn compile(&self, target: &Target) -> Result<Callable> {
         // SAFETY: both are live objects.

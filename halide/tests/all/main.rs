@@ -1,6 +1,7 @@
 //! Integration tests of the `halide` crate, in one binary: linking against
 //! libHalide (~165 MB) once instead of once per file.
 
+mod autoschedule;
 mod boundary;
 mod callable;
 mod errors;

@@ -1,0 +1,148 @@
+//! Autoschedulers: Halide's plugins that write a schedule for a pipeline
+//! from estimates of its input and output sizes.
+
+use crate::error::{Error, Result};
+use crate::expr::IntoExpr;
+use crate::ffi;
+use crate::func::Func;
+use crate::pipeline::Pipeline;
+use crate::target::Target;
+use crate::var::Var;
+use halide_sys as sys;
+use std::sync::Mutex;
+
+/// The autoschedulers that ship with Halide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Autoscheduler {
+    /// Mullapudi et al. 2016: fast, tiling and fusion heuristics.
+    Mullapudi2016,
+    /// Adams et al. 2019: tree search guided by a learned cost model (built-in weights).
+    Adams2019,
+    /// Li et al. 2018: for gradient pipelines.
+    Li2018,
+    /// Anderson et al. 2021: Adams2019 for GPU targets.
+    Anderson2021,
+}
+
+impl Autoscheduler {
+    /// The name the plugin registers the autoscheduler under.
+    pub fn name(self) -> &'static str {
+        match self {
+            Autoscheduler::Mullapudi2016 => "Mullapudi2016",
+            Autoscheduler::Adams2019 => "Adams2019",
+            Autoscheduler::Li2018 => "Li2018",
+            Autoscheduler::Anderson2021 => "Anderson2021",
+        }
+    }
+
+    /// Loads this autoscheduler's plugin from the Halide installation
+    /// halide-sys located, by full path; later calls do nothing.
+    pub fn load(self) -> Result<()> {
+        // Halide's plugin registry refuses a second registration of a name.
+        static LOADED: Mutex<Vec<Autoscheduler>> = Mutex::new(Vec::new());
+        let mut loaded = LOADED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if loaded.contains(&self) {
+            return Ok(());
+        }
+        let stem = self.name().to_lowercase();
+        let path = halide_sys::paths::plugin(&stem).ok_or_else(|| {
+            Error::invalid(format!(
+                "the {} autoscheduler plugin (autoschedule_{stem}) is not in {}",
+                self.name(),
+                halide_sys::paths::lib_dir().display()
+            ))
+        })?;
+        let c = ffi::c_string(&path.to_string_lossy())?;
+        // SAFETY: c is a valid C string for the duration of the call.
+        ffi::call(|err| unsafe { sys::hl_load_plugin(c.as_ptr(), err) })?;
+        loaded.push(self);
+        Ok(())
+    }
+}
+
+impl Pipeline {
+    /// Schedules every Func of the pipeline with `scheduler` for `target`,
+    /// loading its plugin if needed, and returns the schedule it chose as
+    /// C++ source. `params` are the autoscheduler's own (e.g.
+    /// `("parallelism", "8")`).
+    ///
+    /// The outputs need estimates ([`Func::set_estimate`]) and so do the
+    /// inputs ([`Dimension::set_estimate`](crate::Dimension::set_estimate),
+    /// [`Param::set_estimate`](crate::Param::set_estimate)); without them this
+    /// is an error.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::{Autoscheduler, args};
+    /// let (x, y) = (Var::new("x"), Var::new("y"));
+    /// let input = ImageParam::new::<f32>(2, "input");
+    /// input.dim(0).set_estimate(0, 1024)?;
+    /// input.dim(1).set_estimate(0, 1024)?;
+    /// let mut f = Func::new("scaled");
+    /// f.define([&x, &y], input.at((&x, &y)) * 2.0f32)?;
+    /// f.set_estimate(&x, 0, 1024)?.set_estimate(&y, 0, 1024)?;
+    ///
+    /// let pipeline = Pipeline::new(&[&f])?;
+    /// let target = Target::host()?;
+    /// let schedule = pipeline.auto_schedule(&target, Autoscheduler::Mullapudi2016, &[("parallelism", "4")])?;
+    /// assert!(schedule.contains("scaled"));
+    /// let data = vec![1.5f32; 64 * 64];
+    /// let mut out = Buffer::<f32>::new(&[64, 64])?;
+    /// pipeline.compile(&target)?.call(args![&BufferRef::new(&data, &[64, 64])?, &mut out])?;
+    /// assert_eq!(out.get(&[5, 5]), Some(3.0));
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn auto_schedule(
+        &self,
+        target: &Target,
+        scheduler: Autoscheduler,
+        params: &[(&str, &str)],
+    ) -> Result<String> {
+        scheduler.load()?;
+        let name = ffi::c_string(scheduler.name())?;
+        let keys = params
+            .iter()
+            .map(|(k, _)| ffi::c_string(k))
+            .collect::<Result<Vec<_>>>()?;
+        let values = params
+            .iter()
+            .map(|(_, v)| ffi::c_string(v))
+            .collect::<Result<Vec<_>>>()?;
+        let key_ptrs: Vec<_> = keys.iter().map(|k| k.as_ptr()).collect();
+        let value_ptrs: Vec<_> = values.iter().map(|v| v.as_ptr()).collect();
+        // SAFETY: every pointer is to a live object or C string borrowed for the call.
+        let source = ffi::call_string(|err| unsafe {
+            sys::hl_pipeline_apply_autoscheduler(
+                self.as_ptr(),
+                target.as_ptr(),
+                name.as_ptr(),
+                key_ptrs.as_ptr(),
+                value_ptrs.as_ptr(),
+                params.len(),
+                err,
+            )
+        })?;
+        crate::staleness::bump();
+        Ok(source)
+    }
+}
+
+impl Func {
+    /// Tells autoschedulers that dimension `var` is used over `[min, min + extent)`.
+    pub fn set_estimate(
+        &mut self,
+        var: &Var,
+        min: impl IntoExpr,
+        extent: impl IntoExpr,
+    ) -> Result<&mut Self> {
+        let (min, extent) = (min.into_expr(), extent.into_expr());
+        let (mh, eh) = (min.handle()?, extent.handle()?);
+        // SAFETY: all handles are live.
+        ffi::call(|err| unsafe {
+            sys::hl_func_set_estimate(self.as_ptr(), var.as_ptr(), mh.as_ptr(), eh.as_ptr(), err)
+        })?;
+        Ok(self)
+    }
+}
