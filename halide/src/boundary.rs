@@ -16,7 +16,7 @@
 //! ```
 
 use crate::error::Result;
-use crate::expr::{Expr, IntoExpr};
+use crate::expr::{Expr, IntoExpr, raw_ptrs};
 use crate::func::{Func, Handle};
 use crate::param::ImageParam;
 use halide_sys as sys;
@@ -80,17 +80,8 @@ pub fn extend_image(image: &ImageParam, how: &Boundary) -> Result<Func> {
 /// # Ok::<(), halide::Error>(())
 /// ```
 pub fn extend(source: &Func, bounds: &[(Expr, Expr)], how: &Boundary) -> Result<Func> {
-    let mins = bounds
-        .iter()
-        .map(|(m, _)| m.handle())
-        .collect::<Result<Vec<_>>>()?;
-    let extents = bounds
-        .iter()
-        .map(|(_, e)| e.handle())
-        .collect::<Result<Vec<_>>>()?;
-    let min_ptrs: Vec<*const sys::hl_expr> = mins.iter().map(|h| h.as_ptr().cast_const()).collect();
-    let extent_ptrs: Vec<*const sys::hl_expr> =
-        extents.iter().map(|h| h.as_ptr().cast_const()).collect();
+    let min_ptrs = raw_ptrs(bounds.iter().map(|(m, _)| m))?;
+    let extent_ptrs = raw_ptrs(bounds.iter().map(|(_, e)| e))?;
     let value = how.value_ptr()?;
     // SAFETY: every pointer is to a live object borrowed for the call.
     let handle = Handle::new(|err| unsafe {

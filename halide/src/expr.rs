@@ -344,6 +344,17 @@ pub(crate) fn binary<'a, 'b>(
     })
 }
 
+/// The shim pointers of `exprs`, valid while they live; or the first error
+/// one of them carries.
+pub(crate) fn raw_ptrs<'a>(
+    exprs: impl IntoIterator<Item = &'a Expr>,
+) -> Result<Vec<*const sys::hl_expr>> {
+    exprs
+        .into_iter()
+        .map(|e| e.handle().map(|h| h.as_ptr().cast_const()))
+        .collect()
+}
+
 /// Applies a unary operator.
 pub(crate) fn unary(op: sys::hl_unary_op, a: &Expr) -> Expr {
     Expr::build(|| {

@@ -1,7 +1,7 @@
 //! Funcs: pure definitions, calls, and realization by JIT compilation.
 
 use crate::error::{Error, Result};
-use crate::expr::{Expr, ExprHandle, IntoExpr};
+use crate::expr::{Expr, ExprHandle, IntoExpr, raw_ptrs};
 use crate::ffi::{self, handle};
 use crate::param::Input;
 use crate::target::Target;
@@ -130,9 +130,7 @@ impl Func {
     /// call `self`. Updates run in order after the pure definition.
     pub fn update(&mut self, args: impl IntoArgs, value: impl IntoExpr) -> Result<()> {
         let args = args.into_args();
-        let handles = args.iter().map(Expr::handle).collect::<Result<Vec<_>>>()?;
-        let ptrs: Vec<*const sys::hl_expr> =
-            handles.iter().map(|h| h.as_ptr().cast_const()).collect();
+        let ptrs = raw_ptrs(&args)?;
         let value = value.into_expr();
         let v = value.handle()?;
         // SAFETY: every pointer is to a live expression kept alive above.
@@ -162,9 +160,7 @@ impl Func {
     pub fn at(&self, args: impl IntoArgs) -> Expr {
         let args = args.into_args();
         Expr::build(|| {
-            let handles = args.iter().map(Expr::handle).collect::<Result<Vec<_>>>()?;
-            let ptrs: Vec<*const sys::hl_expr> =
-                handles.iter().map(|h| h.as_ptr().cast_const()).collect();
+            let ptrs = raw_ptrs(&args)?;
             // SAFETY: every pointer is to a live expression kept alive by `args`.
             ExprHandle::new(|err| unsafe {
                 sys::hl_func_call(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), err)

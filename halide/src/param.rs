@@ -1,7 +1,7 @@
 //! Pipeline inputs: image parameters, bound to buffers only for one call.
 
 use crate::error::Result;
-use crate::expr::{Expr, ExprHandle, IntoExpr, IntoOperand, Operand, Scalar};
+use crate::expr::{Expr, ExprHandle, IntoExpr, IntoOperand, Operand, Scalar, raw_ptrs};
 use crate::ffi::{self, handle};
 use crate::func::IntoArgs;
 use halide_runtime::sys::halide_buffer_t;
@@ -116,12 +116,7 @@ impl ImageParam {
     pub fn at(&self, args: impl IntoArgs) -> Expr {
         let args = args.into_args();
         Expr::build(|| {
-            let handles = args
-                .iter()
-                .map(Expr::handle)
-                .collect::<crate::Result<Vec<_>>>()?;
-            let ptrs: Vec<*const sys::hl_expr> =
-                handles.iter().map(|h| h.as_ptr().cast_const()).collect();
+            let ptrs = raw_ptrs(&args)?;
             // SAFETY: every pointer is to a live expression kept alive by `args`.
             ExprHandle::new(|err| unsafe {
                 sys::hl_image_param_call(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), err)

@@ -1,7 +1,7 @@
 //! Reduction domains: the iteration spaces of update definitions.
 
 use crate::error::{Error, Result};
-use crate::expr::{Expr, ExprHandle, IntoExpr, IntoOperand, Operand};
+use crate::expr::{Expr, ExprHandle, IntoExpr, IntoOperand, Operand, raw_ptrs};
 use crate::ffi::{self, handle};
 use halide_sys as sys;
 use std::borrow::Cow;
@@ -47,19 +47,8 @@ impl RDom {
         if mins.is_empty() {
             return Err(Error::invalid("an RDom needs at least one dimension"));
         }
-        let min_handles = mins.iter().map(Expr::handle).collect::<Result<Vec<_>>>()?;
-        let extent_handles = extents
-            .iter()
-            .map(Expr::handle)
-            .collect::<Result<Vec<_>>>()?;
-        let min_ptrs: Vec<*const sys::hl_expr> = min_handles
-            .iter()
-            .map(|h| h.as_ptr().cast_const())
-            .collect();
-        let extent_ptrs: Vec<*const sys::hl_expr> = extent_handles
-            .iter()
-            .map(|h| h.as_ptr().cast_const())
-            .collect();
+        let min_ptrs = raw_ptrs(&mins)?;
+        let extent_ptrs = raw_ptrs(&extents)?;
         let c = ffi::c_string(name)?;
         // SAFETY: every pointer is to a live expression or string borrowed for the call.
         let handle = RDomHandle::new(|err| unsafe {
