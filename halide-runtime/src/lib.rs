@@ -31,6 +31,7 @@ pub mod error;
     rustdoc::broken_intra_doc_links
 )]
 pub mod sys;
+pub mod trace;
 pub mod types;
 
 pub use buffer::{
@@ -38,4 +39,5 @@ pub use buffer::{
     ShapeError,
 };
 pub use error::{Error, ErrorCode};
+pub use trace::{TraceEvent, TraceEventKind};
 pub use types::{Element, Type, TypeCode};

@@ -138,3 +138,92 @@ HL_API hl_expr *hl_expr_select(const hl_expr *cond, const hl_expr *t, const hl_e
                                           expr_arg(f, "select false value"))};
     });
 }
+
+HL_API hl_expr *hl_expr_string(const char *s, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        if (!s) throw std::invalid_argument("hl_expr_string: null string");
+        return new hl_expr{Halide::Expr(std::string(s))};
+    });
+}
+
+HL_API hl_expr *hl_expr_mux(const hl_expr *id, const hl_expr *const *values, size_t n, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        return new hl_expr{Halide::mux(expr_arg(id, "mux index"), hl_shim::expr_args(values, n, "mux value"))};
+    });
+}
+
+HL_API hl_expr *hl_expr_print(const hl_expr *const *args, size_t n, const hl_expr *condition, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::vector<Halide::Expr> values = hl_shim::expr_args(args, n, "print argument");
+        if (values.empty()) throw std::invalid_argument("print needs at least one argument");
+        return new hl_expr{condition ? Halide::print_when(expr_arg(condition, "print_when condition"), values)
+                                     : Halide::print(values)};
+    });
+}
+
+HL_API hl_expr *hl_expr_require(const hl_expr *condition, const hl_expr *value, const hl_expr *const *args, size_t n,
+                                hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::vector<Halide::Expr> values{expr_arg(value, "require value")};
+        for (const Halide::Expr &e : hl_shim::expr_args(args, n, "require message")) values.push_back(e);
+        return new hl_expr{Halide::require(expr_arg(condition, "require condition"), values)};
+    });
+}
+
+HL_API hl_expr *hl_expr_undef(halide_type_t t, hl_error **err) {
+    HL_GUARD(err, nullptr, { return new hl_expr{Halide::undef(hl_shim::to_type(t))}; });
+}
+
+HL_API hl_expr *hl_expr_random(halide_type_t t, const hl_expr *seed, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        Halide::Type type = hl_shim::to_type(t);
+        Halide::Expr s = seed ? expr_arg(seed, "random seed") : Halide::Expr();
+        if (type == Halide::Float(32)) return new hl_expr{Halide::random_float(s)};
+        if (type == Halide::Int(32)) return new hl_expr{Halide::random_int(s)};
+        if (type == Halide::UInt(32)) return new hl_expr{Halide::random_uint(s)};
+        throw std::invalid_argument("random numbers are float32, int32 or uint32");
+    });
+}
+
+namespace {
+
+// Halide's inline reductions, each with its default name, over an implicit
+// RDom (the one e uses) or an explicit one.
+#define HL_INLINE_REDUCTION(fn)                                                          \
+    auto reduce_##fn(const hl_rdom *r, const Halide::Expr &e, const std::string &name) { \
+        std::string n = name.empty() ? #fn : name;                                       \
+        return r ? Halide::fn(r->v, e, n) : Halide::fn(e, n);                            \
+    }
+HL_INLINE_REDUCTION(sum)
+HL_INLINE_REDUCTION(product)
+HL_INLINE_REDUCTION(maximum)
+HL_INLINE_REDUCTION(minimum)
+HL_INLINE_REDUCTION(argmax)
+HL_INLINE_REDUCTION(argmin)
+#undef HL_INLINE_REDUCTION
+
+}  // namespace
+
+HL_API size_t hl_expr_inline_reduce(hl_inline_reduction kind, const hl_rdom *r, const hl_expr *e, const char *name,
+                                    hl_expr **out, size_t capacity, hl_error **err) {
+    HL_GUARD(err, 0, {
+        const Halide::Expr &value = expr_arg(e, "inline reduction");
+        std::string n = name ? name : "";
+        std::vector<Halide::Expr> results;
+        switch (kind) {
+        case HL_REDUCE_SUM: results.push_back(reduce_sum(r, value, n)); break;
+        case HL_REDUCE_PRODUCT: results.push_back(reduce_product(r, value, n)); break;
+        case HL_REDUCE_MAXIMUM: results.push_back(reduce_maximum(r, value, n)); break;
+        case HL_REDUCE_MINIMUM: results.push_back(reduce_minimum(r, value, n)); break;
+        case HL_REDUCE_ARGMAX: results = reduce_argmax(r, value, n).as_vector(); break;
+        case HL_REDUCE_ARGMIN: results = reduce_argmin(r, value, n).as_vector(); break;
+        default: throw std::invalid_argument("unknown inline reduction " + std::to_string(int(kind)));
+        }
+        if (results.size() > capacity || (capacity && !out)) {
+            throw std::invalid_argument("the reduction has " + std::to_string(results.size()) +
+                                        " values, more than the " + std::to_string(capacity) + " asked for");
+        }
+        for (size_t i = 0; i < results.size(); i++) out[i] = new hl_expr{results[i]};
+        return results.size();
+    });
+}

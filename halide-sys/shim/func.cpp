@@ -50,20 +50,32 @@ HL_API bool hl_func_output_type(const hl_func *f, int i, halide_type_t *out, hl_
     });
 }
 
-HL_API bool hl_func_define(hl_func *f, const hl_var *const *args, size_t n_args, const hl_expr *value, hl_error **err) {
+/** One value, or a Tuple of several, as the right-hand side of a definition. */
+static void assign(Halide::FuncRef ref, const hl_expr *const *values, size_t n_values, const char *what) {
+    std::vector<Halide::Expr> exprs = hl_shim::expr_args(values, n_values, what);
+    if (exprs.empty()) throw std::invalid_argument(std::string(what) + ": a definition needs a value");
+    if (exprs.size() == 1) {
+        ref = exprs[0];
+    } else {
+        ref = Halide::Tuple(exprs);
+    }
+}
+
+HL_API bool hl_func_define(hl_func *f, const hl_var *const *args, size_t n_args, const hl_expr *const *values,
+                           size_t n_values, hl_error **err) {
     HL_GUARD(err, false, {
         std::vector<Halide::Var> vars;
         vars.reserve(n_args);
         for (size_t i = 0; i < n_args; i++) {
             vars.push_back(arg(args[i], "hl_func_define argument").v);
         }
-        arg(f, "hl_func_define").v(vars) = expr_arg(value, "hl_func_define value");
+        assign(arg(f, "hl_func_define").v(vars), values, n_values, "hl_func_define value");
         return true;
     });
 }
 
-HL_API bool hl_func_define_update(hl_func *f, const hl_expr *const *args, size_t n_args, const hl_expr *value,
-                                  hl_error **err) {
+HL_API bool hl_func_define_update(hl_func *f, const hl_expr *const *args, size_t n_args, const hl_expr *const *values,
+                                  size_t n_values, hl_error **err) {
     HL_GUARD(err, false, {
         Halide::Func &func = arg(f, "hl_func_define_update").v;
         if (!func.defined()) {
@@ -71,7 +83,7 @@ HL_API bool hl_func_define_update(hl_func *f, const hl_expr *const *args, size_t
                                         "\" has no pure definition yet: define it before updating it");
         }
         std::vector<Halide::Expr> exprs = hl_shim::expr_args(args, n_args, "hl_func_define_update argument");
-        func(exprs) = expr_arg(value, "hl_func_define_update value");
+        assign(func(exprs), values, n_values, "hl_func_define_update value");
         return true;
     });
 }
@@ -80,10 +92,12 @@ HL_API int hl_func_updates(const hl_func *f, hl_error **err) {
     HL_GUARD(err, 0, { return arg(f, "hl_func_updates").v.num_update_definitions(); });
 }
 
-HL_API hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_t n_args, hl_error **err) {
+HL_API hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_t n_args, int value_index,
+                             hl_error **err) {
     HL_GUARD(err, nullptr, {
         std::vector<Halide::Expr> exprs = hl_shim::expr_args(args, n_args, "hl_func_call argument");
-        return new hl_expr{Halide::Expr(arg(f, "hl_func_call").v(exprs))};
+        Halide::FuncRef ref = arg(f, "hl_func_call").v(exprs);
+        return new hl_expr{value_index < 0 ? Halide::Expr(ref) : Halide::Expr(ref[value_index])};
     });
 }
 
@@ -150,7 +164,7 @@ private:
 
 HL_API bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outputs,
                             const hl_image_param *const *params, const halide_buffer_t *const *inputs, size_t n_inputs,
-                            const hl_target *t, hl_error **err) {
+                            const hl_target *t, const hl_handlers *handlers, hl_error **err) {
     HL_GUARD(err, false, {
         Halide::Pipeline &pipeline = pipeline_of(f, "hl_func_realize");
         InputBinding binding(params, inputs, n_inputs);
@@ -161,7 +175,14 @@ HL_API bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t 
             // its host pointer and never frees it.
             buffers.emplace_back(Halide::Runtime::Buffer<>(arg(outputs[i], "hl_func_realize output")));
         }
-        pipeline.realize(Halide::Realization(buffers), arg(t, "hl_func_realize target").v);
+        // Errors are captured rather than thrown by Halide, so that a user
+        // error handler and the thrown error see the same message.
+        hl_shim::CallContext context(handlers, true);
+        pipeline.realize(&context, Halide::Realization(buffers), arg(t, "hl_func_realize target").v);
+        if (!context.messages.empty()) {
+            hl_shim::set_error(err, HL_ERROR_RUNTIME, context.messages.c_str());
+            return false;
+        }
         for (size_t i = 0; i < n_outputs; i++) {
             const halide_buffer_t *done = buffers[i].raw_buffer();
             outputs[i]->flags = done->flags;

@@ -45,9 +45,23 @@ void hl_error_free(hl_error *e);
 
 void hl_string_free(char *s);
 
-/* ---- targets --------------------------------------------------------- */
+/* ---- handles ---------------------------------------------------------- */
 
 typedef struct hl_target hl_target;
+typedef struct hl_expr hl_expr;
+typedef struct hl_var hl_var;
+typedef struct hl_func hl_func;
+/** One definition of a Func (its pure definition, an update, or a
+ *  specialization of either), whose loops are scheduled separately. */
+typedef struct hl_stage hl_stage;
+typedef struct hl_loop_level hl_loop_level;
+typedef struct hl_rdom hl_rdom;
+typedef struct hl_image_param hl_image_param;
+typedef struct hl_param hl_param;
+typedef struct hl_pipeline hl_pipeline;
+typedef struct hl_callable hl_callable;
+
+/* ---- targets --------------------------------------------------------- */
 
 /** The host's target (what `host` means in a target string). */
 hl_target *hl_target_host(hl_error **err);
@@ -59,10 +73,17 @@ hl_target *hl_target_clone(const hl_target *t, hl_error **err);
 char *hl_target_to_string(const hl_target *t, hl_error **err);
 bool hl_target_equal(const hl_target *a, const hl_target *b, hl_error **err);
 void hl_target_free(hl_target *t);
+/** Whether t has the feature named `name` (as in target strings); an
+ *  error for an unknown name. */
+bool hl_target_has_feature(const hl_target *t, const char *name, hl_error **err);
+/** t with the named feature added (enable) or removed. */
+hl_target *hl_target_with_feature(const hl_target *t, const char *name, bool enable, hl_error **err);
+/** The number of lanes of type `type` in one native vector of t. */
+int hl_target_natural_vector_size(const hl_target *t, struct halide_type_t type, hl_error **err);
+/** Whether t has a GPU feature (cuda, opencl, metal, ...). */
+bool hl_target_has_gpu_feature(const hl_target *t, hl_error **err);
 
 /* ---- expressions ----------------------------------------------------- */
-
-typedef struct hl_expr hl_expr;
 
 /** Binary operators, in Halide's semantics (C-like, with its type promotion). */
 typedef enum hl_binary_op {
@@ -117,9 +138,41 @@ hl_expr *hl_expr_unary(hl_unary_op op, const hl_expr *a, hl_error **err);
 hl_expr *hl_expr_cast(struct halide_type_t t, const hl_expr *e, hl_error **err);
 hl_expr *hl_expr_select(const hl_expr *cond, const hl_expr *t, const hl_expr *f, hl_error **err);
 
-/* ---- variables -------------------------------------------------------- */
+/** A string constant, for print and require messages. */
+hl_expr *hl_expr_string(const char *s, hl_error **err);
+/** `values[id]`: picks one of n values by an index expression. */
+hl_expr *hl_expr_mux(const hl_expr *id, const hl_expr *const *values, size_t n, hl_error **err);
+/** Prints args (strings and values) when the expression is evaluated, and
+ *  when `condition` holds if it is not NULL; evaluates to args[0]. */
+hl_expr *hl_expr_print(const hl_expr *const *args, size_t n, const hl_expr *condition, hl_error **err);
+/** `value`, after checking `condition`: when it fails, the pipeline fails
+ *  with the message args (strings and values). */
+hl_expr *hl_expr_require(const hl_expr *condition, const hl_expr *value, const hl_expr *const *args, size_t n,
+                         hl_error **err);
+/** The undefined value of type t: an update that leaves a Tuple element unchanged. */
+hl_expr *hl_expr_undef(struct halide_type_t t, hl_error **err);
+/** Random numbers, a pure function of the seed (NULL: none) and the
+ *  call's free variables. t is float32 (uniform in [0, 1)), int32 or uint32. */
+hl_expr *hl_expr_random(struct halide_type_t t, const hl_expr *seed, hl_error **err);
 
-typedef struct hl_var hl_var;
+/** Inline reductions over the RDom variables e uses. */
+typedef enum hl_inline_reduction {
+    HL_REDUCE_SUM = 0,
+    HL_REDUCE_PRODUCT,
+    HL_REDUCE_MAXIMUM,
+    HL_REDUCE_MINIMUM,
+    HL_REDUCE_ARGMAX,
+    HL_REDUCE_ARGMIN,
+} hl_inline_reduction;
+/** The reduction of e over its RDom (or over r when not NULL). sum, product,
+ *  maximum and minimum give one value; argmax and argmin the coordinates
+ *  of the extremum, then its value. Writes up to `capacity` values to out
+ *  and returns how many there are (0 on error; more than capacity: an
+ *  error and nothing written). */
+size_t hl_expr_inline_reduce(hl_inline_reduction kind, const hl_rdom *r, const hl_expr *e, const char *name,
+                             hl_expr **out, size_t capacity, hl_error **err);
+
+/* ---- variables -------------------------------------------------------- */
 
 /** A new Var; name may be NULL for a unique generated name. */
 hl_var *hl_var_new(const char *name, hl_error **err);
@@ -129,8 +182,6 @@ hl_expr *hl_var_to_expr(const hl_var *v, hl_error **err);
 void hl_var_free(hl_var *v);
 
 /* ---- functions -------------------------------------------------------- */
-
-typedef struct hl_func hl_func;
 
 /** A new, undefined Func; name may be NULL for a unique generated name. */
 hl_func *hl_func_new(const char *name, hl_error **err);
@@ -143,10 +194,13 @@ int hl_func_dimensions(const hl_func *f, hl_error **err);
 int hl_func_outputs(const hl_func *f, hl_error **err);
 /** Writes the type of output `i` to *out. */
 bool hl_func_output_type(const hl_func *f, int i, struct halide_type_t *out, hl_error **err);
-/** The pure definition `f(args...) = value`. */
-bool hl_func_define(hl_func *f, const hl_var *const *args, size_t n_args, const hl_expr *value, hl_error **err);
-/** The call `f(args...)` as an expression. */
-hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_t n_args, hl_error **err);
+/** The pure definition `f(args...) = values`: one value, or with
+ *  n_values > 1 a Tuple. The Var named `_` stands for implicit arguments. */
+bool hl_func_define(hl_func *f, const hl_var *const *args, size_t n_args, const hl_expr *const *values,
+                    size_t n_values, hl_error **err);
+/** The call `f(args...)` as an expression; with value_index >= 0, the
+ *  Tuple element `f(args...)[value_index]`. */
+hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_t n_args, int value_index, hl_error **err);
 /* ---- scheduling ------------------------------------------------------- */
 
 /** How a split handles extents that the factor does not divide. */
@@ -173,28 +227,73 @@ typedef enum hl_loop_kind {
 /** Tells autoschedulers that dimension var of f is used over [min, min + extent). */
 bool hl_func_set_estimate(hl_func *f, const hl_var *var, const hl_expr *min, const hl_expr *extent, hl_error **err);
 
-/** Marks loop `var` of f as `kind`. With a factor, splits var by it first
+/** A loop variable of a schedule: a pure Var or a reduction variable (RVar),
+ *  named as in the Func's definition or as a new loop made by a split. */
+typedef struct hl_loop_var {
+    const char *name;
+    bool is_rvar;
+} hl_loop_var;
+
+/** Stage `index` of f: 0 is the pure definition, i > 0 update definition i - 1. */
+hl_stage *hl_func_stage(const hl_func *f, int index, hl_error **err);
+void hl_stage_free(hl_stage *s);
+/** The stage's name, e.g. `f.s0` or `f.s1` for the first update. */
+char *hl_stage_name(const hl_stage *s, hl_error **err);
+
+/** Marks loop `var` of s as `kind`. With a factor, splits var by it first
  *  and marks the inner loop (vectorize, unroll) or the outer (parallel task
  *  size); serial takes no factor. */
-bool hl_func_loop(hl_func *f, hl_loop_kind kind, const hl_var *var, const hl_expr *factor, hl_tail_strategy tail,
-                  hl_error **err);
-bool hl_func_split(hl_func *f, const hl_var *old, const hl_var *outer, const hl_var *inner, const hl_expr *factor,
-                   hl_tail_strategy tail, hl_error **err);
-bool hl_func_fuse(hl_func *f, const hl_var *inner, const hl_var *outer, const hl_var *fused, hl_error **err);
-bool hl_func_tile(hl_func *f, const hl_var *x, const hl_var *y, const hl_var *xo, const hl_var *yo, const hl_var *xi,
-                  const hl_var *yi, const hl_expr *xfactor, const hl_expr *yfactor, hl_tail_strategy tail,
-                  hl_error **err);
+bool hl_stage_loop(hl_stage *s, hl_loop_kind kind, hl_loop_var var, const hl_expr *factor, hl_tail_strategy tail,
+                   hl_error **err);
+bool hl_stage_split(hl_stage *s, hl_loop_var old, hl_loop_var outer, hl_loop_var inner, const hl_expr *factor,
+                    hl_tail_strategy tail, hl_error **err);
+bool hl_stage_fuse(hl_stage *s, hl_loop_var inner, hl_loop_var outer, hl_loop_var fused, hl_error **err);
+bool hl_stage_tile(hl_stage *s, hl_loop_var x, hl_loop_var y, hl_loop_var xo, hl_loop_var yo, hl_loop_var xi,
+                   hl_loop_var yi, const hl_expr *xfactor, const hl_expr *yfactor, hl_tail_strategy tail,
+                   hl_error **err);
 /** Orders loops innermost first. */
-bool hl_func_reorder(hl_func *f, const hl_var *const *vars, size_t n_vars, hl_error **err);
+bool hl_stage_reorder(hl_stage *s, const hl_loop_var *vars, size_t n_vars, hl_error **err);
+
+/** How GPU directives map loops onto the GPU. */
+typedef enum hl_gpu_loop {
+    HL_GPU_BLOCKS = 0,
+    HL_GPU_THREADS,
+    HL_GPU_LANES,
+} hl_gpu_loop;
+/** Maps 1 to 3 loops (innermost first) to GPU blocks, threads or lanes. */
+bool hl_stage_gpu(hl_stage *s, hl_gpu_loop kind, const hl_loop_var *vars, size_t n_vars, hl_error **err);
+/** Splits each of 1 to 3 loops vars[i] by sizes[i] into blocks[i] (GPU
+ *  blocks) and threads[i] (GPU threads). */
+bool hl_stage_gpu_tile(hl_stage *s, const hl_loop_var *vars, const hl_loop_var *blocks, const hl_loop_var *threads,
+                       const hl_expr *const *sizes, size_t n_vars, hl_tail_strategy tail, hl_error **err);
+/** Runs the stage on the GPU in a single thread. */
+bool hl_stage_gpu_single_thread(hl_stage *s, hl_error **err);
+
+/** The specialization of s for when `condition` holds; schedule it separately. */
+hl_stage *hl_stage_specialize(hl_stage *s, const hl_expr *condition, hl_error **err);
+/** Makes the pipeline fail with `message` when no specialization's condition holds. */
+bool hl_stage_specialize_fail(hl_stage *s, const char *message, hl_error **err);
+/** Splits the reduction of update stage s: each rvars[i] becomes the pure
+ *  variable vars[i] of a new intermediate Func, which is returned. */
+hl_func *hl_stage_rfactor(hl_stage *s, const hl_loop_var *rvars, const hl_var *const *vars, size_t n, hl_error **err);
+/** Makes the stage's updates atomic, so its reduction loops can run in parallel. */
+bool hl_stage_atomic(hl_stage *s, bool override_associativity_test, hl_error **err);
+/** Lets parallel loops of s write the same location (for when the user knows it is safe). */
+bool hl_stage_allow_race_conditions(hl_stage *s, hl_error **err);
+/** Computes s fused into the loop nest of another stage, at `level`. */
+bool hl_stage_compute_with(hl_stage *s, const hl_loop_level *level, hl_error **err);
+/** Prefetches the Func f (or the image param p; exactly one non-NULL) at loop
+ *  `at`, for the iteration `offset` ahead along loop `from`. */
+bool hl_stage_prefetch(hl_stage *s, const hl_func *f, const hl_image_param *p, hl_loop_var at, hl_loop_var from,
+                       const hl_expr *offset, hl_error **err);
+
 /** Asserts the bounds of dimension var: [min, min + extent). */
 bool hl_func_bound(hl_func *f, const hl_var *var, const hl_expr *min, const hl_expr *extent, hl_error **err);
 
-typedef struct hl_loop_level hl_loop_level;
-
 hl_loop_level *hl_loop_level_root(hl_error **err);
 hl_loop_level *hl_loop_level_inlined(hl_error **err);
-/** The loop over `var` in the schedule of `f`. */
-hl_loop_level *hl_loop_level_at(const hl_func *f, const hl_var *var, hl_error **err);
+/** The loop over `var` in stage `stage_index` of f (-1: its last stage). */
+hl_loop_level *hl_loop_level_at(const hl_func *f, hl_loop_var var, int stage_index, hl_error **err);
 hl_loop_level *hl_loop_level_clone(const hl_loop_level *l, hl_error **err);
 void hl_loop_level_free(hl_loop_level *l);
 
@@ -202,12 +301,40 @@ void hl_loop_level_free(hl_loop_level *l);
 bool hl_func_compute_at(hl_func *f, const hl_loop_level *level, hl_error **err);
 bool hl_func_store_at(hl_func *f, const hl_loop_level *level, hl_error **err);
 
+/** Orders f's storage dimensions, innermost first. */
+bool hl_func_reorder_storage(hl_func *f, const hl_var *const *vars, size_t n_vars, hl_error **err);
+/** Folds f's storage in dimension var to `extent`, a circular buffer. */
+bool hl_func_fold_storage(hl_func *f, const hl_var *var, const hl_expr *extent, bool fold_forward, hl_error **err);
+/** Rounds the region of f computed along var to multiples of modulus (plus remainder). */
+bool hl_func_align_bounds(hl_func *f, const hl_var *var, const hl_expr *modulus, const hl_expr *remainder,
+                          hl_error **err);
+/** Rounds the extent of f's storage along var up to a multiple of alignment. */
+bool hl_func_align_storage(hl_func *f, const hl_var *var, const hl_expr *alignment, hl_error **err);
+
+/** Func-wide schedule flags without arguments. */
+typedef enum hl_func_flag {
+    /** Cache f's values across realizations. */
+    HL_FUNC_MEMOIZE = 0,
+    /** Compute f in its own thread, concurrently with its consumers. */
+    HL_FUNC_ASYNC,
+    /** Report every load from f to the trace handler. */
+    HL_FUNC_TRACE_LOADS,
+    /** Report every store to f to the trace handler. */
+    HL_FUNC_TRACE_STORES,
+    /** Report the start and end of every realization of f. */
+    HL_FUNC_TRACE_REALIZATIONS,
+} hl_func_flag;
+bool hl_func_set_flag(hl_func *f, hl_func_flag flag, hl_error **err);
+
+/** A wrapper Func that f's consumers (all of them when n_consumers is 0,
+ *  else the given ones) call instead of f, scheduled separately. With
+ *  `clone`, each consumer gets its own copy of f instead. */
+hl_func *hl_func_wrapper(hl_func *f, hl_func *const *consumers, size_t n_consumers, bool clone, hl_error **err);
+
 /** The statement Halide lowers f to for target t, as text or HTML. */
 char *hl_func_lowered_stmt(hl_func *f, const hl_target *t, bool html, hl_error **err);
 
 /* ---- reduction domains ---------------------------------------------------- */
-
-typedef struct hl_rdom hl_rdom;
 
 /** A reduction domain over [mins[i], mins[i] + extents[i]) in each of n_dims dimensions. */
 hl_rdom *hl_rdom_new(const hl_expr *const *mins, const hl_expr *const *extents, size_t n_dims, const char *name,
@@ -216,12 +343,14 @@ void hl_rdom_free(hl_rdom *r);
 int hl_rdom_dimensions(const hl_rdom *r, hl_error **err);
 /** Dimension i of r (its RVar) as an expression. */
 hl_expr *hl_rdom_var(const hl_rdom *r, int i, hl_error **err);
+/** The name of dimension i of r (its RVar), for scheduling. */
+char *hl_rdom_var_name(const hl_rdom *r, int i, hl_error **err);
+/** A reduction domain over every element of the buffers p accepts. */
+hl_rdom *hl_rdom_from_image_param(const hl_image_param *p, const char *name, hl_error **err);
 /** Restricts r to the points where `predicate` holds. */
 bool hl_rdom_where(hl_rdom *r, const hl_expr *predicate, hl_error **err);
 
 /* ---- image parameters --------------------------------------------------- */
-
-typedef struct hl_image_param hl_image_param;
 
 /** An input image of element type t with `dimensions` dimensions. */
 hl_image_param *hl_image_param_new(struct halide_type_t t, int dimensions, const char *name, hl_error **err);
@@ -248,12 +377,25 @@ bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field field, cons
 bool hl_func_invalidate_jit(hl_func *f, hl_error **err);
 /** An update definition `f(args...) = value`: args are expressions, which
  *  may use reduction-domain variables; value may call f itself. */
-bool hl_func_define_update(hl_func *f, const hl_expr *const *args, size_t n_args, const hl_expr *value, hl_error **err);
+bool hl_func_define_update(hl_func *f, const hl_expr *const *args, size_t n_args, const hl_expr *const *values,
+                           size_t n_values, hl_error **err);
 /** The number of update definitions f has. */
 int hl_func_updates(const hl_func *f, hl_error **err);
 
 /** JIT-compiles f for target t ahead of the first realize. */
 bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err);
+/** Handlers for what a running pipeline reports, called on the pipeline's
+ *  threads. NULL members keep Halide's default (print to stderr, ...). */
+typedef struct hl_handlers {
+    void *user;
+    /** A message from print(), print_when() or the runtime. */
+    void (*print)(void *user, const char *message);
+    /** A trace event; returns the event's id (for parent_id of later events). */
+    int (*trace)(void *user, const struct halide_trace_event_t *event);
+    /** An error message; the call then fails and reports it too. */
+    void (*error)(void *user, const char *message);
+} hl_handlers;
+
 /** Realizes f into caller-owned buffers, one per output, for target t.
  *  The buffers' shapes say which region to compute. The buffers'
  *  flags and device fields are updated to what Halide left in them.
@@ -262,11 +404,9 @@ bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err);
  *  realizing and unbound afterwards, also when realizing fails. */
 bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outputs,
                      const hl_image_param *const *params, const halide_buffer_t *const *inputs, size_t n_inputs,
-                     const hl_target *t, hl_error **err);
+                     const hl_target *t, const hl_handlers *handlers, hl_error **err);
 
 /* ---- scalar parameters ------------------------------------------------ */
-
-typedef struct hl_param hl_param;
 
 /** A scalar input of type t. */
 hl_param *hl_param_new(struct halide_type_t t, const char *name, hl_error **err);
@@ -283,9 +423,6 @@ bool hl_param_set_estimate(hl_param *p, const hl_expr *estimate, hl_error **err)
 bool hl_param_set_default(hl_param *p, const hl_expr *value, hl_error **err);
 
 /* ---- pipelines and compiled callables ---------------------------------- */
-
-typedef struct hl_pipeline hl_pipeline;
-typedef struct hl_callable hl_callable;
 
 /** A pipeline computing the given Funcs together. */
 hl_pipeline *hl_pipeline_new(hl_func *const *outputs, size_t n_outputs, hl_error **err);
@@ -312,10 +449,13 @@ bool hl_load_plugin(const char *path, hl_error **err);
 char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t, const char *name, const char *const *keys,
                                       const char *const *values, size_t n_params, hl_error **err);
 
-/** JIT-compiles p for target t into a callable whose arguments are the
- *  inputs p reads (buffers first, then scalars, each in name order) followed
- *  by one output buffer per output value. */
-hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, hl_error **err);
+/** JIT-compiles p for target t into a callable whose arguments are its
+ *  inputs followed by one output buffer per output value. The inputs are
+ *  those given, in order (for each i, exactly one of scalars[i] and
+ *  buffers[i] is non-NULL), or with `infer`, the inputs p reads: buffers
+ *  first, then scalars, each in name order. */
+hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, bool infer, const hl_param *const *scalars,
+                                 const hl_image_param *const *buffers, size_t n_inputs, hl_error **err);
 size_t hl_callable_argument_count(const hl_callable *c);
 /** Writes argument i's description to *out. */
 bool hl_callable_argument(const hl_callable *c, size_t i, hl_argument *out, hl_error **err);
@@ -325,7 +465,8 @@ bool hl_callable_argument(const hl_callable *c, size_t i, hl_argument *out, hl_e
  *  the argument count. Returns Halide's error code, 0 on success; on failure
  *  stores the messages the pipeline reported in *message (free with
  *  hl_string_free). Safe to call from several threads at once. */
-int hl_callable_call(const hl_callable *c, const void **argv, size_t argc, char **message, hl_error **err);
+int hl_callable_call(const hl_callable *c, const void **argv, size_t argc, const hl_handlers *handlers, char **message,
+                     hl_error **err);
 void hl_callable_free(hl_callable *c);
 
 /* ---- math ------------------------------------------------------------- */

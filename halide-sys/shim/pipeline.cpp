@@ -40,10 +40,21 @@ HL_API char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t,
     });
 }
 
-HL_API hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, hl_error **err) {
+HL_API hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, bool infer, const hl_param *const *scalars,
+                                        const hl_image_param *const *buffers, size_t n_inputs, hl_error **err) {
     HL_GUARD(err, nullptr, {
         Halide::Pipeline &pipeline = arg(p, "hl_pipeline_compile").v;
-        std::vector<Halide::Argument> inputs = pipeline.infer_arguments();
+        std::vector<Halide::Argument> inputs;
+        if (infer) {
+            inputs = pipeline.infer_arguments();
+        } else {
+            for (size_t i = 0; i < n_inputs; i++) {
+                if (bool(scalars && scalars[i]) == bool(buffers && buffers[i])) {
+                    throw std::invalid_argument("input " + std::to_string(i) + ": give exactly one of a scalar and a buffer");
+                }
+                inputs.push_back(scalars && scalars[i] ? Halide::Argument(scalars[i]->v) : Halide::Argument(buffers[i]->v));
+            }
+        }
         Halide::Callable callable = pipeline.compile_to_callable(inputs, arg(t, "hl_pipeline_compile target").v);
         std::vector<Halide::Argument> arguments = inputs;
         for (const Halide::Func &out : pipeline.outputs()) {
@@ -77,30 +88,15 @@ HL_API bool hl_callable_argument(const hl_callable *c, size_t i, hl_argument *ou
     });
 }
 
-namespace {
-
-// The context of one call: Halide's handlers see it as a JITUserContext and
-// report errors into it, so concurrent calls keep their messages apart.
-struct CallContext : Halide::JITUserContext {
-    std::string messages;
-
-    CallContext() {
-        handlers.custom_error = [](Halide::JITUserContext *ctx, const char *msg) {
-            static_cast<CallContext *>(ctx)->messages += msg ? msg : "";
-        };
-    }
-};
-
-}  // namespace
-
-HL_API int hl_callable_call(const hl_callable *c, const void **argv, size_t argc, char **message, hl_error **err) {
+HL_API int hl_callable_call(const hl_callable *c, const void **argv, size_t argc, const hl_handlers *handlers,
+                            char **message, hl_error **err) {
     HL_GUARD(err, -1, {
         const hl_callable &callable = arg(c, "hl_callable_call");
         if (argc != callable.arguments.size() || !argv) {
             throw std::invalid_argument("expected " + std::to_string(callable.arguments.size()) + " arguments, got " +
                                         std::to_string(argc));
         }
-        CallContext context;
+        hl_shim::CallContext context(handlers, true);
         Halide::JITUserContext *context_ptr = &context;
         argv[0] = &context_ptr;
         int code = callable.v.call_argv_fast(argc + 1, argv);

@@ -39,3 +39,27 @@ HL_API bool hl_rdom_where(hl_rdom *r, const hl_expr *predicate, hl_error **err) 
         return true;
     });
 }
+
+HL_API char *hl_rdom_var_name(const hl_rdom *r, int i, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        const Halide::RDom &rdom = arg(r, "hl_rdom_var_name").v;
+        if (i < 0 || i >= rdom.dimensions()) {
+            throw std::invalid_argument("RDom has no dimension " + std::to_string(i));
+        }
+        return hl_shim::copy_string(rdom[i].name());
+    });
+}
+
+HL_API hl_rdom *hl_rdom_from_image_param(const hl_image_param *p, const char *name, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        const Halide::ImageParam &param = arg(p, "hl_rdom_from_image_param").v;
+        if (name && *name) {
+            // Halide names a buffer's RDom after the buffer; a chosen name
+            // needs the region spelled out.
+            Halide::Region region;
+            for (int d = 0; d < param.dimensions(); d++) region.emplace_back(param.dim(d).min(), param.dim(d).extent());
+            return new hl_rdom{Halide::RDom(region, name)};
+        }
+        return new hl_rdom{Halide::RDom(param)};
+    });
+}

@@ -30,67 +30,213 @@ const Halide::Var &var_arg(const hl_var *v, const char *what) {
     return arg(v, what).v;
 }
 
+using hl_shim::loop_var;
+
+std::vector<Halide::VarOrRVar> loop_vars(const hl_loop_var *vars, size_t n, const char *what) {
+    if (n && !vars) throw std::invalid_argument(std::string(what) + ": null array");
+    std::vector<Halide::VarOrRVar> out;
+    for (size_t i = 0; i < n; i++) out.push_back(loop_var(vars[i], what));
+    return out;
+}
+
+std::vector<Halide::Var> vars_of(const hl_var *const *vars, size_t n, const char *what) {
+    std::vector<Halide::Var> out;
+    for (size_t i = 0; i < n; i++) out.push_back(var_arg(vars[i], what));
+    return out;
+}
+
 }  // namespace
 
-HL_API bool hl_func_loop(hl_func *f, hl_loop_kind kind, const hl_var *var, const hl_expr *factor, hl_tail_strategy tail,
-                         hl_error **err) {
+HL_API hl_stage *hl_func_stage(const hl_func *f, int index, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        const Halide::Func &func = arg(f, "hl_func_stage").v;
+        if (!func.defined()) {
+            throw std::invalid_argument("Func \"" + func.name() + "\" is not defined: define it before scheduling it");
+        }
+        if (index < 0 || index > func.num_update_definitions()) {
+            throw std::invalid_argument("Func \"" + func.name() + "\" has no update definition " +
+                                        std::to_string(index - 1) + " (it has " +
+                                        std::to_string(func.num_update_definitions()) + ")");
+        }
+        Halide::Func copy = func;
+        return new hl_stage{index == 0 ? Halide::Stage(copy) : copy.update(index - 1)};
+    });
+}
+
+HL_API void hl_stage_free(hl_stage *s) {
+    HL_GUARD(nullptr, , { delete s; });
+}
+
+HL_API char *hl_stage_name(const hl_stage *s, hl_error **err) {
+    HL_GUARD(err, nullptr, { return hl_shim::copy_string(arg(s, "hl_stage_name").v.name()); });
+}
+
+HL_API bool hl_stage_loop(hl_stage *s, hl_loop_kind kind, hl_loop_var var, const hl_expr *factor,
+                          hl_tail_strategy tail, hl_error **err) {
     HL_GUARD(err, false, {
-        Halide::Func &func = arg(f, "hl_func_loop").v;
-        const Halide::Var &v = var_arg(var, "hl_func_loop var");
+        Halide::Stage &stage = arg(s, "hl_stage_loop").v;
+        Halide::VarOrRVar v = loop_var(var, "hl_stage_loop var");
         Halide::TailStrategy t = tail_of(tail);
         switch (kind) {
         case HL_LOOP_SERIAL:
             if (factor) throw std::invalid_argument("serial loops take no factor");
-            func.serial(v);
+            stage.serial(v);
             return true;
         case HL_LOOP_PARALLEL:
-            factor ? func.parallel(v, expr_arg(factor, "task size"), t) : func.parallel(v);
+            factor ? stage.parallel(v, expr_arg(factor, "task size"), t) : stage.parallel(v);
             return true;
         case HL_LOOP_VECTORIZED:
-            factor ? func.vectorize(v, expr_arg(factor, "vector width"), t) : func.vectorize(v);
+            factor ? stage.vectorize(v, expr_arg(factor, "vector width"), t) : stage.vectorize(v);
             return true;
         case HL_LOOP_UNROLLED:
-            factor ? func.unroll(v, expr_arg(factor, "unroll factor"), t) : func.unroll(v);
+            factor ? stage.unroll(v, expr_arg(factor, "unroll factor"), t) : stage.unroll(v);
             return true;
         }
         throw std::invalid_argument("unknown loop kind " + std::to_string(int(kind)));
     });
 }
 
-HL_API bool hl_func_split(hl_func *f, const hl_var *old, const hl_var *outer, const hl_var *inner, const hl_expr *factor,
-                          hl_tail_strategy tail, hl_error **err) {
+HL_API bool hl_stage_split(hl_stage *s, hl_loop_var old, hl_loop_var outer, hl_loop_var inner,
+                           const hl_expr *factor, hl_tail_strategy tail, hl_error **err) {
     HL_GUARD(err, false, {
-        arg(f, "hl_func_split").v.split(var_arg(old, "old"), var_arg(outer, "outer"), var_arg(inner, "inner"),
-                                        expr_arg(factor, "split factor"), tail_of(tail));
+        arg(s, "hl_stage_split").v.split(loop_var(old, "old"), loop_var(outer, "outer"), loop_var(inner, "inner"),
+                                         expr_arg(factor, "split factor"), tail_of(tail));
         return true;
     });
 }
 
-HL_API bool hl_func_fuse(hl_func *f, const hl_var *inner, const hl_var *outer, const hl_var *fused, hl_error **err) {
+HL_API bool hl_stage_fuse(hl_stage *s, hl_loop_var inner, hl_loop_var outer, hl_loop_var fused, hl_error **err) {
     HL_GUARD(err, false, {
-        arg(f, "hl_func_fuse").v.fuse(var_arg(inner, "inner"), var_arg(outer, "outer"), var_arg(fused, "fused"));
+        arg(s, "hl_stage_fuse").v.fuse(loop_var(inner, "inner"), loop_var(outer, "outer"), loop_var(fused, "fused"));
         return true;
     });
 }
 
-HL_API bool hl_func_tile(hl_func *f, const hl_var *x, const hl_var *y, const hl_var *xo, const hl_var *yo,
-                         const hl_var *xi, const hl_var *yi, const hl_expr *xfactor, const hl_expr *yfactor,
-                         hl_tail_strategy tail, hl_error **err) {
+HL_API bool hl_stage_tile(hl_stage *s, hl_loop_var x, hl_loop_var y, hl_loop_var xo, hl_loop_var yo, hl_loop_var xi,
+                          hl_loop_var yi, const hl_expr *xfactor, const hl_expr *yfactor, hl_tail_strategy tail,
+                          hl_error **err) {
     HL_GUARD(err, false, {
-        arg(f, "hl_func_tile").v.tile(var_arg(x, "x"), var_arg(y, "y"), var_arg(xo, "xo"), var_arg(yo, "yo"),
-                                      var_arg(xi, "xi"), var_arg(yi, "yi"), expr_arg(xfactor, "x factor"),
-                                      expr_arg(yfactor, "y factor"), tail_of(tail));
+        arg(s, "hl_stage_tile").v.tile(loop_var(x, "x"), loop_var(y, "y"), loop_var(xo, "xo"), loop_var(yo, "yo"),
+                                       loop_var(xi, "xi"), loop_var(yi, "yi"), expr_arg(xfactor, "x factor"),
+                                       expr_arg(yfactor, "y factor"), tail_of(tail));
         return true;
     });
 }
 
-HL_API bool hl_func_reorder(hl_func *f, const hl_var *const *vars, size_t n_vars, hl_error **err) {
+HL_API bool hl_stage_reorder(hl_stage *s, const hl_loop_var *vars, size_t n_vars, hl_error **err) {
     HL_GUARD(err, false, {
-        std::vector<Halide::VarOrRVar> order;
-        for (size_t i = 0; i < n_vars; i++) {
-            order.emplace_back(var_arg(vars[i], "hl_func_reorder var"));
+        arg(s, "hl_stage_reorder").v.reorder(loop_vars(vars, n_vars, "hl_stage_reorder var"));
+        return true;
+    });
+}
+
+HL_API bool hl_stage_gpu(hl_stage *s, hl_gpu_loop kind, const hl_loop_var *vars, size_t n_vars, hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::Stage &stage = arg(s, "hl_stage_gpu").v;
+        std::vector<Halide::VarOrRVar> v = loop_vars(vars, n_vars, "hl_stage_gpu var");
+        if (kind == HL_GPU_LANES) {
+            if (v.size() != 1) throw std::invalid_argument("gpu_lanes takes one loop");
+            stage.gpu_lanes(v[0]);
+            return true;
         }
-        arg(f, "hl_func_reorder").v.reorder(order);
+        if (kind != HL_GPU_BLOCKS && kind != HL_GPU_THREADS) {
+            throw std::invalid_argument("unknown GPU loop kind " + std::to_string(int(kind)));
+        }
+        bool blocks = kind == HL_GPU_BLOCKS;
+        switch (v.size()) {
+        case 1: blocks ? stage.gpu_blocks(v[0]) : stage.gpu_threads(v[0]); return true;
+        case 2: blocks ? stage.gpu_blocks(v[0], v[1]) : stage.gpu_threads(v[0], v[1]); return true;
+        case 3: blocks ? stage.gpu_blocks(v[0], v[1], v[2]) : stage.gpu_threads(v[0], v[1], v[2]); return true;
+        }
+        throw std::invalid_argument("GPU blocks and threads take 1 to 3 loops, not " + std::to_string(v.size()));
+    });
+}
+
+HL_API bool hl_stage_gpu_tile(hl_stage *s, const hl_loop_var *vars, const hl_loop_var *blocks,
+                              const hl_loop_var *threads, const hl_expr *const *sizes, size_t n_vars,
+                              hl_tail_strategy tail, hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::Stage &stage = arg(s, "hl_stage_gpu_tile").v;
+        std::vector<Halide::VarOrRVar> v = loop_vars(vars, n_vars, "var");
+        std::vector<Halide::VarOrRVar> b = loop_vars(blocks, n_vars, "block");
+        std::vector<Halide::VarOrRVar> t = loop_vars(threads, n_vars, "thread");
+        std::vector<Halide::Expr> e = hl_shim::expr_args(sizes, n_vars, "tile size");
+        Halide::TailStrategy ts = tail_of(tail);
+        switch (n_vars) {
+        case 1: stage.gpu_tile(v[0], b[0], t[0], e[0], ts); return true;
+        case 2: stage.gpu_tile(v[0], v[1], b[0], b[1], t[0], t[1], e[0], e[1], ts); return true;
+        case 3:
+            stage.gpu_tile(v[0], v[1], v[2], b[0], b[1], b[2], t[0], t[1], t[2], e[0], e[1], e[2], ts);
+            return true;
+        }
+        throw std::invalid_argument("gpu_tile takes 1 to 3 loops, not " + std::to_string(n_vars));
+    });
+}
+
+HL_API bool hl_stage_gpu_single_thread(hl_stage *s, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(s, "hl_stage_gpu_single_thread").v.gpu_single_thread();
+        return true;
+    });
+}
+
+HL_API hl_stage *hl_stage_specialize(hl_stage *s, const hl_expr *condition, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        return new hl_stage{arg(s, "hl_stage_specialize").v.specialize(expr_arg(condition, "condition"))};
+    });
+}
+
+HL_API bool hl_stage_specialize_fail(hl_stage *s, const char *message, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(s, "hl_stage_specialize_fail").v.specialize_fail(message ? message : "");
+        return true;
+    });
+}
+
+HL_API hl_func *hl_stage_rfactor(hl_stage *s, const hl_loop_var *rvars, const hl_var *const *vars, size_t n,
+                                 hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::vector<std::pair<Halide::RVar, Halide::Var>> preserved;
+        for (size_t i = 0; i < n; i++) {
+            if (!rvars[i].name) throw std::invalid_argument("hl_stage_rfactor: null RVar name");
+            preserved.emplace_back(Halide::RVar(rvars[i].name), var_arg(vars[i], "hl_stage_rfactor var"));
+        }
+        return new hl_func{arg(s, "hl_stage_rfactor").v.rfactor(preserved), Halide::Pipeline()};
+    });
+}
+
+HL_API bool hl_stage_atomic(hl_stage *s, bool override_associativity_test, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(s, "hl_stage_atomic").v.atomic(override_associativity_test);
+        return true;
+    });
+}
+
+HL_API bool hl_stage_allow_race_conditions(hl_stage *s, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(s, "hl_stage_allow_race_conditions").v.allow_race_conditions();
+        return true;
+    });
+}
+
+HL_API bool hl_stage_compute_with(hl_stage *s, const hl_loop_level *level, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(s, "hl_stage_compute_with").v.compute_with(arg(level, "hl_stage_compute_with level").v);
+        return true;
+    });
+}
+
+HL_API bool hl_stage_prefetch(hl_stage *s, const hl_func *f, const hl_image_param *p, hl_loop_var at,
+                              hl_loop_var from, const hl_expr *offset, hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::Stage &stage = arg(s, "hl_stage_prefetch").v;
+        if (bool(f) == bool(p)) throw std::invalid_argument("hl_stage_prefetch: give exactly one of a Func and an image");
+        Halide::Expr off = expr_arg(offset, "offset");
+        if (f) {
+            stage.prefetch(f->v, loop_var(at, "at"), loop_var(from, "from"), off);
+        } else {
+            stage.prefetch(p->v, loop_var(at, "at"), loop_var(from, "from"), off);
+        }
         return true;
     });
 }
@@ -118,9 +264,10 @@ HL_API hl_loop_level *hl_loop_level_inlined(hl_error **err) {
     HL_GUARD(err, nullptr, { return new hl_loop_level{Halide::LoopLevel::inlined()}; });
 }
 
-HL_API hl_loop_level *hl_loop_level_at(const hl_func *f, const hl_var *var, hl_error **err) {
+HL_API hl_loop_level *hl_loop_level_at(const hl_func *f, hl_loop_var var, int stage_index, hl_error **err) {
     HL_GUARD(err, nullptr, {
-        return new hl_loop_level{Halide::LoopLevel(arg(f, "hl_loop_level_at").v, var_arg(var, "var"))};
+        return new hl_loop_level{
+            Halide::LoopLevel(arg(f, "hl_loop_level_at").v, loop_var(var, "hl_loop_level_at var"), stage_index)};
     });
 }
 
@@ -143,6 +290,65 @@ HL_API bool hl_func_store_at(hl_func *f, const hl_loop_level *level, hl_error **
     HL_GUARD(err, false, {
         arg(f, "hl_func_store_at").v.store_at(arg(level, "hl_func_store_at level").v);
         return true;
+    });
+}
+
+HL_API bool hl_func_reorder_storage(hl_func *f, const hl_var *const *vars, size_t n_vars, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(f, "hl_func_reorder_storage").v.reorder_storage(vars_of(vars, n_vars, "hl_func_reorder_storage var"));
+        return true;
+    });
+}
+
+HL_API bool hl_func_fold_storage(hl_func *f, const hl_var *var, const hl_expr *extent, bool fold_forward,
+                                 hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(f, "hl_func_fold_storage").v.fold_storage(var_arg(var, "var"), expr_arg(extent, "extent"), fold_forward);
+        return true;
+    });
+}
+
+HL_API bool hl_func_align_bounds(hl_func *f, const hl_var *var, const hl_expr *modulus, const hl_expr *remainder,
+                                 hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(f, "hl_func_align_bounds").v.align_bounds(var_arg(var, "var"), expr_arg(modulus, "modulus"),
+                                                      expr_arg(remainder, "remainder"));
+        return true;
+    });
+}
+
+HL_API bool hl_func_align_storage(hl_func *f, const hl_var *var, const hl_expr *alignment, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(f, "hl_func_align_storage").v.align_storage(var_arg(var, "var"), expr_arg(alignment, "alignment"));
+        return true;
+    });
+}
+
+HL_API bool hl_func_set_flag(hl_func *f, hl_func_flag flag, hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::Func &func = arg(f, "hl_func_set_flag").v;
+        switch (flag) {
+        case HL_FUNC_MEMOIZE: func.memoize(); return true;
+        case HL_FUNC_ASYNC: func.async(); return true;
+        case HL_FUNC_TRACE_LOADS: func.trace_loads(); return true;
+        case HL_FUNC_TRACE_STORES: func.trace_stores(); return true;
+        case HL_FUNC_TRACE_REALIZATIONS: func.trace_realizations(); return true;
+        }
+        throw std::invalid_argument("unknown Func flag " + std::to_string(int(flag)));
+    });
+}
+
+HL_API hl_func *hl_func_wrapper(hl_func *f, hl_func *const *consumers, size_t n_consumers, bool clone,
+                                hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        Halide::Func &func = arg(f, "hl_func_wrapper").v;
+        std::vector<Halide::Func> fs;
+        for (size_t i = 0; i < n_consumers; i++) fs.push_back(arg(consumers[i], "hl_func_wrapper consumer").v);
+        if (clone) {
+            if (fs.empty()) throw std::invalid_argument("clone_in needs at least one consumer");
+            return new hl_func{func.clone_in(fs), Halide::Pipeline()};
+        }
+        return new hl_func{fs.empty() ? func.in() : func.in(fs), Halide::Pipeline()};
     });
 }
 

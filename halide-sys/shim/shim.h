@@ -32,6 +32,9 @@ struct hl_func {
      *  does), kept here because only a Pipeline's JIT cache can be invalidated. */
     Halide::Pipeline pipeline;
 };
+struct hl_stage {
+    Halide::Stage v;
+};
 struct hl_rdom {
     Halide::RDom v;
 };
@@ -115,6 +118,46 @@ inline std::vector<Halide::Expr> expr_args(const hl_expr *const *args, size_t n,
     }
     return exprs;
 }
+
+/** A schedule's loop variable, by name, as Halide's own VarOrRVar is. */
+inline Halide::VarOrRVar loop_var(const hl_loop_var &v, const char *what) {
+    if (!v.name) throw std::invalid_argument(std::string(what) + ": null loop variable name");
+    return Halide::VarOrRVar(v.name, v.is_rvar);
+}
+
+/** The context of one run of a pipeline: Halide's runtime sees it as a
+ *  JITUserContext and reports errors into it, so that concurrent runs keep
+ *  their messages apart, and passes print and trace events to the caller's
+ *  handlers. */
+struct CallContext : Halide::JITUserContext {
+    std::string messages;
+    hl_handlers user_handlers{};
+
+    /** With capture_errors, errors are collected in messages (for
+     *  callables); otherwise Halide throws them after the run (realize). */
+    CallContext(const hl_handlers *h, bool capture_errors) {
+        if (h) user_handlers = *h;
+        if (capture_errors || user_handlers.error) {
+            handlers.custom_error = [](Halide::JITUserContext *ctx, const char *msg) {
+                auto *self = static_cast<CallContext *>(ctx);
+                self->messages += msg ? msg : "";
+                if (self->user_handlers.error) self->user_handlers.error(self->user_handlers.user, msg ? msg : "");
+            };
+        }
+        if (user_handlers.print) {
+            handlers.custom_print = [](Halide::JITUserContext *ctx, const char *msg) {
+                auto *self = static_cast<CallContext *>(ctx);
+                self->user_handlers.print(self->user_handlers.user, msg ? msg : "");
+            };
+        }
+        if (user_handlers.trace) {
+            handlers.custom_trace = [](Halide::JITUserContext *ctx, const halide_trace_event_t *e) {
+                auto *self = static_cast<CallContext *>(ctx);
+                return self->user_handlers.trace(self->user_handlers.user, e);
+            };
+        }
+    }
+};
 
 }  // namespace hl_shim
 

@@ -303,6 +303,26 @@ macro_rules! scalar_conversions {
 }
 scalar_conversions!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, bool);
 
+impl Expr {
+    /// A string constant, for the messages of [`print`](crate::math::print)
+    /// and [`require`](crate::math::require).
+    pub fn string(s: &str) -> Expr {
+        match ffi::c_string(s) {
+            // SAFETY: c is a valid C string for the call.
+            Ok(c) => Expr::from_result(ExprHandle::new(|err| unsafe {
+                sys::hl_expr_string(c.as_ptr(), err)
+            })),
+            Err(e) => Expr::from_result(Err(e)),
+        }
+    }
+}
+
+impl IntoExpr for &str {
+    fn into_expr(self) -> Expr {
+        Expr::string(self)
+    }
+}
+
 /// Applies a binary operator to two operands with Halide's typing rules.
 pub(crate) fn binary<'a, 'b>(
     op: sys::hl_binary_op,

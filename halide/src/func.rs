@@ -3,9 +3,13 @@
 use crate::error::{Error, Result};
 use crate::expr::{Expr, ExprHandle, IntoExpr, raw_ptrs};
 use crate::ffi::{self, handle};
+use crate::handlers::{Handlers, Run};
 use crate::param::Input;
+use crate::pipeline::Arg;
 use crate::target::Target;
+use crate::tuple::{IntoValues, Tuple};
 use crate::var::Var;
+use halide_runtime::sys::halide_buffer_t;
 use halide_runtime::{Buffer, Element, HalideBufferMut, Type};
 use halide_sys as sys;
 use std::fmt;
@@ -34,6 +38,8 @@ pub struct Func {
     jit_target: Option<Target>,
     /// The staleness count (see `staleness`) the JIT code was compiled under.
     compiled_generation: Option<u64>,
+    /// Where realizations' print, trace and error output goes.
+    handlers: Handlers,
 }
 
 impl Func {
@@ -46,11 +52,7 @@ impl Func {
         // SAFETY: c is a valid C string for the duration of the call.
         let handle = FuncHandle::new(|err| unsafe { sys::hl_func_new(c.as_ptr(), err) })
             .expect("out of memory creating a Halide Func");
-        Func {
-            handle,
-            jit_target: None,
-            compiled_generation: None,
-        }
+        Func::from_handle(handle)
     }
 
     /// A Func around a handle the shim made (e.g. a boundary condition).
@@ -59,6 +61,7 @@ impl Func {
             handle,
             jit_target: None,
             compiled_generation: None,
+            handlers: Handlers::new(),
         }
     }
 
@@ -102,23 +105,25 @@ impl Func {
             .collect()
     }
 
-    /// Gives the function its pure definition: `self(vars...) = value`.
+    /// Gives the function its pure definition: `self(vars...) = value`,
+    /// where `value` is one expression or a [`Tuple`] of several.
     ///
     /// Fails with Halide's message if `value` is invalid, if the function is
     /// already defined with other arguments, or if the variables repeat.
-    pub fn define(&mut self, vars: impl IntoVars, value: impl IntoExpr) -> Result<()> {
+    pub fn define(&mut self, vars: impl IntoVars, value: impl IntoValues) -> Result<()> {
         let vars = vars.into_vars();
         let ptrs: Vec<*const sys::hl_var> = vars.iter().map(Var::as_ptr).collect();
-        let value = value.into_expr();
-        let v = value.handle()?;
-        // SAFETY: every pointer is to a live Var kept alive by `vars`, and v
-        // is a live expression.
+        let values = value.into_values();
+        let vptrs = raw_ptrs(&values)?;
+        // SAFETY: every pointer is to a live Var kept alive by `vars` or a
+        // live expression kept alive by `values`.
         ffi::call(|err| unsafe {
             sys::hl_func_define(
                 self.handle.as_ptr(),
                 ptrs.as_ptr(),
                 ptrs.len(),
-                v.as_ptr(),
+                vptrs.as_ptr(),
+                vptrs.len(),
                 err,
             )
         })?;
@@ -127,19 +132,21 @@ impl Func {
 
     /// Adds an update definition: `self(args...) = value`, where the
     /// arguments may use [`RDom`](crate::RDom) variables and the value may
-    /// call `self`. Updates run in order after the pure definition.
-    pub fn update(&mut self, args: impl IntoArgs, value: impl IntoExpr) -> Result<()> {
+    /// call `self`. Updates run in order after the pure definition. A
+    /// Tuple-valued function is updated with a Tuple of as many values.
+    pub fn update(&mut self, args: impl IntoArgs, value: impl IntoValues) -> Result<()> {
         let args = args.into_args();
         let ptrs = raw_ptrs(&args)?;
-        let value = value.into_expr();
-        let v = value.handle()?;
+        let values = value.into_values();
+        let vptrs = raw_ptrs(&values)?;
         // SAFETY: every pointer is to a live expression kept alive above.
         ffi::call(|err| unsafe {
             sys::hl_func_define_update(
                 self.handle.as_ptr(),
                 ptrs.as_ptr(),
                 ptrs.len(),
-                v.as_ptr(),
+                vptrs.as_ptr(),
+                vptrs.len(),
                 err,
             )
         })?;
@@ -158,14 +165,40 @@ impl Func {
     /// The call may precede the definition; a call with the wrong number of
     /// arguments yields an expression carrying Halide's error.
     pub fn at(&self, args: impl IntoArgs) -> Expr {
+        self.call(&args.into_args(), -1)
+    }
+
+    /// Value `index` of a call of this Tuple-valued function.
+    pub fn value_at(&self, args: impl IntoArgs, index: usize) -> Expr {
+        let index = i32::try_from(index).unwrap_or(i32::MAX);
+        self.call(&args.into_args(), index)
+    }
+
+    /// A call of this Tuple-valued function: all its values. The function
+    /// must be defined first, so that its number of values is known.
+    pub fn at_tuple(&self, args: impl IntoArgs) -> Tuple {
         let args = args.into_args();
+        // SAFETY: self is a live Func.
+        match ffi::call(|err| unsafe { sys::hl_func_outputs(self.handle.as_ptr(), err) }) {
+            Ok(n) => (0..n).map(|i| self.call(&args, i)).collect(),
+            Err(e) => Tuple::invalid(e),
+        }
+    }
+
+    fn call(&self, args: &[Expr], index: i32) -> Expr {
         Expr::build(|| {
-            let ptrs = raw_ptrs(&args)?;
+            let ptrs = raw_ptrs(args)?;
             // SAFETY: every pointer is to a live expression kept alive by `args`.
             ExprHandle::new(|err| unsafe {
-                sys::hl_func_call(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), err)
+                sys::hl_func_call(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), index, err)
             })
         })
+    }
+
+    /// Sends the print, trace and error output of this function's
+    /// realizations to `handlers`.
+    pub fn set_handlers(&mut self, handlers: Handlers) {
+        self.handlers = handlers;
     }
 
     /// JIT-compiles the function for `target` now; later realizations use
@@ -232,29 +265,79 @@ impl Func {
         out: &mut impl HalideBufferMut,
         inputs: &[Input<'_>],
     ) -> Result<()> {
+        self.realize_raw(&[out.as_raw_mut_ptr()], inputs)
+    }
+
+    /// Computes every value of this Tuple-valued function into its own
+    /// buffer, `outputs` in order: `f.realize_into_all(args![&mut a, &mut b])`.
+    /// The buffers must have the same shape.
+    pub fn realize_into_all(&mut self, outputs: &[Arg<'_>]) -> Result<()> {
+        self.realize_into_all_with(outputs, &[])
+    }
+
+    /// [`realize_into_all`](Self::realize_into_all), reading the given inputs.
+    pub fn realize_into_all_with(
+        &mut self,
+        outputs: &[Arg<'_>],
+        inputs: &[Input<'_>],
+    ) -> Result<()> {
+        let types = self.output_types()?;
+        if outputs.len() != types.len() {
+            return Err(Error::invalid(format!(
+                "Func {} computes {} values, but {} output buffers were given",
+                self.name(),
+                types.len(),
+                outputs.len()
+            )));
+        }
+        let raws = outputs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                a.output_buffer().ok_or_else(|| {
+                    Error::invalid(format!("output {i} is not a buffer borrowed with `&mut`"))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.realize_raw(&raws, inputs)
+    }
+
+    fn realize_raw(
+        &mut self,
+        outputs: &[*mut halide_buffer_t],
+        inputs: &[Input<'_>],
+    ) -> Result<()> {
         self.refresh()?;
         let target = self.target()?;
-        let raw = out.as_raw_mut_ptr();
         let params: Vec<_> = inputs.iter().map(Input::param).collect();
         let buffers: Vec<_> = inputs.iter().map(Input::buffer).collect();
-        // SAFETY: raw points to a halide_buffer_t whose shape lies inside
-        // memory `out` owns or borrows mutably, and `out` stays mutably
-        // borrowed for the whole call; Halide writes elements and flags only.
-        // Each input buffer is borrowed by its Input for at least this call,
-        // and the shim unbinds it before returning.
-        ffi::call(|err| unsafe {
+        let run = Run::new(&self.handlers);
+        let raw_handlers = run.raw();
+        let handlers_ptr = raw_handlers
+            .as_ref()
+            .map_or(std::ptr::null(), std::ptr::from_ref);
+        // SAFETY: each output points to a halide_buffer_t whose shape lies
+        // inside memory its owner owns or borrows mutably, and which stays
+        // mutably borrowed for the whole call (the callers' `&mut`);
+        // Halide writes elements and flags only. Each input buffer is
+        // borrowed by its Input for at least this call, and the shim unbinds
+        // it before returning. The handlers point into `run`, which lives
+        // until after the call.
+        let result = ffi::call(|err| unsafe {
             sys::hl_func_realize(
                 self.handle.as_ptr(),
-                &raw,
-                1,
+                outputs.as_ptr(),
+                outputs.len(),
                 params.as_ptr(),
                 buffers.as_ptr(),
                 inputs.len(),
                 target.as_ptr(),
+                handlers_ptr,
                 err,
             )
-        })?;
-        Ok(())
+        });
+        run.finish();
+        result.map(drop)
     }
 }
 
@@ -357,3 +440,21 @@ tuple_args!(A, B, C, D, E);
 tuple_args!(A, B, C, D, E, F);
 tuple_args!(A, B, C, D, E, F, G);
 tuple_args!(A, B, C, D, E, F, G, H);
+
+/// A Func defined in one expression: `lambda([&x, &y], &x + &y)` is the
+/// Func `f(x, y) = x + y`, with a generated name.
+///
+/// ```
+/// use halide::prelude::*;
+/// let (x, y) = (Var::new("x"), Var::new("y"));
+/// let mut f = halide::lambda([&x, &y], &x * &y)?;
+/// assert_eq!(f.realize::<i32>(&[4, 4])?.get(&[3, 2]), Some(6));
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn lambda(vars: impl IntoVars, value: impl IntoValues) -> Result<Func> {
+    // SAFETY: NULL asks for a generated name.
+    let handle = FuncHandle::new(|err| unsafe { sys::hl_func_new(std::ptr::null(), err) })?;
+    let mut f = Func::from_handle(handle);
+    f.define(vars, value)?;
+    Ok(f)
+}

@@ -27,6 +27,8 @@ mod error;
 mod expr;
 mod ffi;
 mod func;
+mod handlers;
+pub mod inline_reduction;
 pub mod math;
 mod ops;
 mod param;
@@ -35,20 +37,24 @@ mod rdom;
 mod schedule;
 mod staleness;
 mod target;
+mod tuple;
 mod var;
 
 pub use autoschedule::Autoscheduler;
 pub use error::{Error, ErrorKind, Result};
 pub use expr::{Expr, IntoExpr, IntoOperand, Scalar};
-pub use func::{Func, IntoArgs, IntoVars};
+pub use func::{Func, IntoArgs, IntoVars, lambda};
 pub use halide_runtime::{
-    Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer, HalideBufferMut, Type, TypeCode,
+    Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer, HalideBufferMut, TraceEvent,
+    TraceEventKind, Type, TypeCode,
 };
-pub use param::{Dimension, ImageParam, Input, Param};
+pub use handlers::Handlers;
+pub use param::{Dimension, ImageParam, Input, Param, PipelineInput};
 pub use pipeline::{Arg, ArgumentInfo, ArgumentKind, Callable, IntoArg, Pipeline};
-pub use rdom::RDom;
-pub use schedule::{LoopLevel, TailStrategy};
+pub use rdom::{RDom, RVar};
+pub use schedule::{GpuTile, LoopLevel, LoopVar, Schedule, Stage, TailStrategy};
 pub use target::Target;
+pub use tuple::{IntoValues, Tuple};
 pub use var::Var;
 
 #[doc(hidden)]
@@ -61,10 +67,11 @@ pub struct ReadmeDoctests;
 
 /// The names most programs need: `use halide::prelude::*;`.
 pub mod prelude {
+    pub use crate::inline_reduction::{argmax, argmin, maximum, minimum, product, sum};
     pub use crate::math::{max, min, select};
     pub use crate::{
         Buffer, BufferMut, BufferRef, Callable, Dim, Element, Expr, Func, HalideBuffer,
-        HalideBufferMut, ImageParam, IntoExpr, LoopLevel, Param, Pipeline, RDom, TailStrategy,
-        Target, Type, Var,
+        HalideBufferMut, Handlers, ImageParam, IntoExpr, LoopLevel, Param, Pipeline, RDom, RVar,
+        Schedule, Stage, TailStrategy, Target, Tuple, Type, Var,
     };
 }

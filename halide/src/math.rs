@@ -14,7 +14,8 @@
 //! # Ok::<(), halide::Error>(())
 //! ```
 
-use crate::expr::{Expr, ExprHandle, IntoOperand, binary};
+use crate::expr::{Expr, ExprHandle, IntoOperand, binary, raw_ptrs};
+use crate::func::IntoArgs;
 use halide_runtime::Element;
 use halide_sys as sys;
 
@@ -271,4 +272,163 @@ pub fn saturating_cast<'a, T: Element>(x: impl IntoOperand<'a>) -> Expr {
             sys::hl_expr_saturating_cast(T::TYPE.to_raw(), h.as_ptr(), err)
         })
     })
+}
+
+macro_rules! concise_casts {
+    ($($name:ident $sat:ident $t:ty),* $(,)?) => {$(
+        #[doc = concat!("`x` cast to `", stringify!($t), "` (wrapping, as C casts do); Halide's concise cast.")]
+        pub fn $name<'a>(x: impl IntoOperand<'a>) -> Expr {
+            x.into_operand().to_expr().cast::<$t>()
+        }
+        #[doc = concat!("`x` cast to `", stringify!($t), "`, clamped to its range.")]
+        pub fn $sat<'a>(x: impl IntoOperand<'a>) -> Expr {
+            saturating_cast::<$t>(x)
+        }
+    )*};
+}
+concise_casts! {
+    i8 i8_sat i8, i16 i16_sat i16, i32 i32_sat i32, i64 i64_sat i64,
+    u8 u8_sat u8, u16 u16_sat u16, u32 u32_sat u32, u64 u64_sat u64,
+    f32 f32_sat f32, f64 f64_sat f64,
+}
+
+/// The first value whose condition holds, else `default`: Halide's n-ary
+/// `select(c0, v0, c1, v1, ..., default)`.
+///
+/// ```
+/// use halide::prelude::*;
+/// use halide::math::select_cases;
+/// let x = Var::new("x");
+/// let mut f = Func::new("f");
+/// f.define([&x], select_cases(&[(x.lt(2), Expr::from(10)), (x.lt(4), Expr::from(20))], 30))?;
+/// assert_eq!(f.realize::<i32>(&[5])?.as_slice(), &[10, 10, 20, 20, 30]);
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn select_cases<'d>(cases: &[(Expr, Expr)], default: impl IntoOperand<'d>) -> Expr {
+    cases
+        .iter()
+        .rev()
+        .fold(default.into_operand().to_expr(), |otherwise, (c, v)| {
+            select(c, v, otherwise)
+        })
+}
+
+/// `values[index]`: one of several values, picked by an integer expression
+/// (clamped to the valid range).
+///
+/// ```
+/// use halide::prelude::*;
+/// use halide::math::mux;
+/// let (x, c) = (Var::new("x"), Var::new("c"));
+/// let mut rgb = Func::new("rgb");
+/// rgb.define([&x, &c], mux(&c, [Expr::from(255u8), Expr::from(128u8), x.expr().cast::<u8>()]))?;
+/// let out = rgb.realize::<u8>(&[2, 3])?;
+/// assert_eq!((out.get(&[1, 0]), out.get(&[1, 1]), out.get(&[1, 2])), (Some(255), Some(128), Some(1)));
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn mux<'a>(index: impl IntoOperand<'a>, values: impl IntoArgs) -> Expr {
+    let index = index.into_operand().to_expr();
+    let values = values.into_args();
+    Expr::build(|| {
+        let ih = index.handle()?;
+        let ptrs = raw_ptrs(&values)?;
+        // SAFETY: all expressions are live for the call.
+        ExprHandle::new(|err| unsafe {
+            sys::hl_expr_mux(ih.as_ptr(), ptrs.as_ptr(), ptrs.len(), err)
+        })
+    })
+}
+
+/// `values[0]`, printing all of `values` (expressions and `&str`s,
+/// separated by spaces) each time it is evaluated. The text goes to the
+/// print handler (see [`Handlers`](crate::Handlers)), stderr by default.
+pub fn print(values: impl IntoArgs) -> Expr {
+    print_impl(values.into_args(), None)
+}
+
+/// [`print`] only where `condition` holds.
+pub fn print_when<'c>(condition: impl IntoOperand<'c>, values: impl IntoArgs) -> Expr {
+    print_impl(values.into_args(), Some(condition.into_operand().to_expr()))
+}
+
+fn print_impl(values: Vec<Expr>, condition: Option<Expr>) -> Expr {
+    Expr::build(|| {
+        let ptrs = raw_ptrs(&values)?;
+        let c = condition.as_ref().map(Expr::handle).transpose()?;
+        let cptr = c.map_or(std::ptr::null(), |h| h.as_ptr().cast_const());
+        // SAFETY: all expressions are live for the call; cptr is null or live.
+        ExprHandle::new(|err| unsafe { sys::hl_expr_print(ptrs.as_ptr(), ptrs.len(), cptr, err) })
+    })
+}
+
+/// `value`, after checking `condition`: where it fails, the pipeline fails
+/// with `message` (expressions and `&str`s) as its error.
+///
+/// ```
+/// use halide::prelude::*;
+/// use halide::math::require;
+/// let x = Var::new("x");
+/// let limit = Param::<i32>::new("limit");
+/// let mut f = Func::new("f");
+/// f.define([&x], require(x.lt(&limit), &x * 2, ("x must stay below", &limit)))?;
+/// limit.set(10)?;
+/// assert!(f.realize::<i32>(&[5]).is_ok());
+/// limit.set(3)?;
+/// let err = f.realize::<i32>(&[5]).unwrap_err();
+/// assert!(err.message().contains("x must stay below 3"), "{err}");
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn require<'c, 'v>(
+    condition: impl IntoOperand<'c>,
+    value: impl IntoOperand<'v>,
+    message: impl IntoArgs,
+) -> Expr {
+    let (c, v) = (
+        condition.into_operand().to_expr(),
+        value.into_operand().to_expr(),
+    );
+    let message = message.into_args();
+    Expr::build(|| {
+        let (ch, vh) = (c.handle()?, v.handle()?);
+        let ptrs = raw_ptrs(&message)?;
+        // SAFETY: all expressions are live for the call.
+        ExprHandle::new(|err| unsafe {
+            sys::hl_expr_require(ch.as_ptr(), vh.as_ptr(), ptrs.as_ptr(), ptrs.len(), err)
+        })
+    })
+}
+
+/// The undefined value of type `T`: in an update of a Tuple-valued Func,
+/// leaves that element as it was.
+pub fn undef<T: Element>() -> Expr {
+    // SAFETY: no arguments but the type.
+    Expr::from_result(ExprHandle::new(|err| unsafe {
+        sys::hl_expr_undef(T::TYPE.to_raw(), err)
+    }))
+}
+
+fn random(ty: halide_runtime::Type, seed: Option<Expr>) -> Expr {
+    Expr::build(|| {
+        let s = seed.as_ref().map(Expr::handle).transpose()?;
+        let sptr = s.map_or(std::ptr::null(), |h| h.as_ptr().cast_const());
+        // SAFETY: sptr is null or a live expression.
+        ExprHandle::new(|err| unsafe { sys::hl_expr_random(ty.to_raw(), sptr, err) })
+    })
+}
+
+/// A uniform random float32 in [0, 1): a pure function of the coordinates
+/// of the Func it appears in (and of `seed`, if given), so recomputing a
+/// value gives the same number.
+pub fn random_float(seed: Option<Expr>) -> Expr {
+    random(f32::TYPE, seed)
+}
+
+/// A random int32 (see [`random_float`]).
+pub fn random_int(seed: Option<Expr>) -> Expr {
+    random(i32::TYPE, seed)
+}
+
+/// A random uint32 (see [`random_float`]).
+pub fn random_uint(seed: Option<Expr>) -> Expr {
+    random(u32::TYPE, seed)
 }

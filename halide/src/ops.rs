@@ -1,7 +1,7 @@
 //! Rust's operators on expressions and variables, with Halide's semantics.
 //!
 //! `+ - * / %`, unary `-`, `& | ^ << >>` and `!` work between any of
-//! [`Expr`], [`Var`] (owned or borrowed) and Rust scalars. Any scalar type
+//! [`Expr`], [`Var`], [`RVar`] (owned or borrowed), `&RDom`, `&Param` and Rust scalars. Any scalar type
 //! may stand on the right; on the left, `i32` and `f64` (the types of
 //! unsuffixed literals, so `2 * x` and `0.5 * x` work).
 //! `!` is logical on booleans and bitwise on integers, as in Rust.
@@ -10,7 +10,7 @@
 
 use crate::expr::{Expr, IntoOperand, Scalar, binary, unary};
 use crate::param::Param;
-use crate::rdom::RDom;
+use crate::rdom::{RDom, RVar};
 use crate::var::Var;
 use halide_sys::{hl_binary_op as Op, hl_unary_op as Un};
 use std::ops;
@@ -87,11 +87,11 @@ macro_rules! expr_like {
         unary_ops!($gen $t);
     )*};
 }
-expr_like!([] Expr, [] &Expr, [] Var, [] &Var, [T: Scalar,] &Param<T>, [] &RDom);
+expr_like!([] Expr, [] &Expr, [] Var, [] &Var, [T: Scalar,] &Param<T>, [] &RDom, [] RVar, [] &RVar);
 
 macro_rules! scalars_lhs {
     ($($s:ty),*) => {$(
-        scalar_lhs_ops!($s => [] Expr, [] &Expr, [] Var, [] &Var, [T: Scalar] &Param<T>);
+        scalar_lhs_ops!($s => [] Expr, [] &Expr, [] Var, [] &Var, [T: Scalar] &Param<T>, [] RVar, [] &RVar, [] &RDom);
     )*};
 }
 // On the left only Rust's literal types: with more, `2 * x` would be
@@ -103,6 +103,8 @@ macro_rules! comparisons {
         comparisons!(@impl [] Expr; $($(#[$doc])* $name $op),*);
         comparisons!(@impl [] Var; $($(#[$doc])* $name $op),*);
         comparisons!(@impl [T: Scalar] Param<T>; $($(#[$doc])* $name $op),*);
+        comparisons!(@impl [] RVar; $($(#[$doc])* $name $op),*);
+        comparisons!(@impl [] RDom; $($(#[$doc])* $name $op),*);
     };
     (@impl [$($gen:tt)*] $t:ty; $($(#[$doc:meta])* $name:ident $op:ident),*) => {
         /// Comparisons and logical connectives, as methods: Rust's comparison

@@ -369,3 +369,34 @@ impl<'a, T: Scalar> IntoOperand<'a> for &'a Param<T> {
         Operand::Expr(Cow::Borrowed(&self.expr))
     }
 }
+
+mod sealed {
+    /// The shim handle of a pipeline input: a scalar or a buffer parameter.
+    pub enum RawInput {
+        Scalar(*const halide_sys::hl_param),
+        Buffer(*const halide_sys::hl_image_param),
+    }
+
+    pub trait AsInput {
+        fn raw_input(&self) -> RawInput;
+    }
+}
+pub(crate) use sealed::RawInput;
+
+/// An input of a pipeline, for [`Pipeline::compile_with_inputs`](crate::Pipeline::compile_with_inputs):
+/// a [`Param`] or an [`ImageParam`].
+pub trait PipelineInput: sealed::AsInput {}
+
+impl<T: Scalar> sealed::AsInput for Param<T> {
+    fn raw_input(&self) -> RawInput {
+        RawInput::Scalar(self.handle.as_ptr())
+    }
+}
+impl<T: Scalar> PipelineInput for Param<T> {}
+
+impl sealed::AsInput for ImageParam {
+    fn raw_input(&self) -> RawInput {
+        RawInput::Buffer(self.as_ptr())
+    }
+}
+impl PipelineInput for ImageParam {}

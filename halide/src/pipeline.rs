@@ -4,6 +4,8 @@ use crate::error::{Error, Result};
 use crate::expr::Scalar;
 use crate::ffi::{self, handle};
 use crate::func::Func;
+use crate::handlers::{Handlers, Run};
+use crate::param::{PipelineInput, RawInput};
 use crate::target::Target;
 use halide_runtime::sys::halide_buffer_t;
 use halide_runtime::{ErrorCode, HalideBuffer, HalideBufferMut, Type};
@@ -62,11 +64,64 @@ impl Pipeline {
         self.handle.as_ptr()
     }
 
-    /// JIT-compiles the pipeline for `target`.
+    /// JIT-compiles the pipeline for `target`. The callable's arguments
+    /// are the inputs it reads (buffers, then scalars, each in name order;
+    /// see [`Callable::arguments`]), then its outputs.
     pub fn compile(&self, target: &Target) -> Result<Callable> {
-        // SAFETY: both are live objects.
+        self.compile_raw(target, None)
+    }
+
+    /// [`compile`](Self::compile) with the inputs in the order given, then
+    /// the outputs. Every input the pipeline reads must be listed; extra
+    /// ones are accepted and ignored by the pipeline.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::args;
+    /// let x = Var::new("x");
+    /// let (gain, input) = (Param::<i32>::new("gain"), ImageParam::new::<i32>(1, "input"));
+    /// let mut f = Func::new("f");
+    /// f.define([&x], input.at([&x]) * &gain)?;
+    /// let callable = Pipeline::new(&[&f])?.compile_with_inputs(&Target::host()?, &[&gain, &input])?;
+    /// let mut out = Buffer::<i32>::new(&[3])?;
+    /// callable.call(args![3, &BufferRef::new(&[1, 2, 3], &[3])?, &mut out])?;
+    /// assert_eq!(out.as_slice(), &[3, 6, 9]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn compile_with_inputs(
+        &self,
+        target: &Target,
+        inputs: &[&dyn PipelineInput],
+    ) -> Result<Callable> {
+        self.compile_raw(target, Some(inputs))
+    }
+
+    fn compile_raw(
+        &self,
+        target: &Target,
+        inputs: Option<&[&dyn PipelineInput]>,
+    ) -> Result<Callable> {
+        let (mut scalars, mut buffers) = (Vec::new(), Vec::new());
+        for input in inputs.unwrap_or_default() {
+            let (s, b) = match input.raw_input() {
+                RawInput::Scalar(p) => (p, std::ptr::null()),
+                RawInput::Buffer(p) => (std::ptr::null(), p),
+            };
+            scalars.push(s);
+            buffers.push(b);
+        }
+        // SAFETY: both are live objects; every input pointer is to a live
+        // param borrowed by `inputs`, and both arrays have its length.
         let handle = CallableHandle::new(|err| unsafe {
-            sys::hl_pipeline_compile(self.handle.as_ptr(), target.as_ptr(), err)
+            sys::hl_pipeline_compile(
+                self.handle.as_ptr(),
+                target.as_ptr(),
+                inputs.is_none(),
+                scalars.as_ptr(),
+                buffers.as_ptr(),
+                scalars.len(),
+                err,
+            )
         })?;
         // SAFETY: handle is a live callable.
         let n = unsafe { sys::hl_callable_argument_count(handle.as_ptr()) };
@@ -84,6 +139,7 @@ impl Pipeline {
             handle,
             arguments,
             name: self.name.clone(),
+            handlers: Handlers::new(),
         })
     }
 }
@@ -170,6 +226,7 @@ pub struct Callable {
     handle: CallableHandle,
     arguments: Vec<ArgumentInfo>,
     name: String,
+    handlers: Handlers,
 }
 
 // SAFETY: a Halide Callable is immutable once compiled, and each call gets
@@ -180,8 +237,16 @@ unsafe impl Send for Callable {}
 unsafe impl Sync for Callable {}
 
 impl Callable {
-    /// The arguments [`call`](Callable::call) takes, in order: input buffers,
-    /// then scalars (each in name order), then the outputs.
+    /// This callable with its print, trace and error output going to
+    /// `handlers` (set it before sharing the callable between threads).
+    pub fn with_handlers(mut self, handlers: Handlers) -> Self {
+        self.handlers = handlers;
+        self
+    }
+
+    /// The arguments [`call`](Callable::call) takes, in order: the inputs
+    /// (as given to [`Pipeline::compile_with_inputs`], or else buffers,
+    /// then scalars, each in name order), then the outputs.
     pub fn arguments(&self) -> &[ArgumentInfo] {
         &self.arguments
     }
@@ -253,19 +318,28 @@ impl Callable {
             *slot = arg.as_argv();
         }
         let mut message = std::ptr::null_mut();
+        let run = Run::new(&self.handlers);
+        let raw_handlers = run.raw();
+        let handlers_ptr = raw_handlers
+            .as_ref()
+            .map_or(std::ptr::null(), std::ptr::from_ref);
         // SAFETY: check() matched every argument to the signature: scalars
         // point at values of the declared type inside `args`, buffers at
         // halide_buffer_t's whose memory is borrowed by `args` for this call
-        // (mutably for outputs). argv has args.len() + 1 slots.
+        // (mutably for outputs). argv has args.len() + 1 slots. The
+        // handlers point into `run`, which lives until after the call.
         let code = ffi::call(|err| unsafe {
             sys::hl_callable_call(
                 self.handle.as_ptr(),
                 argv.as_mut_ptr(),
                 args.len(),
+                handlers_ptr,
                 &mut message,
                 err,
             )
-        })?;
+        });
+        run.finish();
+        let code = code?;
         let text = if message.is_null() {
             String::new()
         } else {
@@ -308,6 +382,18 @@ enum ArgValue {
 }
 
 impl Arg<'_> {
+    /// The buffer of an argument made from `&mut buffer`.
+    pub(crate) fn output_buffer(&self) -> Option<*mut halide_buffer_t> {
+        match self.value {
+            ArgValue::Buffer {
+                ptr,
+                writable: true,
+                ..
+            } => Some(ptr.cast_mut()),
+            _ => None,
+        }
+    }
+
     fn as_argv(&self) -> *const c_void {
         match &self.value {
             ArgValue::Scalar { bits, .. } => std::ptr::from_ref(bits).cast(),

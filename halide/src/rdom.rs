@@ -3,6 +3,8 @@
 use crate::error::{Error, Result};
 use crate::expr::{Expr, ExprHandle, IntoExpr, IntoOperand, Operand, raw_ptrs};
 use crate::ffi::{self, handle};
+use crate::param::ImageParam;
+use halide_runtime::HalideBuffer;
 use halide_sys as sys;
 use std::borrow::Cow;
 use std::fmt;
@@ -29,7 +31,7 @@ handle!(RDomHandle, sys::hl_rdom, sys::hl_rdom_free);
 pub struct RDom {
     handle: RDomHandle,
     /// One variable per dimension, made once so that borrowing them is free.
-    vars: Vec<Expr>,
+    vars: Vec<RVar>,
     name: String,
 }
 
@@ -60,14 +62,56 @@ impl RDom {
                 err,
             )
         })?;
-        let vars = (0..mins.len() as i32)
+        Self::from_handle(handle, name)
+    }
+
+    /// A domain over every element of the buffer `image` is given, its
+    /// dimensions in order.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let image = ImageParam::new::<i32>(2, "image");
+    /// let r = RDom::over_image(&image, "r")?;
+    /// let mut total = Func::new("total");
+    /// total.define(Vec::<Var>::new(), 0)?;
+    /// total.update(Vec::<Expr>::new(), total.at(Vec::<Expr>::new()) + image.at([r.x(), r.y()]))?;
+    /// let data: Vec<i32> = (1..=6).collect();
+    /// let input = BufferRef::new(&data, &[3, 2])?;
+    /// let out = total.realize_with::<i32>(&[], &[image.bind(&input)])?;
+    /// assert_eq!(out.as_slice(), &[21]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn over_image(image: &ImageParam, name: &str) -> Result<Self> {
+        let c = ffi::c_string(name)?;
+        // SAFETY: both are live for the call.
+        let handle = RDomHandle::new(|err| unsafe {
+            sys::hl_rdom_from_image_param(image.as_ptr(), c.as_ptr(), err)
+        })?;
+        Self::from_handle(handle, name)
+    }
+
+    /// A domain over the region `buffer` covers (its mins and extents,
+    /// fixed now).
+    pub fn over_buffer(buffer: &impl HalideBuffer, name: &str) -> Result<Self> {
+        RDom::new(name, buffer.raw().dims().iter().map(|d| (d.min, d.extent)))
+    }
+
+    fn from_handle(handle: RDomHandle, name: &str) -> Result<Self> {
+        // SAFETY: handle is a live RDom.
+        let n = ffi::call(|err| unsafe { sys::hl_rdom_dimensions(handle.as_ptr(), err) })?;
+        let vars = (0..n)
             .map(|i| {
                 // SAFETY: handle is live and i is one of its dimensions.
-                Expr::from_result(ExprHandle::new(|err| unsafe {
+                let expr = Expr::from_result(ExprHandle::new(|err| unsafe {
                     sys::hl_rdom_var(handle.as_ptr(), i, err)
-                }))
+                }));
+                // SAFETY: as above.
+                let name = ffi::call_string(|err| unsafe {
+                    sys::hl_rdom_var_name(handle.as_ptr(), i, err)
+                })?;
+                Ok(RVar { expr, name })
             })
-            .collect();
+            .collect::<Result<Vec<_>>>()?;
         Ok(RDom {
             handle,
             vars,
@@ -80,37 +124,42 @@ impl RDom {
         self.vars.len()
     }
 
-    /// The variable of dimension `i`; an expression carrying an error if
-    /// the domain has no such dimension.
-    pub fn var(&self, i: usize) -> Expr {
-        self.vars.get(i).cloned().unwrap_or_else(|| {
-            Expr::from_result(Err(Error::invalid(format!(
+    /// The variable of dimension `i`; one carrying an error if the domain
+    /// has no such dimension.
+    pub fn var(&self, i: usize) -> RVar {
+        self.vars.get(i).cloned().unwrap_or_else(|| RVar {
+            expr: Expr::from_result(Err(Error::invalid(format!(
                 "RDom {} has {} dimensions, not {}",
                 self.name,
                 self.vars.len(),
                 i + 1
-            ))))
+            )))),
+            name: String::new(),
         })
     }
 
     /// The variable of dimension 0.
-    pub fn x(&self) -> Expr {
+    pub fn x(&self) -> RVar {
         self.var(0)
     }
 
     /// The variable of dimension 1.
-    pub fn y(&self) -> Expr {
+    pub fn y(&self) -> RVar {
         self.var(1)
     }
 
     /// The variable of dimension 2.
-    pub fn z(&self) -> Expr {
+    pub fn z(&self) -> RVar {
         self.var(2)
     }
 
     /// The variable of dimension 3.
-    pub fn w(&self) -> Expr {
+    pub fn w(&self) -> RVar {
         self.var(3)
+    }
+
+    pub(crate) fn as_ptr(&self) -> *const sys::hl_rdom {
+        self.handle.as_ptr()
     }
 
     /// Restricts the domain to the points where `predicate` holds (Halide's
@@ -126,7 +175,7 @@ impl RDom {
     /// The domain as one expression: its only variable, for 1-D domains.
     fn as_expr(&self) -> Cow<'_, Expr> {
         match self.vars.as_slice() {
-            [only] => Cow::Borrowed(only),
+            [only] => Cow::Borrowed(&only.expr),
             _ => Cow::Owned(Expr::from_result(Err(Error::invalid(format!(
                 "RDom {} has {} dimensions; use .x(), .y(), ... to pick one",
                 self.name,
@@ -151,5 +200,103 @@ impl IntoExpr for &RDom {
 impl<'a> IntoOperand<'a> for &'a RDom {
     fn into_operand(self) -> Operand<'a> {
         Operand::Expr(self.as_expr())
+    }
+}
+
+/// A variable of a reduction domain, or a name for the loops scheduling
+/// makes of one (see [`RVar::new`]).
+///
+/// It is an expression inside definitions and a loop in schedules:
+///
+/// ```
+/// use halide::prelude::*;
+/// let x = Var::new("x");
+/// let r = RDom::new("r", [(0, 100)])?;
+/// let mut total = Func::new("total");
+/// total.define([&x], 0)?;
+/// total.update([&x], total.at([&x]) + r.x() * &x)?;
+/// // Split the reduction loop; its pieces are RVars too.
+/// let (ro, ri) = (RVar::new("ro"), RVar::new("ri"));
+/// total.update_stage(0)?.split(&r.x(), &ro, &ri, 10)?;
+/// assert_eq!(total.realize::<i32>(&[3])?.as_slice(), &[0, 4950, 9900]);
+/// # Ok::<(), halide::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct RVar {
+    expr: Expr,
+    name: String,
+}
+
+impl RVar {
+    /// A name for a loop that splitting or fusing reduction loops makes.
+    /// It is not an expression: using it in one is an error.
+    pub fn new(name: &str) -> Self {
+        RVar {
+            expr: Expr::from_result(Err(Error::invalid(format!(
+                "RVar {name} names a loop of a schedule, not a reduction domain's variable"
+            )))),
+            name: name.to_owned(),
+        }
+    }
+
+    /// The variable's name (`r$x` for dimension 0 of an RDom `r`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The variable as an expression.
+    pub fn expr(&self) -> &Expr {
+        &self.expr
+    }
+
+    /// The name, after checking that the variable is valid (a free RVar's
+    /// error only matters in expressions).
+    pub(crate) fn checked_name(&self) -> Result<&str> {
+        if self.name.is_empty() {
+            self.expr.check()?;
+        }
+        Ok(&self.name)
+    }
+}
+
+impl fmt::Debug for RVar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RVar({})", self.name)
+    }
+}
+
+impl IntoExpr for RVar {
+    fn into_expr(self) -> Expr {
+        self.expr
+    }
+}
+
+impl IntoExpr for &RVar {
+    fn into_expr(self) -> Expr {
+        self.expr.clone()
+    }
+}
+
+impl<'a> IntoOperand<'a> for RVar {
+    fn into_operand(self) -> Operand<'a> {
+        Operand::Expr(Cow::Owned(self.expr))
+    }
+}
+
+impl<'a> IntoOperand<'a> for &'a RVar {
+    fn into_operand(self) -> Operand<'a> {
+        Operand::Expr(Cow::Borrowed(&self.expr))
+    }
+}
+
+impl From<RVar> for Expr {
+    fn from(v: RVar) -> Expr {
+        v.expr
+    }
+}
+
+impl From<&RVar> for Expr {
+    fn from(v: &RVar) -> Expr {
+        v.expr.clone()
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::ffi::{self, handle};
+use halide_runtime::Element;
 use halide_sys as sys;
 use std::fmt;
 use std::str::FromStr;
@@ -50,6 +51,63 @@ impl Target {
 
     pub(crate) fn as_ptr(&self) -> *mut sys::hl_target {
         self.0.as_ptr()
+    }
+
+    /// Whether the target has `feature`, named as in target strings
+    /// (`avx2`, `cuda`, `no_asserts`, `trace_all`...); `Err` for a name
+    /// Halide does not know.
+    ///
+    /// ```
+    /// use halide::Target;
+    /// let t: Target = "x86-64-linux-avx2-sse41".parse()?;
+    /// assert!(t.has_feature("avx2")?);
+    /// assert!(!t.has_feature("avx512")?);
+    /// assert!(t.has_feature("warp_drive").is_err());
+    /// let t = t.with_feature("cuda")?.without_feature("avx2")?;
+    /// assert_eq!(t.to_string(), "x86-64-linux-cuda-sse41");
+    /// assert!(t.has_gpu_feature());
+    /// assert_eq!(t.natural_vector_size::<f32>()?, 4);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn has_feature(&self, feature: &str) -> Result<bool> {
+        let c = ffi::c_string(feature)?;
+        // SAFETY: both are live for the call.
+        ffi::call(|err| unsafe { sys::hl_target_has_feature(self.as_ptr(), c.as_ptr(), err) })
+    }
+
+    /// This target with `feature` added.
+    pub fn with_feature(&self, feature: &str) -> Result<Target> {
+        self.edit_feature(feature, true)
+    }
+
+    /// This target with `feature` removed.
+    pub fn without_feature(&self, feature: &str) -> Result<Target> {
+        self.edit_feature(feature, false)
+    }
+
+    fn edit_feature(&self, feature: &str, enable: bool) -> Result<Target> {
+        let c = ffi::c_string(feature)?;
+        // SAFETY: both are live for the call.
+        TargetHandle::new(|err| unsafe {
+            sys::hl_target_with_feature(self.as_ptr(), c.as_ptr(), enable, err)
+        })
+        .map(Target)
+    }
+
+    /// Whether the target runs code on a GPU (CUDA, OpenCL, Metal, ...).
+    pub fn has_gpu_feature(&self) -> bool {
+        // SAFETY: self is live.
+        ffi::call(|err| unsafe { sys::hl_target_has_gpu_feature(self.as_ptr(), err) })
+            .unwrap_or(false)
+    }
+
+    /// How many `T`s fit in one native SIMD vector: a good vectorization width.
+    pub fn natural_vector_size<T: Element>(&self) -> Result<usize> {
+        // SAFETY: self is live.
+        let n = ffi::call(|err| unsafe {
+            sys::hl_target_natural_vector_size(self.as_ptr(), T::TYPE.to_raw(), err)
+        })?;
+        Ok(usize::try_from(n).unwrap_or(1))
     }
 }
 

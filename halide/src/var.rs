@@ -57,6 +57,32 @@ impl Var {
         }))
     }
 
+    /// The placeholder `_` of Halide's implicit arguments: in a definition
+    /// or call it stands for as many trailing arguments as the Funcs
+    /// involved need, so `f(_) = g(_) * 2` works whatever `g`'s dimensions.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let (x, y) = (Var::new("x"), Var::new("y"));
+    /// let mut g = Func::new("g");
+    /// g.define([&x, &y], &x + &y * 10)?;
+    /// let mut f = Func::new("f");
+    /// let all = Var::placeholder();
+    /// f.define([&all], g.at([&all]) * 2)?;
+    /// assert_eq!(f.dimensions()?, 2);
+    /// assert_eq!(f.realize::<i32>(&[3, 3])?.get(&[1, 2]), Some(42));
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn placeholder() -> Self {
+        Var::new("_")
+    }
+
+    /// The `n`th implicit variable (`_0`, `_1`, ...), as Halide names the
+    /// arguments a [`placeholder`](Var::placeholder) stands for.
+    pub fn implicit(n: usize) -> Self {
+        Var::new(&format!("_{n}"))
+    }
+
     fn from_result(handle: Result<VarHandle>) -> Self {
         // Creating a Var only allocates; failure is out of memory.
         let handle = handle.expect("out of memory creating a Halide Var");
@@ -77,6 +103,11 @@ impl Var {
     /// The variable as an expression.
     pub fn expr(&self) -> &Expr {
         &self.expr
+    }
+
+    /// The variable converted to `T` (it is an int32).
+    pub fn cast<T: halide_runtime::Element>(&self) -> Expr {
+        self.expr.cast::<T>()
     }
 
     pub(crate) fn as_ptr(&self) -> *const sys::hl_var {

@@ -88,7 +88,9 @@ fn shim_options(builder: bindgen::Builder) -> bindgen::Builder {
         .allowlist_function("hl_.*")
         .allowlist_type("hl_.*")
         .blocklist_type("halide_.*")
-        .raw_line("use halide_runtime::sys::{halide_buffer_t, halide_type_t};")
+        .raw_line(
+            "use halide_runtime::sys::{halide_buffer_t, halide_trace_event_t, halide_type_t};",
+        )
 }
 
 /// The first line of a generated file: what it was generated from.
