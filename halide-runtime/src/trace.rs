@@ -1,5 +1,5 @@
 //! Trace events: what a pipeline scheduled with `trace_stores`,
-//! `trace_loads` or `trace_realizations` (or compiled with the `trace_all`
+//! `trace_loads` or `trace_realizations` (or compiled with the `trace_stores`
 //! target feature) reports to its trace handler.
 
 use crate::sys::{halide_trace_event_code_t as Code, halide_trace_event_t};
@@ -109,13 +109,14 @@ impl<'a> TraceEvent<'a> {
     /// holding `dimensions` values, and `value` one value of `type_`
     /// (times its lanes), all for `'a`.
     pub unsafe fn from_raw(raw: &'a halide_trace_event_t) -> Self {
-        // SAFETY (all blocks below): per the contract above.
         let func = if raw.func.is_null() {
             ""
         } else {
+            // SAFETY: non-null, so NUL-terminated and live for 'a (the contract).
             unsafe { CStr::from_ptr(raw.func) }.to_str().unwrap_or("")
         };
         let tag = (!raw.trace_tag.is_null()).then(|| {
+            // SAFETY: non-null, so NUL-terminated and live for 'a (the contract).
             unsafe { CStr::from_ptr(raw.trace_tag) }
                 .to_str()
                 .unwrap_or("")
@@ -124,12 +125,14 @@ impl<'a> TraceEvent<'a> {
         let coordinates = if raw.coordinates.is_null() || n == 0 {
             &[][..]
         } else {
+            // SAFETY: non-null, holding `dimensions` values for 'a (the contract).
             unsafe { std::slice::from_raw_parts(raw.coordinates, n) }
         };
         let ty = Type::from_raw(raw.type_);
         let value = match ty {
             Some(t) if !raw.value.is_null() => {
                 let bytes = t.bytes() * usize::from(t.lanes.max(1));
+                // SAFETY: non-null, holding one value of `type_` for 'a (the contract).
                 unsafe { std::slice::from_raw_parts(raw.value.cast::<u8>(), bytes) }
             }
             _ => &[][..],

@@ -276,11 +276,16 @@ impl<T: Scalar> Param<T> {
         let expr = Expr::from_result(ExprHandle::new(|err| unsafe {
             sys::hl_param_to_expr(handle.as_ptr(), err)
         }));
-        Param {
+        let p = Param {
             handle,
             expr,
             _value: PhantomData,
-        }
+        };
+        // Halide leaves a new Param without a value; realizing with it
+        // would fail, so it starts at zero as documented.
+        p.set(T::zeroed())
+            .expect("zero is a valid value of any Param without a range");
+        p
     }
 
     /// A parameter named `name` with an initial value, which is also its

@@ -611,9 +611,16 @@ pub trait Schedule: sealed::AsStage + Sized {
         })
     }
 
-    /// Computes this definition in the same loop nest as another stage,
-    /// fused at `level` (e.g. `LoopLevel::at(&other, &y)`).
-    fn compute_with(&mut self, level: &LoopLevel) -> Result<&mut Self> {
+    /// Computes this definition in the same loop nest as the pure
+    /// definition of `other`, fused at its loop `var` and outside. Both
+    /// must be computed at the same place (say, both `compute_root`).
+    fn compute_with(&mut self, other: &Func, var: &impl LoopVar) -> Result<&mut Self> {
+        self.compute_with_level(&LoopLevel::at_stage(other, var, Some(0)))
+    }
+
+    /// [`compute_with`](Self::compute_with) at a level of any stage, made
+    /// with [`LoopLevel::at_stage`] (naming the stage is required here).
+    fn compute_with_level(&mut self, level: &LoopLevel) -> Result<&mut Self> {
         let l = level.as_ptr()?;
         // SAFETY: the level is live.
         directive(self, |s, err| unsafe {

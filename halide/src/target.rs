@@ -54,7 +54,7 @@ impl Target {
     }
 
     /// Whether the target has `feature`, named as in target strings
-    /// (`avx2`, `cuda`, `no_asserts`, `trace_all`...); `Err` for a name
+    /// (`avx2`, `cuda`, `no_asserts`, `trace_stores`...); `Err` for a name
     /// Halide does not know.
     ///
     /// ```

@@ -1,0 +1,65 @@
+//! Targets: parsing, printing, features and vector sizes.
+
+use halide::prelude::*;
+use halide::{ErrorKind, args};
+
+#[test]
+fn features_can_be_queried_added_and_removed() {
+    let t: Target = "x86-64-linux-sse41".parse().unwrap();
+    assert!(t.has_feature("sse41").unwrap());
+    assert!(!t.has_feature("avx2").unwrap());
+    let t2 = t
+        .with_feature("avx2")
+        .unwrap()
+        .with_feature("no_asserts")
+        .unwrap();
+    assert_eq!(t2.to_string(), "x86-64-linux-avx2-no_asserts-sse41");
+    assert_eq!(
+        t2.without_feature("avx2")
+            .unwrap()
+            .without_feature("no_asserts")
+            .unwrap(),
+        t
+    );
+    assert!(!t.has_gpu_feature());
+    assert!(t.with_feature("opencl").unwrap().has_gpu_feature());
+    // The original is unchanged.
+    assert_eq!(t.to_string(), "x86-64-linux-sse41");
+}
+
+#[test]
+fn unknown_features_are_errors() {
+    let t = Target::host().unwrap();
+    for bad in ["avx3000", "", "cuda-avx2"] {
+        let err = t.has_feature(bad).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Other);
+        assert!(err.message().contains("unknown target feature"), "{err}");
+        assert!(t.with_feature(bad).is_err());
+    }
+    assert!("host-avx3000".parse::<Target>().is_err());
+}
+
+#[test]
+fn natural_vector_sizes_follow_the_features() {
+    let sse: Target = "x86-64-linux-sse41".parse().unwrap();
+    let avx2 = sse.with_feature("avx2").unwrap();
+    assert_eq!(sse.natural_vector_size::<f32>().unwrap(), 4);
+    assert_eq!(avx2.natural_vector_size::<f32>().unwrap(), 8);
+    assert_eq!(avx2.natural_vector_size::<u8>().unwrap(), 32);
+    assert_eq!(avx2.natural_vector_size::<f64>().unwrap(), 4);
+}
+
+#[test]
+fn code_compiled_for_an_edited_target_runs() {
+    let x = Var::new("x");
+    let mut f = Func::new("edited_target");
+    f.define([&x], &x * 2).unwrap();
+    let host = Target::host().unwrap();
+    let width = host.natural_vector_size::<i32>().unwrap();
+    f.vectorize(&x, width as i32).unwrap();
+    let t = host.with_feature("no_asserts").unwrap();
+    let callable = Pipeline::new(&[&f]).unwrap().compile(&t).unwrap();
+    let mut out = Buffer::<i32>::new(&[16]).unwrap();
+    callable.call(args![&mut out]).unwrap();
+    assert_eq!(out.get(&[15]), Some(30));
+}
