@@ -88,9 +88,9 @@ pub struct TraceEvent<'a> {
     pub parent_id: i32,
     /// For loads and stores of a Tuple-valued Func, which element.
     pub value_index: i32,
-    /// For loads and stores, the coordinates (for vectors, lane by lane,
-    /// each lane's coordinates together); for realizations and productions,
-    /// min and extent of each dimension in turn.
+    /// For loads and stores, the coordinates (for vectors, dimension by
+    /// dimension: every lane's x, then every lane's y, ...); for
+    /// realizations and productions, min and extent of each dimension in turn.
     pub coordinates: &'a [i32],
     /// For loads and stores, the type of the value (lanes > 1 for vectors).
     pub ty: Option<Type>,

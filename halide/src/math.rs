@@ -346,7 +346,7 @@ pub fn print(values: impl IntoArgs) -> Expr {
     print_impl(values.into_args(), None)
 }
 
-/// [`print`] only where `condition` holds.
+/// [`print`](fn@print) only where `condition` holds.
 pub fn print_when<'c>(condition: impl IntoOperand<'c>, values: impl IntoArgs) -> Expr {
     print_impl(values.into_args(), Some(condition.into_operand().to_expr()))
 }
