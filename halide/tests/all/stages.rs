@@ -340,3 +340,28 @@ fn loop_levels_name_stages_and_rvars() {
     g.define([&x], 1).unwrap();
     assert!(g.compute_at_level(&LoopLevel::at(&f, &bad)).is_err());
 }
+
+#[test]
+fn reduction_variables_take_operators_and_scalars_on_either_side() {
+    let x = Var::new("x");
+    let r = RDom::new("ops", [(0, 4)]).unwrap();
+    let mut f = Func::new("rvar_ops");
+    f.define([&x], 0).unwrap();
+    let term = select(r.x().lt(2), 2 * r.x() + 1, -r.x() % 3);
+    f.update([&x], f.at([&x]) + term + &r * 0).unwrap();
+    // r = 0..4: 1, 3, then -2 % 3 = 1 and -3 % 3 = 0 (Euclidean).
+    assert_eq!(f.realize::<i32>(&[1]).unwrap().as_slice(), &[5]);
+}
+
+#[test]
+fn prefetching_a_func_keeps_results() {
+    let (x, y) = (Var::new("x"), Var::new("y"));
+    let mut g = Func::new("pf_g");
+    g.define([&x, &y], &x + &y).unwrap();
+    let mut f = Func::new("pf_f");
+    f.define([&x, &y], g.at([&x, &y]) * 2).unwrap();
+    g.compute_root().unwrap();
+    f.prefetch(&g, &y, &y, 2).unwrap();
+    assert!(f.lowered_stmt(&host()).unwrap().contains("prefetch"));
+    assert_eq!(f.realize::<i32>(&[8, 8]).unwrap().get(&[7, 7]), Some(28));
+}
