@@ -27,3 +27,8 @@ fn main() -> halide::Result<()> {
     println!("lesson 1: all {} values of x + y are right", output.len());
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

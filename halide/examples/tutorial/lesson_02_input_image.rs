@@ -36,3 +36,8 @@ fn main() -> halide::Result<()> {
     println!("lesson 2: brightened {width}x{height}x3 pixels, all as plain Rust computes them");
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

@@ -31,3 +31,8 @@ fn main() -> halide::Result<()> {
     println!("lesson 3: the loop nest is y outside x, as printed above");
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

@@ -69,3 +69,8 @@ fn main() -> halide::Result<()> {
     println!("lesson 4: print and print_when reported exactly the expected values");
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

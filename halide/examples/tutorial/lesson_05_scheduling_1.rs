@@ -120,3 +120,8 @@ fn main() -> halide::Result<()> {
     println!("lesson 5: eight schedules, one answer; store orders as expected");
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

@@ -29,3 +29,8 @@ fn main() -> halide::Result<()> {
     println!("lesson 6: computed x + y over [100, 107) x [50, 55)");
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

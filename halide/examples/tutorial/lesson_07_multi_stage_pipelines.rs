@@ -75,3 +75,8 @@ fn main() -> halide::Result<()> {
     println!("lesson 7: interior and edge-clamped blurs match plain Rust");
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

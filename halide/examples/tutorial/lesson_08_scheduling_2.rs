@@ -117,3 +117,8 @@ fn main() -> halide::Result<()> {
     println!("lesson 8: six schedules agree; producer work 0, 25, 40, 25, 64 and {stores}");
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

@@ -114,3 +114,8 @@ fn main() -> halide::Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

@@ -145,3 +145,8 @@ fn main() -> halide::Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

@@ -84,3 +84,8 @@ fn main() -> halide::Result<()> {
     println!("lesson 14: type promotion, constants, casts and division behave as described");
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

@@ -63,3 +63,8 @@ fn main() -> halide::Result<()> {
     println!("lesson 17: triangle, circle and data-dependent domains match plain Rust");
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

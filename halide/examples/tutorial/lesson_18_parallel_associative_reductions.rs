@@ -60,3 +60,8 @@ fn main() -> halide::Result<()> {
     println!("lesson 18: serial and two rfactor-parallel histograms agree with plain Rust");
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

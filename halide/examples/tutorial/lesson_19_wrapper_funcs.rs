@@ -86,3 +86,8 @@ fn boundary_free_input(input: &ImageParam) -> halide::Result<Func> {
     staged.define([&x, &y], input.at([&x, &y]))?;
     Ok(staged)
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

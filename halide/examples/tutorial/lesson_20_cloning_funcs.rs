@@ -37,3 +37,8 @@ fn main() -> halide::Result<()> {
     println!("lesson 20: the clone is computed per row, the original at the root, same results");
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

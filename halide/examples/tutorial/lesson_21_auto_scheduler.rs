@@ -97,3 +97,8 @@ fn main() -> halide::Result<()> {
     println!("lesson 21: both autoscheduled pipelines match plain Rust");
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}

@@ -72,3 +72,8 @@ fn main() -> halide::Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn lesson() {
+    main().unwrap();
+}
