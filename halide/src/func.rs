@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::expr::{Expr, ExprHandle, IntoExpr, raw_ptrs};
 use crate::ffi::{self, handle};
-use crate::handlers::{Handlers, Run};
+use crate::handlers::Handlers;
 use crate::param::Input;
 use crate::pipeline::Arg;
 use crate::target::Target;
@@ -311,33 +311,29 @@ impl Func {
         let target = self.target()?;
         let params: Vec<_> = inputs.iter().map(Input::param).collect();
         let buffers: Vec<_> = inputs.iter().map(Input::buffer).collect();
-        let run = Run::new(&self.handlers);
-        let raw_handlers = run.raw();
-        let handlers_ptr = raw_handlers
-            .as_ref()
-            .map_or(std::ptr::null(), std::ptr::from_ref);
-        // SAFETY: each output points to a halide_buffer_t whose shape lies
-        // inside memory its owner owns or borrows mutably, and which stays
-        // mutably borrowed for the whole call (the callers' `&mut`);
-        // Halide writes elements and flags only. Each input buffer is
-        // borrowed by its Input for at least this call, and the shim unbinds
-        // it before returning. The handlers point into `run`, which lives
-        // until after the call.
-        let result = ffi::call(|err| unsafe {
-            sys::hl_func_realize(
-                self.handle.as_ptr(),
-                outputs.as_ptr(),
-                outputs.len(),
-                params.as_ptr(),
-                buffers.as_ptr(),
-                inputs.len(),
-                target.as_ptr(),
-                handlers_ptr,
-                err,
-            )
-        });
-        run.finish();
-        result.map(drop)
+        let handle = self.handle.as_ptr();
+        self.handlers.run(|handlers| {
+            // SAFETY: each output points to a halide_buffer_t whose shape lies
+            // inside memory its owner owns or borrows mutably, and which stays
+            // mutably borrowed for the whole call (the callers' `&mut`);
+            // Halide writes elements and flags only. Each input buffer is
+            // borrowed by its Input for at least this call, and the shim unbinds
+            // it before returning. The handlers stay valid during `run`.
+            ffi::call(|err| unsafe {
+                sys::hl_func_realize(
+                    handle,
+                    outputs.as_ptr(),
+                    outputs.len(),
+                    params.as_ptr(),
+                    buffers.as_ptr(),
+                    inputs.len(),
+                    target.as_ptr(),
+                    handlers,
+                    err,
+                )
+            })
+            .map(drop)
+        })
     }
 }
 

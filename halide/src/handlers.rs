@@ -86,6 +86,17 @@ impl Handlers {
     fn is_default(&self) -> bool {
         self.print.is_none() && self.trace.is_none() && self.error.is_none()
     }
+
+    /// Runs a pipeline: `f` gets the shim's view of these handlers (null
+    /// for all defaults), valid for its duration. A handler's panic
+    /// resumes here afterwards, on the caller's thread.
+    pub(crate) fn run<R>(&self, f: impl FnOnce(*const sys::hl_handlers) -> R) -> R {
+        let run = Run::new(self);
+        let raw = run.raw();
+        let result = f(raw.as_ref().map_or(std::ptr::null(), std::ptr::from_ref));
+        run.finish();
+        result
+    }
 }
 
 impl fmt::Debug for Handlers {
@@ -100,14 +111,14 @@ impl fmt::Debug for Handlers {
 
 /// The handlers of one pipeline run, with what the run needs besides: a
 /// place for a handler's panic and the ids of trace events.
-pub(crate) struct Run<'h> {
+struct Run<'h> {
     handlers: &'h Handlers,
     panic: Mutex<Option<Box<dyn Any + Send>>>,
     next_id: AtomicI32,
 }
 
 impl<'h> Run<'h> {
-    pub(crate) fn new(handlers: &'h Handlers) -> Self {
+    fn new(handlers: &'h Handlers) -> Self {
         Run {
             handlers,
             panic: Mutex::new(None),
@@ -117,7 +128,7 @@ impl<'h> Run<'h> {
 
     /// The shim's view of the handlers, or `None` for all defaults. It
     /// points into `self`, which must outlive the pipeline run.
-    pub(crate) fn raw(&self) -> Option<sys::hl_handlers> {
+    fn raw(&self) -> Option<sys::hl_handlers> {
         if self.handlers.is_default() {
             return None;
         }
@@ -142,7 +153,7 @@ impl<'h> Run<'h> {
     }
 
     /// Ends the run: a handler's panic resumes here, on the caller's thread.
-    pub(crate) fn finish(self) {
+    fn finish(self) {
         let panic = self.panic.into_inner().unwrap_or_else(|e| e.into_inner());
         if let Some(payload) = panic {
             resume_unwind(payload);

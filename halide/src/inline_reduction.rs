@@ -72,21 +72,22 @@ fn reduce_one(kind: Kind, domain: Option<&RDom>, e: Expr) -> Expr {
     }
 }
 
-macro_rules! one_valued {
-    ($($(#[$doc:meta])* $name:ident $over:ident $kind:ident),* $(,)?) => {$(
+/// Defines `name(e)` and `name_over(domain, e)`, returning `$ret` through `$reduce`.
+macro_rules! reductions {
+    ($ret:ident $reduce:ident: $($(#[$doc:meta])* $name:ident $over:ident $kind:ident),* $(,)?) => {$(
         $(#[$doc])*
-        pub fn $name<'a>(e: impl IntoOperand<'a>) -> Expr {
-            reduce_one(Kind::$kind, None, e.into_operand().to_expr())
+        pub fn $name<'a>(e: impl IntoOperand<'a>) -> $ret {
+            $reduce(Kind::$kind, None, e.into_operand().to_expr())
         }
 
         #[doc = concat!("[`", stringify!($name), "`] over `domain`, whether or not `e` uses all of it.")]
-        pub fn $over<'a>(domain: &RDom, e: impl IntoOperand<'a>) -> Expr {
-            reduce_one(Kind::$kind, Some(domain), e.into_operand().to_expr())
+        pub fn $over<'a>(domain: &RDom, e: impl IntoOperand<'a>) -> $ret {
+            $reduce(Kind::$kind, Some(domain), e.into_operand().to_expr())
         }
     )*};
 }
 
-one_valued! {
+reductions! { Expr reduce_one:
     /// The sum of `e` over its reduction domain, in `e`'s type (cast `e`
     /// to a wider type first to avoid overflow).
     sum sum_over HL_REDUCE_SUM,
@@ -98,21 +99,7 @@ one_valued! {
     minimum minimum_over HL_REDUCE_MINIMUM,
 }
 
-macro_rules! arg_valued {
-    ($($(#[$doc:meta])* $name:ident $over:ident $kind:ident),* $(,)?) => {$(
-        $(#[$doc])*
-        pub fn $name<'a>(e: impl IntoOperand<'a>) -> Tuple {
-            reduce(Kind::$kind, None, e.into_operand().to_expr())
-        }
-
-        #[doc = concat!("[`", stringify!($name), "`] over `domain`.")]
-        pub fn $over<'a>(domain: &RDom, e: impl IntoOperand<'a>) -> Tuple {
-            reduce(Kind::$kind, Some(domain), e.into_operand().to_expr())
-        }
-    )*};
-}
-
-arg_valued! {
+reductions! { Tuple reduce:
     /// Where `e` is largest over its reduction domain (the first such
     /// point): a Tuple of the domain's coordinates, then the value.
     argmax argmax_over HL_REDUCE_ARGMAX,

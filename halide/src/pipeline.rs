@@ -4,7 +4,7 @@ use crate::error::{Error, Result};
 use crate::expr::Scalar;
 use crate::ffi::{self, handle};
 use crate::func::Func;
-use crate::handlers::{Handlers, Run};
+use crate::handlers::Handlers;
 use crate::param::{PipelineInput, RawInput};
 use crate::target::Target;
 use halide_runtime::sys::halide_buffer_t;
@@ -318,28 +318,23 @@ impl Callable {
             *slot = arg.as_argv();
         }
         let mut message = std::ptr::null_mut();
-        let run = Run::new(&self.handlers);
-        let raw_handlers = run.raw();
-        let handlers_ptr = raw_handlers
-            .as_ref()
-            .map_or(std::ptr::null(), std::ptr::from_ref);
-        // SAFETY: check() matched every argument to the signature: scalars
-        // point at values of the declared type inside `args`, buffers at
-        // halide_buffer_t's whose memory is borrowed by `args` for this call
-        // (mutably for outputs). argv has args.len() + 1 slots. The
-        // handlers point into `run`, which lives until after the call.
-        let code = ffi::call(|err| unsafe {
-            sys::hl_callable_call(
-                self.handle.as_ptr(),
-                argv.as_mut_ptr(),
-                args.len(),
-                handlers_ptr,
-                &mut message,
-                err,
-            )
-        });
-        run.finish();
-        let code = code?;
+        let code = self.handlers.run(|handlers| {
+            // SAFETY: check() matched every argument to the signature: scalars
+            // point at values of the declared type inside `args`, buffers at
+            // halide_buffer_t's whose memory is borrowed by `args` for this call
+            // (mutably for outputs). argv has args.len() + 1 slots. The
+            // handlers stay valid during `run`.
+            ffi::call(|err| unsafe {
+                sys::hl_callable_call(
+                    self.handle.as_ptr(),
+                    argv.as_mut_ptr(),
+                    args.len(),
+                    handlers,
+                    &mut message,
+                    err,
+                )
+            })
+        })?;
         let text = if message.is_null() {
             String::new()
         } else {
