@@ -18,8 +18,11 @@
 //! # Ok::<(), halide_runtime::ShapeError>(())
 //! ```
 
+pub mod aot;
+pub mod argument;
 pub mod buffer;
 pub mod error;
+pub mod handlers;
 #[allow(
     non_camel_case_types,
     non_upper_case_globals,
@@ -34,10 +37,12 @@ pub mod sys;
 pub mod trace;
 pub mod types;
 
+pub use argument::{ArgumentInfo, ArgumentKind};
 pub use buffer::{
     ALIGNMENT, Buffer, BufferMut, BufferRef, Dim, HalideBuffer, HalideBufferMut, RawBuffer,
     ShapeError,
 };
 pub use error::{Error, ErrorCode};
+pub use handlers::{Handlers, RawHandlers};
 pub use trace::{TraceEvent, TraceEventKind};
 pub use types::{Element, Type, TypeCode};

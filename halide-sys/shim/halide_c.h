@@ -469,6 +469,27 @@ int hl_callable_call(const hl_callable *c, const void **argv, size_t argc, const
                      hl_error **err);
 void hl_callable_free(hl_callable *c);
 
+/* ---- ahead-of-time compilation ------------------------------------------ */
+
+/** The file name extension Halide uses for output kind `kind` (Halide's
+ *  name: "static_library", "c_header", "function_info_header", ...) on
+ *  target t, e.g. ".a" or ".function_info.h". */
+char *hl_output_extension(const char *kind, const hl_target *t, hl_error **err);
+/** Compiles p ahead of time into the files paths[i], each of the kind named
+ *  kinds[i], as the C function fn_name. The inputs are chosen as for
+ *  hl_pipeline_compile. With several targets, the code for each is included
+ *  and the first one the running machine supports is used; the last target
+ *  is the baseline. */
+bool hl_pipeline_compile_to(hl_pipeline *p, const hl_target *const *targets, size_t n_targets,
+                            const char *fn_name, bool infer, const hl_param *const *scalars,
+                            const hl_image_param *const *buffers, size_t n_inputs, const char *const *kinds,
+                            const char *const *paths, size_t n_outputs, hl_error **err);
+/** Writes Halide's runtime for target t on its own (for pipelines compiled
+ *  with the no_runtime feature) into paths[i], of kinds kinds[i] ("object"
+ *  or "static_library"). */
+bool hl_compile_standalone_runtime(const hl_target *t, const char *const *kinds, const char *const *paths,
+                                   size_t n_outputs, hl_error **err);
+
 /* ---- math ------------------------------------------------------------- */
 
 /** Halide's functions of one expression, named as in Halide::. */

@@ -44,17 +44,7 @@ HL_API hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, bool
                                         const hl_image_param *const *buffers, size_t n_inputs, hl_error **err) {
     HL_GUARD(err, nullptr, {
         Halide::Pipeline &pipeline = arg(p, "hl_pipeline_compile").v;
-        std::vector<Halide::Argument> inputs;
-        if (infer) {
-            inputs = pipeline.infer_arguments();
-        } else {
-            for (size_t i = 0; i < n_inputs; i++) {
-                if (bool(scalars && scalars[i]) == bool(buffers && buffers[i])) {
-                    throw std::invalid_argument("input " + std::to_string(i) + ": give exactly one of a scalar and a buffer");
-                }
-                inputs.push_back(scalars && scalars[i] ? Halide::Argument(scalars[i]->v) : Halide::Argument(buffers[i]->v));
-            }
-        }
+        std::vector<Halide::Argument> inputs = hl_shim::pipeline_inputs(pipeline, infer, scalars, buffers, n_inputs);
         Halide::Callable callable = pipeline.compile_to_callable(inputs, arg(t, "hl_pipeline_compile target").v);
         std::vector<Halide::Argument> arguments = inputs;
         for (const Halide::Func &out : pipeline.outputs()) {

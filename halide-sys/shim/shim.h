@@ -79,6 +79,22 @@ inline hl_error_kind kind_of(const Halide::Error &e) {
 }
 
 /** A malloc'd copy of s, released by hl_string_free. */
+/** The inputs of a pipeline: the given ones in order (for each i exactly
+ *  one of scalars[i] and buffers[i]), or with `infer`, those it reads. */
+inline std::vector<Halide::Argument> pipeline_inputs(Halide::Pipeline &pipeline, bool infer,
+                                                     const hl_param *const *scalars,
+                                                     const hl_image_param *const *buffers, size_t n_inputs) {
+    if (infer) return pipeline.infer_arguments();
+    std::vector<Halide::Argument> inputs;
+    for (size_t i = 0; i < n_inputs; i++) {
+        if (bool(scalars && scalars[i]) == bool(buffers && buffers[i])) {
+            throw std::invalid_argument("input " + std::to_string(i) + ": give exactly one of a scalar and a buffer");
+        }
+        inputs.push_back(scalars && scalars[i] ? Halide::Argument(scalars[i]->v) : Halide::Argument(buffers[i]->v));
+    }
+    return inputs;
+}
+
 inline char *copy_string(const std::string &s) {
     char *out = static_cast<char *>(std::malloc(s.size() + 1));
     if (!out) throw std::bad_alloc();

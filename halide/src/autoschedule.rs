@@ -54,12 +54,19 @@ impl Autoscheduler {
                 halide_sys::paths::lib_dir().display()
             ))
         })?;
-        let c = ffi::c_string(&path.to_string_lossy())?;
-        // SAFETY: c is a valid C string for the duration of the call.
-        ffi::call(|err| unsafe { sys::hl_load_plugin(c.as_ptr(), err) })?;
+        load_plugin(&path)?;
         loaded.push(self);
         Ok(())
     }
+}
+
+/// Loads an autoscheduler plugin (a shared library that registers one with
+/// Halide) from `path`, as a generator's `-p` flag does.
+pub(crate) fn load_plugin(path: &std::path::Path) -> Result<()> {
+    let c = ffi::c_string(&path.to_string_lossy())?;
+    // SAFETY: c is a valid C string for the duration of the call.
+    ffi::call(|err| unsafe { sys::hl_load_plugin(c.as_ptr(), err) })?;
+    Ok(())
 }
 
 impl Pipeline {

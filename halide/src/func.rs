@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::expr::{Expr, ExprHandle, IntoExpr, raw_ptrs};
 use crate::ffi::{self, handle};
-use crate::handlers::Handlers;
+use crate::handlers::{self, Handlers};
 use crate::param::Input;
 use crate::pipeline::Arg;
 use crate::target::Target;
@@ -312,7 +312,7 @@ impl Func {
         let params: Vec<_> = inputs.iter().map(Input::param).collect();
         let buffers: Vec<_> = inputs.iter().map(Input::buffer).collect();
         let handle = self.handle.as_ptr();
-        self.handlers.run(|handlers| {
+        handlers::run_with(&self.handlers, |handlers| {
             // SAFETY: each output points to a halide_buffer_t whose shape lies
             // inside memory its owner owns or borrows mutably, and which stays
             // mutably borrowed for the whole call (the callers' `&mut`);

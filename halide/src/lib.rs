@@ -21,12 +21,14 @@
 //! Halide's own message, and an expression Halide rejected carries its
 //! error to the first call that uses it (see [`Expr`]).
 
+pub mod aot;
 mod autoschedule;
 pub mod boundary;
 mod error;
 mod expr;
 mod ffi;
 mod func;
+pub mod generator;
 mod handlers;
 pub mod inline_reduction;
 pub mod math;
@@ -45,12 +47,12 @@ pub use error::{Error, ErrorKind, Result};
 pub use expr::{Expr, IntoExpr, IntoOperand, Scalar};
 pub use func::{Func, IntoArgs, IntoVars, lambda};
 pub use halide_runtime::{
-    Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer, HalideBufferMut, TraceEvent,
-    TraceEventKind, Type, TypeCode,
+    ArgumentInfo, ArgumentKind, Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer,
+    HalideBufferMut, TraceEvent, TraceEventKind, Type, TypeCode,
 };
 pub use handlers::Handlers;
 pub use param::{Dimension, ImageParam, Input, Param, PipelineInput};
-pub use pipeline::{Arg, ArgumentInfo, ArgumentKind, Callable, IntoArg, Pipeline};
+pub use pipeline::{Arg, Callable, IntoArg, Pipeline};
 pub use rdom::{RDom, RVar};
 pub use schedule::{GpuTile, LoopLevel, LoopVar, Schedule, Stage, TailStrategy};
 pub use target::Target;

@@ -4,11 +4,11 @@ use crate::error::{Error, Result};
 use crate::expr::Scalar;
 use crate::ffi::{self, handle};
 use crate::func::Func;
-use crate::handlers::Handlers;
+use crate::handlers::{self, Handlers};
 use crate::param::{PipelineInput, RawInput};
 use crate::target::Target;
 use halide_runtime::sys::halide_buffer_t;
-use halide_runtime::{ErrorCode, HalideBuffer, HalideBufferMut, Type};
+use halide_runtime::{ArgumentInfo, ArgumentKind, ErrorCode, HalideBuffer, HalideBufferMut, Type};
 use halide_sys as sys;
 use std::ffi::{CStr, c_void};
 use std::fmt;
@@ -101,15 +101,7 @@ impl Pipeline {
         target: &Target,
         inputs: Option<&[&dyn PipelineInput]>,
     ) -> Result<Callable> {
-        let (mut scalars, mut buffers) = (Vec::new(), Vec::new());
-        for input in inputs.unwrap_or_default() {
-            let (s, b) = match input.raw_input() {
-                RawInput::Scalar(p) => (p, std::ptr::null()),
-                RawInput::Buffer(p) => (std::ptr::null(), p),
-            };
-            scalars.push(s);
-            buffers.push(b);
-        }
+        let (scalars, buffers) = split_inputs(inputs.unwrap_or_default());
         // SAFETY: both are live objects; every input pointer is to a live
         // param borrowed by `inputs`, and both arrays have its length.
         let handle = CallableHandle::new(|err| unsafe {
@@ -132,7 +124,7 @@ impl Pipeline {
                 ffi::call(|err| unsafe {
                     sys::hl_callable_argument(handle.as_ptr(), i, &mut raw, err)
                 })?;
-                ArgumentInfo::from_raw(&raw)
+                argument_from_raw(&raw)
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Callable {
@@ -150,68 +142,40 @@ impl fmt::Debug for Pipeline {
     }
 }
 
-/// What an argument of a [`Callable`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ArgumentKind {
-    /// A scalar [`Param`](crate::Param).
-    InputScalar,
-    /// An input buffer ([`ImageParam`](crate::ImageParam)).
-    InputBuffer,
-    /// An output buffer, one per value of each output Func.
-    OutputBuffer,
-}
-
-/// One argument of a [`Callable`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArgumentInfo {
-    /// The param's or Func's name.
-    pub name: String,
-    /// Scalar, input buffer or output buffer.
-    pub kind: ArgumentKind,
-    /// The scalar's or the buffer elements' type.
-    pub ty: Type,
-    /// The buffer's dimensions (0 for scalars).
-    pub dimensions: usize,
-}
-
-impl ArgumentInfo {
-    fn from_raw(raw: &sys::hl_argument) -> Result<Self> {
-        // SAFETY: the name lives as long as the callable, which outlives this call.
-        let name = unsafe { CStr::from_ptr(raw.name) }
-            .to_string_lossy()
-            .into_owned();
-        let kind = match raw.kind {
-            sys::hl_argument_kind::HL_ARGUMENT_INPUT_SCALAR => ArgumentKind::InputScalar,
-            sys::hl_argument_kind::HL_ARGUMENT_INPUT_BUFFER => ArgumentKind::InputBuffer,
-            _ => ArgumentKind::OutputBuffer,
-        };
-        let ty = Type::from_raw(raw.type_)
-            .ok_or_else(|| Error::invalid("Halide returned an unknown type code"))?;
-        Ok(ArgumentInfo {
-            name,
-            kind,
-            ty,
-            dimensions: usize::try_from(raw.dimensions).unwrap_or(0),
+/// The shim's two parallel input arrays: for each input, its scalar param
+/// or its image param, the other null. The pointers borrow from `inputs`.
+pub(crate) fn split_inputs(
+    inputs: &[&dyn PipelineInput],
+) -> (Vec<*const sys::hl_param>, Vec<*const sys::hl_image_param>) {
+    inputs
+        .iter()
+        .map(|input| match input.raw_input() {
+            RawInput::Scalar(p) => (p, std::ptr::null()),
+            RawInput::Buffer(p) => (std::ptr::null(), p),
         })
-    }
+        .unzip()
 }
 
-impl fmt::Display for ArgumentInfo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
-            ArgumentKind::InputScalar => write!(f, "{}: {}", self.name, self.ty),
-            ArgumentKind::InputBuffer => write!(
-                f,
-                "{}: input buffer of {} x{}",
-                self.name, self.ty, self.dimensions
-            ),
-            ArgumentKind::OutputBuffer => write!(
-                f,
-                "{}: output buffer of {} x{}",
-                self.name, self.ty, self.dimensions
-            ),
-        }
-    }
+/// Describes a compiled callable's argument from the shim's view of it.
+fn argument_from_raw(raw: &sys::hl_argument) -> Result<ArgumentInfo> {
+    // SAFETY: the name lives as long as the callable, which outlives this call.
+    let name = unsafe { CStr::from_ptr(raw.name) }
+        .to_string_lossy()
+        .into_owned()
+        .into();
+    let kind = match raw.kind {
+        sys::hl_argument_kind::HL_ARGUMENT_INPUT_SCALAR => ArgumentKind::InputScalar,
+        sys::hl_argument_kind::HL_ARGUMENT_INPUT_BUFFER => ArgumentKind::InputBuffer,
+        _ => ArgumentKind::OutputBuffer,
+    };
+    let ty = Type::from_raw(raw.type_)
+        .ok_or_else(|| Error::invalid("Halide returned an unknown type code"))?;
+    Ok(ArgumentInfo {
+        name,
+        kind,
+        ty,
+        dimensions: usize::try_from(raw.dimensions).unwrap_or(0),
+    })
 }
 
 /// A compiled pipeline: call it any number of times, from any number of
@@ -318,7 +282,7 @@ impl Callable {
             *slot = arg.as_argv();
         }
         let mut message = std::ptr::null_mut();
-        let code = self.handlers.run(|handlers| {
+        let code = handlers::run_with(&self.handlers, |handlers| {
             // SAFETY: check() matched every argument to the signature: scalars
             // point at values of the declared type inside `args`, buffers at
             // halide_buffer_t's whose memory is borrowed by `args` for this call

@@ -1,0 +1,360 @@
+//! Ahead-of-time compilation: a pipeline to static libraries, headers,
+//! assembly, statements and the other files Halide writes, for one target
+//! or several; standalone runtimes; and libraries with their Rust wrappers
+//! for a build script (see the `halide-build` crate).
+
+use crate::error::{Error, Result};
+use crate::ffi;
+use crate::func::Func;
+use crate::param::PipelineInput;
+use crate::pipeline::{Pipeline, split_inputs};
+use crate::target::Target;
+use halide_sys as sys;
+use std::collections::BTreeMap;
+use std::ffi::CString;
+use std::path::{Path, PathBuf};
+
+pub use halide_build::{Library, Runtime};
+
+/// The kinds of file Halide writes ahead of time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OutputKind {
+    /// A static library (`.a`) with the pipeline (and its runtime, unless
+    /// the target has `no_runtime`).
+    StaticLibrary,
+    /// An object file (`.o`).
+    Object,
+    /// The C header declaring the pipeline's function (`.h`).
+    CHeader,
+    /// A C++17 header describing the arguments (`.function_info.h`); the
+    /// Rust wrappers are made from it.
+    FunctionInfoHeader,
+    /// Assembly (`.s`).
+    Assembly,
+    /// LLVM bitcode (`.bc`).
+    Bitcode,
+    /// LLVM assembly (`.ll`).
+    LlvmAssembly,
+    /// The lowered statement as text (`.stmt`).
+    Stmt,
+    /// The lowered statement as HTML with the assembly beside it.
+    StmtHtml,
+    /// The schedule as C++ source (`.schedule.h`), e.g. an autoscheduler's.
+    Schedule,
+    /// A C++ file registering the pipeline with Halide's RunGen tool.
+    Registration,
+    /// C source equivalent to the pipeline (`.halide_generated.cpp`).
+    CSource,
+}
+
+impl OutputKind {
+    /// Every kind.
+    pub const ALL: [OutputKind; 12] = [
+        OutputKind::StaticLibrary,
+        OutputKind::Object,
+        OutputKind::CHeader,
+        OutputKind::FunctionInfoHeader,
+        OutputKind::Assembly,
+        OutputKind::Bitcode,
+        OutputKind::LlvmAssembly,
+        OutputKind::Stmt,
+        OutputKind::StmtHtml,
+        OutputKind::Schedule,
+        OutputKind::Registration,
+        OutputKind::CSource,
+    ];
+
+    /// Halide's name for the kind, as generators' `-e` flag takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputKind::StaticLibrary => "static_library",
+            OutputKind::Object => "object",
+            OutputKind::CHeader => "c_header",
+            OutputKind::FunctionInfoHeader => "function_info_header",
+            OutputKind::Assembly => "assembly",
+            OutputKind::Bitcode => "bitcode",
+            OutputKind::LlvmAssembly => "llvm_assembly",
+            OutputKind::Stmt => "stmt",
+            OutputKind::StmtHtml => "stmt_html",
+            OutputKind::Schedule => "schedule",
+            OutputKind::Registration => "registration",
+            OutputKind::CSource => "c_source",
+        }
+    }
+
+    /// The kind Halide calls `name`.
+    ///
+    /// ```
+    /// use halide::aot::OutputKind;
+    /// assert_eq!(OutputKind::from_name("stmt_html"), Some(OutputKind::StmtHtml));
+    /// assert_eq!(OutputKind::from_name("jpeg"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<OutputKind> {
+        OutputKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The file name extension Halide uses for this kind on `target`
+    /// (`.a`, `.function_info.h`, ...).
+    pub fn extension(self, target: &Target) -> Result<String> {
+        let name = ffi::c_string(self.name())?;
+        // SAFETY: both are live for the call.
+        ffi::call_string(|err| unsafe {
+            sys::hl_output_extension(name.as_ptr(), target.as_ptr(), err)
+        })
+    }
+}
+
+/// What a compilation wrote: a path per kind.
+pub type Outputs = BTreeMap<OutputKind, PathBuf>;
+
+/// Ahead-of-time compilation of a pipeline, set up step by step; made by
+/// [`Pipeline::aot`] or [`Func::aot`].
+///
+/// ```
+/// use halide::prelude::*;
+/// use halide::aot::OutputKind;
+/// use halide::math::u8_sat;
+/// let x = Var::new("x");
+/// let input = ImageParam::new::<u8>(1, "input");
+/// let mut brighter = Func::new("brighter");
+/// brighter.define([&x], u8_sat(input.at([&x]) + 10))?;
+/// let dir = std::env::temp_dir().join("halide-aot-doc");
+/// let files = brighter
+///     .aot("brighter")?
+///     .outputs(&[OutputKind::StaticLibrary, OutputKind::CHeader, OutputKind::Stmt])
+///     .compile(&dir)?;
+/// let header = std::fs::read_to_string(&files[&OutputKind::CHeader]).unwrap();
+/// assert!(header.contains("int brighter(struct halide_buffer_t *_input_buffer"));
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub struct Aot<'p> {
+    pipeline: PipelineRef<'p>,
+    name: String,
+    stem: Option<String>,
+    inputs: Option<Vec<&'p dyn PipelineInput>>,
+    targets: Vec<Target>,
+    kinds: Vec<OutputKind>,
+}
+
+impl std::fmt::Debug for Aot<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Aot")
+            .field("name", &self.name)
+            .field("targets", &self.targets)
+            .field("kinds", &self.kinds)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pipeline {
+    /// Starts ahead-of-time compilation of the pipeline as the C function
+    /// `name`: by default for the host, writing a static library and its C
+    /// header, with the inputs the pipeline reads (buffers, then scalars,
+    /// each in name order).
+    pub fn aot(&self, name: &str) -> Result<Aot<'_>> {
+        let valid = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && name.chars().next().is_some_and(|c| !c.is_ascii_digit());
+        if !valid {
+            return Err(Error::invalid(format!(
+                "\"{name}\" is not a C identifier; AOT function names must be"
+            )));
+        }
+        Ok(Aot {
+            pipeline: PipelineRef::Borrowed(self),
+            name: name.to_owned(),
+            stem: None,
+            inputs: None,
+            targets: vec![Target::host()?],
+            kinds: vec![OutputKind::StaticLibrary, OutputKind::CHeader],
+        })
+    }
+}
+
+impl Func {
+    /// Ahead-of-time compilation of the pipeline that outputs this Func;
+    /// see [`Pipeline::aot`]. The pipeline is built now, so later changes to
+    /// the Func do not reach it.
+    pub fn aot(&self, name: &str) -> Result<Aot<'static>> {
+        let pipeline = Pipeline::new(&[self])?;
+        let Aot {
+            name,
+            targets,
+            kinds,
+            ..
+        } = pipeline.aot(name)?;
+        Ok(Aot {
+            pipeline: PipelineRef::Owned(pipeline),
+            name,
+            stem: None,
+            inputs: None,
+            targets,
+            kinds,
+        })
+    }
+}
+
+/// The pipeline an [`Aot`] compiles: the caller's, or one made for a Func.
+enum PipelineRef<'p> {
+    Borrowed(&'p Pipeline),
+    Owned(Pipeline),
+}
+
+impl PipelineRef<'_> {
+    fn get(&self) -> &Pipeline {
+        match self {
+            PipelineRef::Borrowed(p) => p,
+            PipelineRef::Owned(p) => p,
+        }
+    }
+}
+
+impl<'p> Aot<'p> {
+    /// The inputs, in the order the C function takes them (before the
+    /// outputs).
+    pub fn inputs(mut self, inputs: &[&'p dyn PipelineInput]) -> Self {
+        self.inputs = Some(inputs.to_vec());
+        self
+    }
+
+    /// The files' stem, when it is not the function's name.
+    pub fn file_stem(mut self, stem: &str) -> Self {
+        self.stem = Some(stem.to_owned());
+        self
+    }
+
+    /// Compiles for one target.
+    pub fn target(mut self, target: &Target) -> Self {
+        self.targets = vec![target.clone()];
+        self
+    }
+
+    /// Compiles for several targets into one library: at run time the first
+    /// target the machine supports is used, so list the fastest first and a
+    /// baseline last. All must share architecture, bits and OS.
+    pub fn targets(mut self, targets: &[Target]) -> Self {
+        self.targets = targets.to_vec();
+        self
+    }
+
+    /// The kinds of file to write.
+    pub fn outputs(mut self, kinds: &[OutputKind]) -> Self {
+        self.kinds = kinds.to_vec();
+        self
+    }
+
+    /// Writes the outputs into `dir`, each named after the function with
+    /// Halide's extension (`dir/name.a`, `dir/name.h`, ...), and returns their
+    /// paths. With several targets, kinds that are per target (objects,
+    /// assembly, statements) get one file per target, suffixed with the
+    /// target; the returned path is then the first target's.
+    pub fn compile(self, dir: impl AsRef<Path>) -> Result<Outputs> {
+        let dir = dir.as_ref();
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::invalid(format!("{}: {e}", dir.display())))?;
+        let targets = if self.targets.is_empty() {
+            vec![Target::host()?]
+        } else {
+            self.targets.clone()
+        };
+        let stem = self.stem.as_deref().unwrap_or(&self.name);
+        let mut outputs = Outputs::new();
+        for &kind in &self.kinds {
+            let path = dir.join(format!("{stem}{}", kind.extension(&targets[0])?));
+            outputs.insert(kind, path);
+        }
+        let kinds = outputs
+            .keys()
+            .map(|k| ffi::c_string(k.name()))
+            .collect::<Result<Vec<_>>>()?;
+        let paths = outputs
+            .values()
+            .map(|p| path_string(p))
+            .collect::<Result<Vec<_>>>()?;
+        let kind_ptrs: Vec<_> = kinds.iter().map(|k| k.as_ptr()).collect();
+        let path_ptrs: Vec<_> = paths.iter().map(|p| p.as_ptr()).collect();
+        let target_ptrs: Vec<_> = targets.iter().map(|t| t.as_ptr().cast_const()).collect();
+        let name = ffi::c_string(&self.name)?;
+        let (scalars, buffers) = split_inputs(self.inputs.as_deref().unwrap_or_default());
+        // SAFETY: every pointer is to a live object or C string borrowed for
+        // the call, and each array has the length passed with it.
+        ffi::call(|err| unsafe {
+            sys::hl_pipeline_compile_to(
+                self.pipeline.get().as_ptr(),
+                target_ptrs.as_ptr(),
+                target_ptrs.len(),
+                name.as_ptr(),
+                self.inputs.is_none(),
+                scalars.as_ptr(),
+                buffers.as_ptr(),
+                scalars.len(),
+                kind_ptrs.as_ptr(),
+                path_ptrs.as_ptr(),
+                kind_ptrs.len(),
+                err,
+            )
+        })?;
+        Ok(outputs)
+    }
+
+    /// Compiles a library to link with a separate [`Runtime`] (see
+    /// [`compile_runtime`]) and call from Rust: each target gets the
+    /// `no_runtime` and `user_context` features, the outputs are a static
+    /// library, its C header and its function info header, and the Rust
+    /// wrapper (`dir/name.rs`) is written next to them.
+    pub fn compile_library(mut self, dir: impl AsRef<Path>) -> Result<Library> {
+        let targets = if self.targets.is_empty() {
+            vec![Target::host()?]
+        } else {
+            std::mem::take(&mut self.targets)
+        };
+        self.targets = targets
+            .iter()
+            .map(|t| halide_build::target::library(&t.to_string()).parse())
+            .collect::<Result<_>>()?;
+        self.kinds = vec![
+            OutputKind::StaticLibrary,
+            OutputKind::CHeader,
+            OutputKind::FunctionInfoHeader,
+        ];
+        let stem = self.stem.clone().unwrap_or_else(|| self.name.clone());
+        let dir = dir.as_ref().to_owned();
+        self.compile(&dir)?;
+        let library = Library::in_dir(&dir, &stem);
+        library
+            .write_wrapper()
+            .map_err(|e| Error::invalid(e.to_string()))?;
+        Ok(library)
+    }
+}
+
+/// Writes Halide's runtime for `target` on its own as the static library
+/// `dir/name.a`, for libraries compiled with `no_runtime`. One runtime
+/// serves every such library of the same target in a program.
+///
+/// ```
+/// let dir = std::env::temp_dir().join("halide-runtime-doc");
+/// let runtime = halide::aot::compile_runtime(&dir, "halide_runtime", &halide::Target::host()?)?;
+/// assert!(runtime.static_library.exists());
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn compile_runtime(dir: impl AsRef<Path>, name: &str, target: &Target) -> Result<Runtime> {
+    let dir = dir.as_ref();
+    std::fs::create_dir_all(dir).map_err(|e| Error::invalid(format!("{}: {e}", dir.display())))?;
+    let target: Target = halide_build::target::runtime(&target.to_string()).parse()?;
+    let runtime = Runtime::in_dir(dir, name);
+    let kind = ffi::c_string(OutputKind::StaticLibrary.name())?;
+    let path = path_string(&runtime.static_library)?;
+    // SAFETY: every pointer is to a live object or C string borrowed for the call.
+    ffi::call(|err| unsafe {
+        sys::hl_compile_standalone_runtime(target.as_ptr(), &kind.as_ptr(), &path.as_ptr(), 1, err)
+    })?;
+    Ok(runtime)
+}
+
+fn path_string(path: &Path) -> Result<CString> {
+    ffi::c_string(
+        path.to_str()
+            .ok_or_else(|| Error::invalid(format!("{} is not UTF-8", path.display())))?,
+    )
+}

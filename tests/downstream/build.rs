@@ -1,0 +1,75 @@
+//! Builds this crate's pipelines ahead of time, the three ways a user can:
+//! a pipeline defined right here, Rust generators compiled in-process, and
+//! a Python generator file run by the interpreter.
+
+use halide::Target;
+use halide_build::{Build, GeneratorProgram};
+use std::error::Error;
+use std::process::Command;
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let mut build = Build::new()?;
+    let target: Target = build.target().parse()?;
+    let out = build.out_dir().to_owned();
+
+    // Lesson 10's pipeline, defined as a plain Func.
+    let (brighter, input, offset) = halide_test_generators::brighter()?;
+    let lesson_10 = brighter
+        .aot("lesson_10")?
+        .inputs(&[&input, &offset])
+        .target(&target)
+        .compile_library(&out)?;
+    build.library(lesson_10);
+
+    for generator in halide_test_generators::ALL {
+        build.library(halide::generator::compile_library(
+            *generator,
+            &[],
+            &target,
+            &out,
+        )?);
+    }
+
+    let python_file = "../generators/python/pipelines.py";
+    if python_halide_available() {
+        println!("cargo::rustc-cfg=python_generators");
+        let program = GeneratorProgram::python(python_file);
+        build.generator(&program.generator("add").param("offset", 7))?;
+        build.generator(&program.generator("demosaic"))?;
+        build.generator(
+            &program
+                .generator("add")
+                .function_name("add_traced")
+                .param("offset", 7)
+                .features("trace_stores"),
+        )?;
+    } else if std::env::var_os("HALIDE_REQUIRE_PYTHON").is_some() {
+        return Err(
+            "HALIDE_REQUIRE_PYTHON is set but the halide Python package does not import".into(),
+        );
+    } else {
+        println!(
+            "cargo::warning=the halide Python package does not import with {}; the Python generators are skipped",
+            halide_build::python()
+        );
+    }
+    println!("cargo::rustc-check-cfg=cfg(python_generators)");
+    println!("cargo::rerun-if-env-changed=HALIDE_REQUIRE_PYTHON");
+
+    if !build.has_runtime() {
+        build.runtime(halide::aot::compile_runtime(
+            &out,
+            "halide_runtime",
+            &target,
+        )?);
+    }
+    build.finish()?;
+    Ok(())
+}
+
+fn python_halide_available() -> bool {
+    Command::new(halide_build::python())
+        .args(["-c", "import halide"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}

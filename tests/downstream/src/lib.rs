@@ -1,0 +1,58 @@
+//! A crate that calls Halide pipelines compiled ahead of time, as a user
+//! of halide-rs would: its build script compiled them and wrote their
+//! wrappers, and at run time it links only `halide-runtime` and the
+//! generated libraries, never libHalide.
+//!
+//! The inputs are deterministic so that the binary's outputs can be
+//! compared bit for bit with JIT runs of the same pipelines.
+
+#[allow(missing_docs)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/halide_generated.rs"));
+}
+
+pub use generated::*;
+
+use halide_runtime::{Buffer, Element};
+
+/// Width of the test images.
+pub const WIDTH: i32 = 67;
+/// Height of the test images.
+pub const HEIGHT: i32 = 45;
+
+/// A deterministic test image with values spread over `T`'s low bits.
+pub fn test_image<T: Element + TryFrom<u32>>(mask: u32) -> Buffer<T> {
+    Buffer::from_fn(&[WIDTH, HEIGHT], |c| {
+        let (x, y) = (c[0] as u32, c[1] as u32);
+        let v = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)).rotate_left(7) & mask;
+        T::try_from(v).unwrap_or_else(|_| unreachable!("masked to fit"))
+    })
+    .expect("a valid shape")
+}
+
+/// Runs every Rust-defined pipeline on the test images and returns each
+/// output's bytes by name.
+pub fn run_all() -> Result<Vec<(&'static str, Vec<u8>)>, halide_runtime::Error> {
+    let image8 = test_image::<u8>(0xff);
+    let image16 = test_image::<u16>(0xfff);
+    let mut outputs = Vec::new();
+
+    let mut out = Buffer::<u8>::new(&[WIDTH, HEIGHT]).expect("shape");
+    lesson_10::run(&image8, 20, &mut out)?;
+    outputs.push(("lesson_10", out.as_slice().to_vec()));
+
+    let mut out = Buffer::<u8>::new(&[WIDTH, HEIGHT]).expect("shape");
+    brighten::run(&image8, 33, &mut out)?;
+    outputs.push(("brighten", out.as_slice().to_vec()));
+
+    let mut out = Buffer::<u16>::new(&[WIDTH, HEIGHT]).expect("shape");
+    blur::run(&image16, &mut out)?;
+    outputs.push((
+        "blur",
+        out.as_slice()
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect(),
+    ));
+    Ok(outputs)
+}
