@@ -198,10 +198,9 @@ impl Generator {
         &self.name
     }
 
-    /// Compiles the library into `dir` for `target`, built with
-    /// `no_runtime` and `user_context` (see [`target::library`]), and writes
-    /// its Rust wrapper next to it.
-    pub fn compile(&self, dir: &Path, target: &str) -> Result<Library, Error> {
+    /// Runs the generator into `dir` for `target` (used as given), writing
+    /// the output kinds `kinds` (Halide's names, comma-separated).
+    pub fn emit(&self, dir: &Path, target: &str, kinds: &str) -> Result<(), Error> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let mut args = vec![
             "-g".to_owned(),
@@ -211,13 +210,27 @@ impl Generator {
             "-n".into(),
             self.function_name.clone(),
             "-e".into(),
-            LIBRARY_OUTPUTS.into(),
+            kinds.into(),
             "-o".into(),
             dir.display().to_string(),
-            format!("target={}", target::library(&self.target(target))),
+            format!("target={target}"),
         ];
         args.extend(self.params.iter().map(|(k, v)| format!("{k}={v}")));
-        self.program.run(&args)?;
+        self.program.run(&args).map(drop)
+    }
+
+    /// The target this generator's library is compiled for: `target` with
+    /// the generator's features, `no_runtime` and `user_context` (see
+    /// [`target::library`]).
+    pub fn library_target(&self, target: &str) -> String {
+        target::library(&self.target(target))
+    }
+
+    /// Compiles the library into `dir` for `target` (see
+    /// [`library_target`](Generator::library_target)) and writes its Rust
+    /// wrapper next to it.
+    pub fn compile(&self, dir: &Path, target: &str) -> Result<Library, Error> {
+        self.emit(dir, &self.library_target(target), LIBRARY_OUTPUTS)?;
         let library = Library::in_dir(dir, &self.function_name);
         library.write_wrapper()?;
         Ok(library)

@@ -4,8 +4,11 @@
 //! - `bindgen [--check]`: regenerate the checked-in FFI bindings of
 //!   halide-sys (the shim) and halide-runtime (HalideRuntime.h); with
 //!   `--check`, compare instead of writing and fail when they differ.
+//! - `build-generators [--target T]... [--list] [--clean]`: build every
+//!   generator the workspace declares into `target/halide/<target>/`.
 
 mod bindgen;
+mod generators;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,7 +23,7 @@ fn workspace_root() -> PathBuf {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings"
+        "usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings\n  build-generators [--target T]... [--list] [--clean]\n                      build the workspace's generators into target/halide/<target>/"
     );
     ExitCode::from(2)
 }
@@ -32,6 +35,13 @@ fn main() -> ExitCode {
             [] => bindgen::run(&workspace_root(), false),
             [flag] if flag == "--check" => bindgen::run(&workspace_root(), true),
             _ => return usage(),
+        },
+        Some("build-generators") => match generators::Options::parse(&args[1..]) {
+            Ok(options) => generators::run(&workspace_root(), &options).map_err(|e| e.to_string()),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return usage();
+            }
         },
         _ => return usage(),
     };
