@@ -61,7 +61,14 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+    /// An [`ErrorKind::InvalidArgument`] error: for code built on this crate,
+    /// such as a generator refusing a parameter value.
+    ///
+    /// ```
+    /// let e = halide::Error::invalid("rotation must be cw or ccw");
+    /// assert_eq!(e.kind(), halide::ErrorKind::InvalidArgument);
+    /// ```
+    pub fn invalid(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::InvalidArgument, message)
     }
 
