@@ -64,6 +64,13 @@ fn main() -> Result<(), Box<dyn Error>> {
         )?);
     }
     build.finish()?;
+
+    // The benchmark's C caller of the same library (linked before it, as
+    // it calls into it).
+    cc::Build::new()
+        .file("c/call_from_c.c")
+        .compile("call_from_c");
+    println!("cargo::rerun-if-changed=c/call_from_c.c");
     Ok(())
 }
 

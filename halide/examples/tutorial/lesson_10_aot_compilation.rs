@@ -44,7 +44,14 @@ fn main() -> halide::Result<()> {
     assert!(header.contains(
         "int brighter(struct halide_buffer_t *_input_buffer, uint8_t _offset, struct halide_buffer_t *_brighter_buffer);"
     ));
-    println!("wrote {}", files.values().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+    println!(
+        "wrote {}",
+        files
+            .values()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 
     // Part two: call the library from C, where a C compiler is present.
     let Some(aot) = run_from_c(&dir) else {

@@ -21,11 +21,11 @@ fn main() -> halide::Result<()> {
     // (target, the bytes the object file starts with, where the machine
     // type is, the machine type)
     let cases: [(&str, &[u8], usize, u16); 5] = [
-        ("x86-64-linux", b"\x7fELF", 18, 62),      // EM_X86_64
-        ("arm-32-android", b"\x7fELF", 18, 40),    // EM_ARM
-        ("arm-64-linux", b"\x7fELF", 18, 183),     // EM_AARCH64
+        ("x86-64-linux", b"\x7fELF", 18, 62),       // EM_X86_64
+        ("arm-32-android", b"\x7fELF", 18, 40),     // EM_ARM
+        ("arm-64-linux", b"\x7fELF", 18, 183),      // EM_AARCH64
         ("arm-64-ios", b"\xcf\xfa\xed\xfe", 4, 12), // Mach-O 64, CPU_TYPE_ARM (| ABI64)
-        ("x86-64-windows", b"", 0, 0x8664),        // COFF: IMAGE_FILE_MACHINE_AMD64
+        ("x86-64-windows", b"", 0, 0x8664),         // COFF: IMAGE_FILE_MACHINE_AMD64
     ];
     for (target, magic, machine_at, machine) in cases {
         let target: Target = target.parse()?;
@@ -37,7 +37,10 @@ fn main() -> halide::Result<()> {
             .outputs(&[OutputKind::Object, OutputKind::CHeader])
             .compile(&dir)?;
         let object = std::fs::read(&files[&OutputKind::Object]).expect("the object file");
-        assert!(object.starts_with(magic), "{target}: not the expected format");
+        assert!(
+            object.starts_with(magic),
+            "{target}: not the expected format"
+        );
         let found = u16::from_le_bytes([object[machine_at], object[machine_at + 1]]);
         assert_eq!(found, machine, "{target}: wrong machine type");
         println!("{target}: {} bytes, machine type {found:#x}", object.len());

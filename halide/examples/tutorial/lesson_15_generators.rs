@@ -26,7 +26,10 @@ impl Generator for MyFirstGenerator {
         let mut brighter = Func::new("brighter");
         brighter.define([&x, &y], input.at([&x, &y]) + &offset)?;
         brighter.vectorize(&x, 16)?.parallel(&y)?;
-        Signature::new().input(offset).input(input).output::<u8>(brighter, 2)
+        Signature::new()
+            .input(offset)
+            .input(input)
+            .output::<u8>(brighter, 2)
     }
 }
 
@@ -68,7 +71,10 @@ impl Generator for MySecondGenerator {
         if rotation != "none" {
             brighter.compute_at(&output, &y)?;
         }
-        Signature::new().input(offset).input(input).output::<u8>(output, 2)
+        Signature::new()
+            .input(offset)
+            .input(input)
+            .output::<u8>(output, 2)
     }
 }
 
@@ -114,7 +120,11 @@ fn main() -> halide::Result<()> {
     let mut out = Buffer::<u8>::new(&[112, 112])?;
     compile_jit(&MyFirstGenerator, &[], &host)?.call(halide::args![5u8, &image, &mut out])?;
     assert_eq!(out.get(&[10, 3]), Some(10 + 6 + 5));
-    let second = compile_jit(&MySecondGenerator, &[("scale", "2.0"), ("rotation", "cw")], &host)?;
+    let second = compile_jit(
+        &MySecondGenerator,
+        &[("scale", "2.0"), ("rotation", "cw")],
+        &host,
+    )?;
     second.call(halide::args![1u8, &image, &mut out])?;
     for (x, y) in [(0, 0), (7, 30), (111, 111)] {
         let rotated = image.get(&[y, 111 - x]).unwrap();

@@ -39,7 +39,10 @@ impl Generator for Brighten {
                 input.dim(2).set_stride(1)?;
                 input.dim(2).set_extent(3)?;
                 brighter.bound(&c, 0, 3)?;
-                brighter.reorder(&[&c, &x, &y])?.unroll(&c, 3)?.vectorize(&x, 16)?;
+                brighter
+                    .reorder(&[&c, &x, &y])?
+                    .unroll(&c, 3)?
+                    .vectorize(&x, 16)?;
             }
             "either" => {
                 input.dim(0).allow_any_stride()?;
@@ -51,7 +54,10 @@ impl Generator for Brighten {
                 )));
             }
         }
-        Signature::new().input(input).input(offset).output::<u8>(brighter, 3)
+        Signature::new()
+            .input(input)
+            .input(offset)
+            .output::<u8>(brighter, 3)
     }
 }
 
@@ -77,7 +83,11 @@ fn main() -> halide::Result<()> {
             let mut out = Buffer::<u8>::new(&[w, h, 3])?;
             let result = pipeline.call(args![input, 200u8, &mut out]);
             let fits = layout == "either" || layout == name;
-            assert_eq!(result.is_ok(), fits, "{layout} pipeline, {name} input: {result:?}");
+            assert_eq!(
+                result.is_ok(),
+                fits,
+                "{layout} pipeline, {name} input: {result:?}"
+            );
             if fits {
                 for (x, y, c) in [(0, 0, 0), (13, 7, 1), (63, 47, 2)] {
                     let expected = value(x, y, c).saturating_add(200);
@@ -85,7 +95,10 @@ fn main() -> halide::Result<()> {
                 }
                 println!("{layout} pipeline, {name} input: correct");
             } else {
-                println!("{layout} pipeline, {name} input: refused ({})", result.unwrap_err());
+                println!(
+                    "{layout} pipeline, {name} input: refused ({})",
+                    result.unwrap_err()
+                );
             }
         }
     }

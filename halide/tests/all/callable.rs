@@ -38,7 +38,7 @@ fn signature_lists_buffers_scalars_outputs() {
     let kinds: Vec<_> = c
         .arguments()
         .iter()
-        .map(|a| (a.name.as_str(), a.kind, a.ty, a.dimensions))
+        .map(|a| (&*a.name, a.kind, a.ty, a.dimensions))
         .collect();
     // Halide makes repeated Func names unique ("affine$2"); each test builds its own.
     let kinds: Vec<_> = kinds
