@@ -4,84 +4,7 @@
 //! C++ parser is needed.
 
 use crate::Error;
-use std::fmt;
-
-/// What an argument of a compiled pipeline is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ArgumentKind {
-    /// A scalar.
-    InputScalar,
-    /// An input buffer.
-    InputBuffer,
-    /// An output buffer.
-    OutputBuffer,
-}
-
-/// A Halide type as the header spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ArgType {
-    /// `int`, `uint`, `float`, `bfloat` or `handle`.
-    pub code: TypeCode,
-    /// Bits per lane.
-    pub bits: u8,
-    /// Vector lanes.
-    pub lanes: u16,
-}
-
-/// The kind of a Halide type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TypeCode {
-    /// Signed integer.
-    Int,
-    /// Unsigned integer (1 bit: bool).
-    UInt,
-    /// IEEE float.
-    Float,
-    /// An opaque pointer.
-    Handle,
-    /// Brain float.
-    BFloat,
-}
-
-impl ArgType {
-    /// The Rust type a wrapper uses for values of this type, if any.
-    pub fn rust_type(self) -> Option<&'static str> {
-        if self.lanes != 1 {
-            return None;
-        }
-        Some(match (self.code, self.bits) {
-            (TypeCode::UInt, 1) => "bool",
-            (TypeCode::Int, 8) => "i8",
-            (TypeCode::Int, 16) => "i16",
-            (TypeCode::Int, 32) => "i32",
-            (TypeCode::Int, 64) => "i64",
-            (TypeCode::UInt, 8) => "u8",
-            (TypeCode::UInt, 16) => "u16",
-            (TypeCode::UInt, 32) => "u32",
-            (TypeCode::UInt, 64) => "u64",
-            (TypeCode::Float, 32) => "f32",
-            (TypeCode::Float, 64) => "f64",
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for ArgType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let code = match self.code {
-            TypeCode::Int => "int",
-            TypeCode::UInt => "uint",
-            TypeCode::Float => "float",
-            TypeCode::Handle => "handle",
-            TypeCode::BFloat => "bfloat",
-        };
-        write!(f, "{code}{}", self.bits)?;
-        if self.lanes != 1 {
-            write!(f, "x{}", self.lanes)?;
-        }
-        Ok(())
-    }
-}
+use halide_runtime::{ArgumentKind, Type, TypeCode};
 
 /// One argument, in call order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +16,7 @@ pub struct Argument {
     /// Buffer dimensions; 0 for scalars.
     pub dimensions: usize,
     /// The scalar's or the elements' type.
-    pub ty: ArgType,
+    pub ty: Type,
 }
 
 impl Argument {
@@ -216,7 +139,7 @@ fn parse_argument(line: &str) -> Option<Argument> {
         name: name.to_owned(),
         kind,
         dimensions,
-        ty: ArgType { code, bits, lanes },
+        ty: Type { code, bits, lanes },
     })
 }
 
@@ -242,7 +165,7 @@ inline constexpr std::array<::HalideFunctionInfo::ArgumentInfo, 4> add_argument_
         assert_eq!(f.name, "add");
         assert!(f.arguments[0].is_user_context());
         assert_eq!(f.arguments[1].kind, ArgumentKind::InputScalar);
-        assert_eq!(f.arguments[1].ty.rust_type(), Some("f32"));
+        assert_eq!(f.arguments[1].ty, Type::float(32));
         assert_eq!(f.arguments[2].ty.to_string(), "uint8");
         assert_eq!(f.arguments[3].dimensions, 3);
         assert_eq!(f.arguments[3].kind, ArgumentKind::OutputBuffer);

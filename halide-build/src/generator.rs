@@ -47,18 +47,25 @@ impl GeneratorProgram {
             .join(" ")
     }
 
+    /// Runs the program with `args` after its own command line.
     fn run(&self, args: &[String]) -> Result<String, Error> {
         let mut command = Command::new(&self.command[0]);
         command.args(&self.command[1..]).args(args);
-        let output = command.output().map_err(|e| Error::Generator {
-            command: self.display(),
-            message: e.to_string(),
-        })?;
+        self.output(command, &args.join(" "))
+    }
+
+    /// Runs `command` for this program: its standard output, or its error
+    /// output as [`Error::Generator`].
+    fn output(&self, mut command: Command, args: &str) -> Result<String, Error> {
+        let failed = |message: String| Error::Generator {
+            command: format!("{} {args}", self.display()),
+            message,
+        };
+        let output = command.output().map_err(|e| failed(e.to_string()))?;
         if !output.status.success() {
-            return Err(Error::Generator {
-                command: format!("{} {}", self.display(), args.join(" ")),
-                message: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-            });
+            return Err(failed(
+                String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+            ));
         }
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     }
@@ -66,23 +73,15 @@ impl GeneratorProgram {
     /// The names of the generators the program holds.
     pub fn list(&self) -> Result<Vec<String>, Error> {
         let out = if self.python {
+            // Python generator files have no listing flag: import the file
+            // (not as __main__) and read Halide's registry.
             let script = "import runpy, sys\n\
                           runpy.run_path(sys.argv[1])\n\
                           from halide import _generator_helpers as g\n\
                           print('\\n'.join(g._get_python_generator_names()))";
             let mut command = Command::new(&self.command[0]);
             command.arg("-c").arg(script).arg(&self.command[1]);
-            let output = command.output().map_err(|e| Error::Generator {
-                command: self.display(),
-                message: e.to_string(),
-            })?;
-            if !output.status.success() {
-                return Err(Error::Generator {
-                    command: self.display(),
-                    message: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-                });
-            }
-            String::from_utf8_lossy(&output.stdout).into_owned()
+            self.output(command, "(listing)")?
         } else {
             self.run(&["--list".to_owned()])?
         };

@@ -38,7 +38,7 @@ mod library;
 pub mod target;
 mod wrapper;
 
-pub use function_info::{ArgType, Argument, ArgumentKind, FunctionInfo, TypeCode};
+pub use function_info::{Argument, FunctionInfo};
 pub use generator::{Generator, GeneratorProgram, LIBRARY_OUTPUTS, python};
 pub use library::{Library, Runtime, static_library_name};
 pub use wrapper::wrapper;

@@ -2,7 +2,8 @@
 //! and a safe, typed function that calls it through `halide_runtime::aot`.
 
 use crate::Error;
-use crate::function_info::{ArgumentKind, FunctionInfo, TypeCode};
+use crate::function_info::FunctionInfo;
+use halide_runtime::{ArgumentKind, Type, TypeCode};
 use std::fmt::Write;
 
 /// Rust's reserved words, which a Halide argument name may be.
@@ -36,14 +37,25 @@ fn ident(name: &str) -> String {
     id
 }
 
-fn type_code(code: TypeCode) -> &'static str {
-    match code {
-        TypeCode::Int => "Int",
-        TypeCode::UInt => "UInt",
-        TypeCode::Float => "Float",
-        TypeCode::Handle => "Handle",
-        TypeCode::BFloat => "BFloat",
+/// The Rust type a wrapper uses for values of `ty`, if it has one.
+fn rust_type(ty: Type) -> Option<&'static str> {
+    if ty.lanes != 1 {
+        return None;
     }
+    Some(match (ty.code, ty.bits) {
+        (TypeCode::UInt, 1) => "bool",
+        (TypeCode::Int, 8) => "i8",
+        (TypeCode::Int, 16) => "i16",
+        (TypeCode::Int, 32) => "i32",
+        (TypeCode::Int, 64) => "i64",
+        (TypeCode::UInt, 8) => "u8",
+        (TypeCode::UInt, 16) => "u16",
+        (TypeCode::UInt, 32) => "u32",
+        (TypeCode::UInt, 64) => "u64",
+        (TypeCode::Float, 32) => "f32",
+        (TypeCode::Float, 64) => "f64",
+        _ => return None,
+    })
 }
 
 /// Emits the wrapper module for `function`. `source` names where the
@@ -78,22 +90,18 @@ pub fn wrapper(function: &FunctionInfo, source: &str) -> Result<String, Error> {
             continue;
         }
         let id = ident(&arg.name);
-        let rust = arg.ty.rust_type().ok_or_else(|| {
+        let rust = rust_type(arg.ty).ok_or_else(|| {
             unsupported(format!(
                 "argument {} has type {}, which the Rust wrappers do not support",
                 arg.name, arg.ty
             ))
         })?;
-        let kind = match arg.kind {
-            ArgumentKind::InputScalar => "InputScalar",
-            ArgumentKind::InputBuffer => "InputBuffer",
-            ArgumentKind::OutputBuffer => "OutputBuffer",
-        };
         writeln!(
             consts,
-            "        ArgumentInfo::new({:?}, ArgumentKind::{kind}, Type {{ code: TypeCode::{}, bits: {}, lanes: {} }}, {}),",
+            "        ArgumentInfo::new({:?}, ArgumentKind::{:?}, Type {{ code: TypeCode::{:?}, bits: {}, lanes: {} }}, {}),",
             arg.name,
-            type_code(arg.ty.code),
+            arg.kind,
+            arg.ty.code,
             arg.ty.bits,
             arg.ty.lanes,
             arg.dimensions
@@ -219,6 +227,13 @@ pub mod {module} {{
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scalars_map_to_rust_types() {
+        assert_eq!(rust_type(Type::float(32)), Some("f32"));
+        assert_eq!(rust_type(Type::bool()), Some("bool"));
+        assert_eq!(rust_type(Type::uint(8).with_lanes(4)), None);
+    }
 
     #[test]
     fn identifiers_are_rust() {

@@ -178,6 +178,11 @@ impl Signature {
         Ok(self)
     }
 
+    /// The inputs, in call order, as compilation takes them.
+    fn inputs(&self) -> Vec<&dyn PipelineInput> {
+        self.inputs.iter().map(|b| &**b).collect()
+    }
+
     /// Adds an output Func with several values (a Tuple), unchecked.
     pub fn output_tuple(mut self, func: Func) -> Self {
         self.outputs.push(func);
@@ -230,11 +235,10 @@ pub fn compile_library(
     dir: impl AsRef<Path>,
 ) -> Result<Library> {
     let built = build(generator, target, params, None)?;
-    let inputs: Vec<&dyn PipelineInput> = built.signature.inputs.iter().map(|b| &**b).collect();
     built
         .pipeline
         .aot(generator.name())?
-        .inputs(&inputs)
+        .inputs(&built.signature.inputs())
         .target(target)
         .compile_library(dir)
 }
@@ -247,8 +251,9 @@ pub fn compile_jit(
     target: &Target,
 ) -> Result<crate::Callable> {
     let built = build(generator, target, params, None)?;
-    let inputs: Vec<&dyn PipelineInput> = built.signature.inputs.iter().map(|b| &**b).collect();
-    built.pipeline.compile_with_inputs(target, &inputs)
+    built
+        .pipeline
+        .compile_with_inputs(target, &built.signature.inputs())
 }
 
 /// The parsed command line of a generator binary.
@@ -410,7 +415,6 @@ impl Command {
             &params,
             scheduler.map(|s| (s, scheduler_params.as_slice())),
         )?;
-        let inputs: Vec<&dyn PipelineInput> = built.signature.inputs.iter().map(|b| &**b).collect();
         let function = self.function_name.as_deref().unwrap_or(name);
         let kinds = self.emit.clone().unwrap_or_else(|| {
             vec![
@@ -423,7 +427,7 @@ impl Command {
             .pipeline
             .aot(function)?
             .file_stem(self.file_base.as_deref().unwrap_or(function))
-            .inputs(&inputs)
+            .inputs(&built.signature.inputs())
             .targets(&targets)
             .outputs(&kinds)
             .compile(&dir)?;
