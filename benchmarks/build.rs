@@ -1,15 +1,22 @@
 //! Builds the C++ reference harness against the Halide halide-sys found.
 fn main() {
     println!("cargo:rerun-if-changed=harness");
-    let include =
-        std::env::var("DEP_HALIDE_INCLUDE").expect("halide-sys exports DEP_HALIDE_INCLUDE");
+    let var =
+        |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("halide-sys exports {name}"));
     cc::Build::new()
         .cpp(true)
         .std("c++17")
-        .include(include)
+        .include(var("DEP_HALIDE_INCLUDE"))
         .file("harness/callable_harness.cpp")
         .debug(false)
         .opt_level(2)
         .flag_if_supported("-Wno-unused-parameter")
         .compile("callable_harness");
+    // The harness calls Halide's C++ API itself, so it links libHalide
+    // directly rather than through halide-sys's shim, with an rpath so the
+    // benchmark binaries start with no loader path set.
+    let lib = var("DEP_HALIDE_LIB");
+    println!("cargo:rustc-link-search=native={lib}");
+    println!("cargo:rustc-link-lib=dylib=Halide");
+    println!("cargo:rustc-link-arg=-Wl,-rpath,{lib}");
 }

@@ -12,30 +12,116 @@ use std::process::Command;
 /// caller needs, and the signature the Rust wrapper is made from.
 pub const LIBRARY_OUTPUTS: &str = "static_library,c_header,function_info_header";
 
-/// A program that holds generators: an executable (a Rust generator binary
-/// or a C++ generator) or a Python file run by the interpreter.
+/// A program that holds generators: a Rust generator binary, a C++
+/// generator executable or a Python file run by the interpreter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratorProgram {
     command: Vec<OsString>,
-    python: bool,
+    kind: Kind,
+    /// What the program is built from, for change tracking.
+    sources: Vec<PathBuf>,
+}
+
+/// What kind of program it is, which decides how it lists its generators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Rust,
+    Cpp,
+    Python,
 }
 
 impl GeneratorProgram {
-    /// A generator executable.
+    /// A Rust generator binary: one whose `main` is `halide::generator::main`.
     pub fn executable(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
         GeneratorProgram {
-            command: vec![path.into().into_os_string()],
-            python: false,
+            command: vec![path.clone().into_os_string()],
+            kind: Kind::Rust,
+            sources: vec![path],
+        }
+    }
+
+    /// A C++ generator executable: generators registered with
+    /// `HALIDE_REGISTER_GENERATOR`, linked with Halide's generator main (see
+    /// [`compile_cpp`](GeneratorProgram::compile_cpp)).
+    pub fn cpp(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        GeneratorProgram {
+            command: vec![path.clone().into_os_string()],
+            kind: Kind::Cpp,
+            sources: vec![path],
         }
     }
 
     /// A Python file whose generators `hl.main()` runs, with the interpreter
     /// [`python`] names.
     pub fn python(file: impl Into<PathBuf>) -> Self {
+        let file = file.into();
         GeneratorProgram {
-            command: vec![python().into(), file.into().into_os_string()],
-            python: true,
+            command: vec![python().into(), file.clone().into_os_string()],
+            kind: Kind::Python,
+            sources: vec![file],
         }
+    }
+
+    /// Compiles C++ generator sources into the generator executable `exe`,
+    /// against the Halide whose headers are in `include` and whose libHalide
+    /// is in `lib` (the executable finds it there at run time). The compiler
+    /// is `$CXX`, else `c++`; the program's `main` is Halide's generator
+    /// main, written next to `exe`.
+    ///
+    /// ```no_run
+    /// use halide_build::GeneratorProgram;
+    /// let program = GeneratorProgram::compile_cpp(
+    ///     &["generators/scale.cpp".as_ref()],
+    ///     "out/scale_generator".as_ref(),
+    ///     "/opt/halide/include".as_ref(),
+    ///     "/opt/halide/lib".as_ref(),
+    /// )?;
+    /// assert_eq!(program.list()?, ["scale"]);
+    /// # Ok::<(), halide_build::Error>(())
+    /// ```
+    pub fn compile_cpp(
+        sources: &[&Path],
+        exe: &Path,
+        include: &Path,
+        lib: &Path,
+    ) -> Result<Self, Error> {
+        let dir = exe.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let main = exe.with_extension("main.cpp");
+        let text = "#include \"Halide.h\"\n\
+                    int main(int argc, char **argv) {\n    \
+                    return Halide::Internal::generate_filter_main(argc, argv);\n}\n";
+        std::fs::write(&main, text).map_err(|e| Error::io(&main, e))?;
+        let compiler = std::env::var_os("CXX").unwrap_or_else(|| "c++".into());
+        let mut command = Command::new(&compiler);
+        command
+            .arg("-std=c++17")
+            .arg("-I")
+            .arg(include)
+            .args(sources)
+            .arg(&main)
+            .arg("-o")
+            .arg(exe)
+            .arg("-L")
+            .arg(lib)
+            .arg("-lHalide")
+            .args(["-Xlinker", "-rpath", "-Xlinker"])
+            .arg(lib)
+            .args(["-lpthread", "-ldl"]);
+        let sources: Vec<PathBuf> = sources.iter().map(|s| s.to_path_buf()).collect();
+        let compile = GeneratorProgram {
+            command: vec![compiler],
+            kind: Kind::Cpp,
+            sources: sources.clone(),
+        };
+        let args: Vec<String> = sources.iter().map(|s| s.display().to_string()).collect();
+        compile.output(command, &args.join(" "))?;
+        Ok(GeneratorProgram {
+            sources,
+            ..GeneratorProgram::cpp(exe)
+        })
     }
 
     /// The program as a command line, for messages.
@@ -72,18 +158,38 @@ impl GeneratorProgram {
 
     /// The names of the generators the program holds.
     pub fn list(&self) -> Result<Vec<String>, Error> {
-        let out = if self.python {
+        let out = match self.kind {
+            Kind::Rust => self.run(&["--list".to_owned()])?,
             // Python generator files have no listing flag: import the file
             // (not as __main__) and read Halide's registry.
-            let script = "import runpy, sys\n\
-                          runpy.run_path(sys.argv[1])\n\
-                          from halide import _generator_helpers as g\n\
-                          print('\\n'.join(g._get_python_generator_names()))";
-            let mut command = Command::new(&self.command[0]);
-            command.arg("-c").arg(script).arg(&self.command[1]);
-            self.output(command, "(listing)")?
-        } else {
-            self.run(&["--list".to_owned()])?
+            Kind::Python => {
+                let script = "import runpy, sys\n\
+                              runpy.run_path(sys.argv[1])\n\
+                              from halide import _generator_helpers as g\n\
+                              print('\\n'.join(g._get_python_generator_names()))";
+                let mut command = Command::new(&self.command[0]);
+                command.arg("-c").arg(script).arg(&self.command[1]);
+                self.output(command, "(listing)")?
+            }
+            // Halide's generator main has no listing flag; asked to generate
+            // nothing, it fails naming the generators it holds.
+            Kind::Cpp => {
+                let dir = std::env::temp_dir().display().to_string();
+                let message = match self.run(&["-o".to_owned(), dir]) {
+                    Err(Error::Generator { message, .. }) => message,
+                    Err(e) => return Err(e),
+                    Ok(_) => String::new(),
+                };
+                match message.split_once("available Generators are:") {
+                    Some((_, names)) => names.to_owned(),
+                    None => {
+                        return Err(Error::Generator {
+                            command: self.display(),
+                            message: format!("no list of generators in its output: {message}"),
+                        });
+                    }
+                }
+            }
         };
         Ok(out
             .lines()
@@ -107,11 +213,9 @@ impl GeneratorProgram {
     }
 
     /// The files the program is made of, for change tracking: the Python
-    /// file or the executable.
-    pub fn sources(&self) -> Vec<PathBuf> {
-        vec![PathBuf::from(
-            self.command.last().cloned().unwrap_or_default(),
-        )]
+    /// file, the C++ sources, or the executable.
+    pub fn sources(&self) -> &[PathBuf] {
+        &self.sources
     }
 
     /// One of the program's generators.

@@ -71,7 +71,12 @@ impl Library {
         let path = self
             .static_library
             .with_file_name(format!("{}.rs", self.name));
-        std::fs::write(&path, self.wrapper()?).map_err(|e| Error::io(&path, e))?;
+        let text = self.wrapper()?;
+        // An unchanged wrapper keeps its timestamp, so nothing that
+        // includes it rebuilds.
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        }
         Ok(path)
     }
 }

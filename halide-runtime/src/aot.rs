@@ -67,6 +67,7 @@ impl Runtime {
 
     /// Installs this module's handlers, once per process; remembers the
     /// runtime's own print and trace handlers for calls without a context.
+    #[inline]
     fn install(&self) {
         DEFAULTS.get_or_init(|| {
             // SAFETY: per `new`, these are the linked runtime's setters; the
@@ -216,16 +217,15 @@ pub fn call(
     f: impl FnOnce(*mut c_void) -> c_int,
 ) -> Result<(), Error> {
     runtime.install();
-    let (code, context) = handlers.run(|raw| {
-        let context = Context {
-            tag: TAG,
-            handlers: raw.copied(),
-            messages: Mutex::new(String::new()),
-        };
-        let code = f(std::ptr::from_ref(&context).cast_mut().cast());
-        (code, context)
+    let mut context = Context {
+        tag: TAG,
+        handlers: None,
+        messages: Mutex::new(String::new()),
+    };
+    let code = handlers.run(|raw| {
+        context.handlers = raw.copied();
+        f(std::ptr::from_ref(&context).cast_mut().cast())
     });
-    let from_thread = THREAD_MESSAGES.with(|m| std::mem::take(&mut *m.borrow_mut()));
     let Some(code) = ErrorCode::from_code(code) else {
         return Ok(());
     };
@@ -233,6 +233,9 @@ pub fn call(
         .messages
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
+    // A pipeline built without a user context reports on the thread-local
+    // of the thread that raised the error.
+    let from_thread = THREAD_MESSAGES.with(|m| std::mem::take(&mut *m.borrow_mut()));
     if message.is_empty() {
         message = from_thread;
     }

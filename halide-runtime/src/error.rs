@@ -32,6 +32,7 @@ macro_rules! error_codes {
         impl ErrorCode {
             /// Decodes a return value of a Halide pipeline or runtime function:
             /// `None` for success (0), the error otherwise.
+            #[inline]
             pub fn from_code(code: i32) -> Option<Self> {
                 if code == C::halide_error_code_success.0 {
                     return None;

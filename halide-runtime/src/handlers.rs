@@ -77,6 +77,7 @@ impl Handlers {
         self
     }
 
+    #[inline]
     fn is_default(&self) -> bool {
         self.print.is_none() && self.trace.is_none() && self.error.is_none()
     }
@@ -130,6 +131,7 @@ struct Run<'h> {
 }
 
 impl<'h> Run<'h> {
+    #[inline]
     fn new(handlers: &'h Handlers) -> Self {
         Run {
             handlers,
@@ -140,6 +142,7 @@ impl<'h> Run<'h> {
 
     /// The C view of the handlers, or `None` for all defaults. It points
     /// into `self`, which must outlive the pipeline run.
+    #[inline]
     fn raw(&self) -> Option<RawHandlers> {
         if self.handlers.is_default() {
             return None;
@@ -165,6 +168,7 @@ impl<'h> Run<'h> {
     }
 
     /// Ends the run: a handler's panic resumes here, on the caller's thread.
+    #[inline]
     fn finish(self) {
         let panic = self.panic.into_inner().unwrap_or_else(|e| e.into_inner());
         if let Some(payload) = panic {

@@ -61,10 +61,7 @@ fn main() {
             }
         },
     };
-    // The shim archive must precede -lHalide on the link line: with
-    // --as-needed, a library named before its first user is dropped.
-    compile_shim(&install);
-    link(&install, &target_os);
+    compile_shim(&install, &target_os);
     export(&install);
 }
 
@@ -188,45 +185,17 @@ fn download(_target_os: &str) -> Result<Install, String> {
     Err("the `download` feature of halide-sys is disabled".to_owned())
 }
 
-/// Links libHalide, arranging for `cargo run`, `cargo test` and examples to
-/// find it at run time with no LD_LIBRARY_PATH set by hand: cargo adds link
-/// search paths that lie inside the target directory to the loader's path, so
-/// the library is linked from links placed in OUT_DIR.
-fn link(install: &Install, target_os: &str) {
-    let out = PathBuf::from(cargo_var("OUT_DIR")).join("halide-lib");
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out).expect("create OUT_DIR/halide-lib");
-    let mut linked = false;
-    if let Ok(entries) = std::fs::read_dir(&install.lib) {
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            // libHalide.so, its versioned names, and libHalide.dylib; not the plugins.
-            if name.starts_with("libHalide.") || name.starts_with("libHalide-") {
-                linked |= place_link(&entry.path(), &out.join(&*name));
-            }
-        }
-    }
-    let search = if linked { &out } else { &install.lib };
-    println!("cargo:rustc-link-search=native={}", search.display());
-    println!("cargo:rustc-link-lib=dylib=Halide");
-    if target_os == "macos" {
-        // The wheel's dylib has an @rpath install name.
-        println!("cargo:rustc-link-arg=-Wl,-rpath,{}", install.lib.display());
-    }
-}
-
-#[cfg(unix)]
-fn place_link(target: &Path, link: &Path) -> bool {
-    std::os::unix::fs::symlink(target, link).is_ok()
-}
-
-#[cfg(not(unix))]
-fn place_link(target: &Path, link: &Path) -> bool {
-    std::fs::copy(target, link).is_ok()
-}
-
-fn compile_shim(install: &Install) {
+/// Compiles the shim and links it with libHalide.
+///
+/// On Unix the shim becomes a shared library whose install name is its own
+/// absolute path and whose run path is Halide's library directory. Every
+/// binary linked against it then records that absolute path, and the loader
+/// finds the shim, and through it libHalide, with no `LD_LIBRARY_PATH`: in
+/// `cargo run` and `cargo test`, in build scripts (which cargo does not give
+/// the search paths of their build dependencies under `cargo check`), and in
+/// binaries started by hand. Elsewhere the shim is a static archive and the
+/// loader's own search (`PATH` on Windows) must find Halide.
+fn compile_shim(install: &Install, target_os: &str) {
     let mut files: Vec<PathBuf> = std::fs::read_dir("shim")
         .expect("read shim/")
         .flatten()
@@ -234,7 +203,8 @@ fn compile_shim(install: &Install) {
         .filter(|p| p.extension().is_some_and(|e| e == "cpp"))
         .collect();
     files.sort();
-    cc::Build::new()
+    let mut build = cc::Build::new();
+    build
         .cpp(true)
         .std("c++17")
         .include(&install.include)
@@ -243,8 +213,59 @@ fn compile_shim(install: &Install) {
         // Halide.h is large; debug info for it would dwarf the shim itself.
         .debug(false)
         .flag_if_supported("-Wno-unused-parameter")
-        .flag_if_supported("-fvisibility=hidden")
-        .compile("halide_shim");
+        .flag_if_supported("-fvisibility=hidden");
+    if cargo_var("CARGO_CFG_TARGET_FAMILY")
+        .split(',')
+        .any(|f| f == "unix")
+    {
+        link_shared(&build, install, target_os);
+    } else {
+        build.compile("halide_shim");
+        println!("cargo:rustc-link-search=native={}", install.lib.display());
+        println!("cargo:rustc-link-lib=dylib=Halide");
+    }
+}
+
+fn link_shared(build: &cc::Build, install: &Install, target_os: &str) {
+    let out = PathBuf::from(cargo_var("OUT_DIR"));
+    let macos = target_os == "macos";
+    let shim = out.join(if macos {
+        "libhalide_shim.dylib"
+    } else {
+        "libhalide_shim.so"
+    });
+    let objects = build.compile_intermediates();
+    let mut link = build.get_compiler().to_command();
+    link.arg(if macos { "-dynamiclib" } else { "-shared" })
+        .arg("-o")
+        .arg(&shim)
+        .args(&objects)
+        .arg("-L")
+        .arg(&install.lib)
+        .arg("-lHalide");
+    // -Xlinker passes each path whole, commas and all.
+    let install_name = if macos { "-install_name" } else { "-soname" };
+    for arg in [
+        OsString::from("-rpath"),
+        install.lib.clone().into_os_string(),
+        OsString::from(install_name),
+        shim.clone().into_os_string(),
+    ] {
+        link.arg("-Xlinker").arg(arg);
+    }
+    let output = link
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run the linker {link:?}: {e}"));
+    if !output.status.success() {
+        panic!(
+            "linking {} failed: {link:?}\n{}{}",
+            shim.display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    println!("cargo:rustc-link-search=native={}", out.display());
+    println!("cargo:rustc-link-lib=dylib=halide_shim");
 }
 
 /// `links = "Halide"` metadata (DEP_HALIDE_* for dependents' build scripts),

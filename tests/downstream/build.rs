@@ -1,6 +1,7 @@
-//! Builds this crate's pipelines ahead of time, the three ways a user can:
-//! a pipeline defined right here, Rust generators compiled in-process, and
-//! a Python generator file run by the interpreter.
+//! Builds this crate's pipelines ahead of time, the ways a user can: a
+//! pipeline defined right here, Rust generators compiled in-process, a C++
+//! generator compiled against the Halide halide-sys found, and a Python
+//! generator file run by the interpreter.
 
 use halide::Target;
 use halide_build::{Build, GeneratorProgram};
@@ -29,6 +30,14 @@ fn main() -> Result<(), Box<dyn Error>> {
             &out,
         )?);
     }
+
+    let cpp = GeneratorProgram::compile_cpp(
+        &["../generators/cpp/scale_bias.cpp".as_ref()],
+        &out.join("cpp_generators"),
+        &halide_sys::paths::include_dir(),
+        &halide_sys::paths::lib_dir(),
+    )?;
+    build.generator(&cpp.generator("scale_bias").param("bias", 0.25))?;
 
     let python_file = "../generators/python/pipelines.py";
     if python_halide_available() {

@@ -7,8 +7,14 @@
 //! ```toml
 //! [package.metadata.halide]
 //! rust-generators = ["my-generators"]        # binaries of this package
+//! cpp-generators = ["cpp/filters.cpp"]        # HALIDE_REGISTER_GENERATOR files
 //! python-generators = ["python/pipelines.py"] # files with @hl.generator
 //! ```
+//!
+//! Each C++ file becomes a generator executable in
+//! `target/halide/generators/<package>/`, compiled against the Halide that
+//! halide-sys found, and recompiled only when the file or a header beside it
+//! changes.
 //!
 //! Whether a generator is up to date is decided by content, not time: each
 //! run lowers every generator (cheap next to code generation) and hashes its
@@ -144,6 +150,9 @@ fn build_one(generator: &Generator, dir: &Path, target: &str) -> Result<bool> {
         && library.function_info.exists()
         && dir.join(format!("{}.rs", generator.name())).exists();
     if outputs_exist && std::fs::read_to_string(&stamp_path).ok().as_deref() == Some(&stamp) {
+        // The library is current; the wrapper is cheap to emit again, and
+        // follows changes to halide-build itself.
+        library.write_wrapper()?;
         return Ok(false);
     }
     generator.compile(dir, target)?;
@@ -151,9 +160,22 @@ fn build_one(generator: &Generator, dir: &Path, target: &str) -> Result<bool> {
     Ok(true)
 }
 
+/// The cargo that runs xtask.
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// The strings of a manifest array, e.g. `rust-generators`.
+fn strings(value: &Value) -> impl Iterator<Item = &str> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+}
+
 fn cargo_metadata(root: &Path) -> Result<Value> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
+    let out = cargo()
         .current_dir(root)
         .args(["metadata", "--format-version", "1", "--no-deps"])
         .output()?;
@@ -178,15 +200,9 @@ fn programs(root: &Path, metadata: &Value, target_dir: &Path) -> Result<Vec<Prog
         let name = package["name"].as_str().unwrap_or_default();
         let manifest = PathBuf::from(package["manifest_path"].as_str().unwrap_or_default());
         let package_dir = manifest.parent().unwrap_or(root);
-        let bins: Vec<&str> = halide["rust-generators"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let bins: Vec<&str> = strings(&halide["rust-generators"]).collect();
         if !bins.is_empty() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let mut command = Command::new(cargo);
+            let mut command = cargo();
             command
                 .current_dir(root)
                 .args(["build", "--quiet", "-p", name]);
@@ -208,12 +224,14 @@ fn programs(root: &Path, metadata: &Value, target_dir: &Path) -> Result<Vec<Prog
                 });
             }
         }
-        for file in halide["python-generators"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
+        for file in strings(&halide["cpp-generators"]) {
+            let exe_dir = target_dir.join("halide").join("generators").join(name);
+            programs.push(Program {
+                label: format!("{name}: {file}"),
+                program: cpp_program(&package_dir.join(file), &exe_dir)?,
+            });
+        }
+        for file in strings(&halide["python-generators"]) {
             if !python_ok {
                 println!(
                     "skipping {file} of {name}: the halide Python package does not import with {} (pip install halide==21.0.0)",
@@ -228,4 +246,50 @@ fn programs(root: &Path, metadata: &Value, target_dir: &Path) -> Result<Vec<Prog
         }
     }
     Ok(programs)
+}
+
+/// The generator executable of a C++ file, compiled into `exe_dir` unless
+/// the one there was compiled from the same file, headers beside it,
+/// compiler and Halide.
+fn cpp_program(source: &Path, exe_dir: &Path) -> Result<GeneratorProgram> {
+    let stem = source
+        .file_stem()
+        .ok_or_else(|| format!("{}: not a file", source.display()))?;
+    let exe = exe_dir.join(stem);
+    let (include, lib) = (
+        halide_sys::paths::include_dir(),
+        halide_sys::paths::lib_dir(),
+    );
+    let mut hash = Sha256::new();
+    let compiler = std::env::var("CXX").unwrap_or_default();
+    for part in [
+        &compiler,
+        &include.display().to_string(),
+        &lib.display().to_string(),
+    ] {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    let dir = source.parent().unwrap_or(Path::new("."));
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| ["h", "hpp"].iter().any(|h| e == *h))
+        })
+        .collect();
+    inputs.sort();
+    inputs.insert(0, source.to_owned());
+    for input in &inputs {
+        hash.update(std::fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?);
+    }
+    let stamp = format!("{:x}\n", hash.finalize());
+    let stamp_path = exe.with_extension("stamp");
+    if exe.exists() && std::fs::read_to_string(&stamp_path).ok().as_deref() == Some(&stamp) {
+        return Ok(GeneratorProgram::cpp(exe));
+    }
+    println!("compiling the C++ generators of {}", source.display());
+    let program = GeneratorProgram::compile_cpp(&[source], &exe, &include, &lib)?;
+    std::fs::write(&stamp_path, stamp)?;
+    Ok(program)
 }
