@@ -33,22 +33,20 @@ enum Kind {
 impl GeneratorProgram {
     /// A Rust generator binary: one whose `main` is `halide::generator::main`.
     pub fn executable(path: impl Into<PathBuf>) -> Self {
-        let path = path.into();
-        GeneratorProgram {
-            command: vec![path.clone().into_os_string()],
-            kind: Kind::Rust,
-            sources: vec![path],
-        }
+        Self::binary(path.into(), Kind::Rust)
     }
 
     /// A C++ generator executable: generators registered with
     /// `HALIDE_REGISTER_GENERATOR`, linked with Halide's generator main (see
     /// [`compile_cpp`](GeneratorProgram::compile_cpp)).
     pub fn cpp(path: impl Into<PathBuf>) -> Self {
-        let path = path.into();
+        Self::binary(path.into(), Kind::Cpp)
+    }
+
+    fn binary(path: PathBuf, kind: Kind) -> Self {
         GeneratorProgram {
             command: vec![path.clone().into_os_string()],
-            kind: Kind::Cpp,
+            kind,
             sources: vec![path],
         }
     }
@@ -337,5 +335,53 @@ impl Generator {
         let library = Library::in_dir(dir, &self.function_name);
         library.write_wrapper()?;
         Ok(library)
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A stand-in for a program, as a shell script in a fresh directory.
+    fn script(name: &str, body: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("halide-build-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_cpp_program_lists_the_generators_its_error_names() {
+        // What Halide's generator main says when asked for no generator.
+        let gengen = script(
+            "gengen",
+            "echo 'Unhandled exception: Error: Either -g <name> or -r must be specified; \
+             available Generators are:' >&2\nprintf '    blur\\n    sharpen\\n' >&2\nexit 1",
+        );
+        assert_eq!(
+            GeneratorProgram::cpp(&gengen).list().unwrap(),
+            ["blur", "sharpen"]
+        );
+        // Another failure is reported, not read as a list.
+        let broken = script("broken", "echo 'cannot load libHalide.so' >&2\nexit 127");
+        let err = GeneratorProgram::cpp(&broken).list().unwrap_err();
+        assert!(
+            err.to_string().contains("cannot load libHalide.so"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_rust_program_lists_with_its_flag() {
+        let program = script(
+            "rustgen",
+            "[ \"$1\" = --list ] && printf 'brighten\\nblur\\n'",
+        );
+        let program = GeneratorProgram::executable(program);
+        assert_eq!(program.list().unwrap(), ["brighten", "blur"]);
+        assert_eq!(program.sources().len(), 1);
     }
 }

@@ -1,7 +1,10 @@
 //! Raw FFI to Halide's C++ front end, through a small C shim.
 //!
 //! This crate finds Halide at build time (see the README for the search
-//! order), compiles `shim/` against it, and links `libHalide`. Every `hl_*`
+//! order), compiles `shim/` against it, and links `libHalide`. On Unix the
+//! shim is a shared library that binaries name by its absolute path, and
+//! that finds libHalide through its rpath, so no program that uses it needs
+//! a loader path set. Every `hl_*`
 //! function reports failure through its `hl_error **` argument; no C++
 //! exception ever crosses into Rust. The safe API is the `halide` crate.
 //!

@@ -22,6 +22,24 @@ fn main() -> Result<(), Box<dyn Error>> {
         .compile_library(&out)?;
     build.library(lesson_10);
 
+    // The same pipeline as one library for two targets: the build target's
+    // features where the machine has them, its bare architecture and OS
+    // elsewhere.
+    let baseline: Target = target
+        .to_string()
+        .split('-')
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("-")
+        .parse()?;
+    let (brighter, input, offset) = halide_test_generators::brighter()?;
+    let multitarget = brighter
+        .aot("lesson_10_multitarget")?
+        .inputs(&[&input, &offset])
+        .targets(&[target.clone(), baseline])
+        .compile_library(&out)?;
+    build.library(multitarget);
+
     for generator in halide_test_generators::ALL {
         build.library(halide::generator::compile_library(
             *generator,

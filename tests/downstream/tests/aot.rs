@@ -146,6 +146,27 @@ fn metadata_describes_the_library() {
 }
 
 #[test]
+fn a_multitarget_library_holds_each_target_and_computes_the_same() {
+    use halide_downstream::lesson_10_multitarget;
+    let input = test_image::<u8>(0xff);
+    let mut single = Buffer::<u8>::new(&[WIDTH, HEIGHT]).unwrap();
+    let mut multi = Buffer::<u8>::new(&[WIDTH, HEIGHT]).unwrap();
+    lesson_10::run(&input, 20, &mut single).unwrap();
+    lesson_10_multitarget::run(&input, 20, &mut multi).unwrap();
+    assert_eq!(single.as_slice(), multi.as_slice());
+    // One object per target, and the dispatcher that picks among them.
+    let archive = concat!(env!("OUT_DIR"), "/lesson_10_multitarget.a");
+    let out = Command::new("ar").args(["t", archive]).output().unwrap();
+    let members = String::from_utf8_lossy(&out.stdout);
+    let host = lesson_10::metadata().target;
+    let baseline: Vec<&str> = host.split('-').take(3).collect();
+    let baseline = format!("-{}-no_runtime-user_context.o", baseline.join("-"));
+    let objects = members.lines().filter(|m| m.contains("-no_runtime"));
+    assert_eq!(objects.count(), 2, "{members}");
+    assert!(members.lines().any(|m| m.ends_with(&baseline)), "{members}");
+}
+
+#[test]
 fn a_cpp_generator_is_called_through_its_wrapper() {
     use halide_downstream::scale_bias;
     let input = test_image::<u16>(0xfff);
