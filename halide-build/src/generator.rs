@@ -3,7 +3,7 @@
 //! Halide's generator command line.
 
 use crate::library::{Library, Runtime};
-use crate::{Error, target};
+use crate::{Error, python, target};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,11 +52,11 @@ impl GeneratorProgram {
     }
 
     /// A Python file whose generators `hl.main()` runs, with the interpreter
-    /// [`python`] names.
+    /// [`python::interpreter`](crate::python::interpreter) names.
     pub fn python(file: impl Into<PathBuf>) -> Self {
         let file = file.into();
         GeneratorProgram {
-            command: vec![python().into(), file.clone().into_os_string()],
+            command: vec![python::interpreter().into(), file.clone().into_os_string()],
             kind: Kind::Python,
             sources: vec![file],
         }
@@ -161,13 +161,12 @@ impl GeneratorProgram {
             // Python generator files have no listing flag: import the file
             // (not as __main__) and read Halide's registry.
             Kind::Python => {
-                let script = "import runpy, sys\n\
-                              runpy.run_path(sys.argv[1])\n\
-                              from halide import _generator_helpers as g\n\
-                              print('\\n'.join(g._get_python_generator_names()))";
-                let mut command = Command::new(&self.command[0]);
-                command.arg("-c").arg(script).arg(&self.command[1]);
-                self.output(command, "(listing)")?
+                let body = "import runpy\n\
+                            runpy.run_path(sys.argv[1])\n\
+                            from halide import _generator_helpers as g\n\
+                            print('\\n'.join(g._get_python_generator_names()))";
+                let file = Path::new(&self.command[1]);
+                self.output(python::script(body, &[file]), "(listing)")?
             }
             // Halide's generator main has no listing flag; asked to generate
             // nothing, it fails naming the generators it holds.
@@ -226,12 +225,6 @@ impl GeneratorProgram {
             features: Vec::new(),
         }
     }
-}
-
-/// The Python interpreter for Python generators: `$HALIDE_PYTHON`, else
-/// `python3`.
-pub fn python() -> String {
-    std::env::var("HALIDE_PYTHON").unwrap_or_else(|_| "python3".to_owned())
 }
 
 /// One generator of a [`GeneratorProgram`], with its parameters.

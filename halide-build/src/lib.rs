@@ -35,11 +35,12 @@
 mod function_info;
 mod generator;
 mod library;
+pub mod python;
 pub mod target;
 mod wrapper;
 
 pub use function_info::{Argument, FunctionInfo};
-pub use generator::{Generator, GeneratorProgram, LIBRARY_OUTPUTS, python};
+pub use generator::{Generator, GeneratorProgram, LIBRARY_OUTPUTS};
 pub use library::{Library, Runtime, static_library_name};
 pub use wrapper::wrapper;
 

@@ -6,7 +6,6 @@
 use halide::Target;
 use halide_build::{Build, GeneratorProgram};
 use std::error::Error;
-use std::process::Command;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut build = Build::new()?;
@@ -58,30 +57,28 @@ fn main() -> Result<(), Box<dyn Error>> {
     build.generator(&cpp.generator("scale_bias").param("bias", 0.25))?;
 
     let python_file = "../generators/python/pipelines.py";
-    if python_halide_available() {
-        println!("cargo::rustc-cfg=python_generators");
-        let program = GeneratorProgram::python(python_file);
-        build.generator(&program.generator("add").param("offset", 7))?;
-        build.generator(&program.generator("demosaic"))?;
-        build.generator(
-            &program
-                .generator("add")
-                .function_name("add_traced")
-                .param("offset", 7)
-                .features("trace_stores"),
-        )?;
-    } else if std::env::var_os("HALIDE_REQUIRE_PYTHON").is_some() {
-        return Err(
-            "HALIDE_REQUIRE_PYTHON is set but the halide Python package does not import".into(),
-        );
-    } else {
-        println!(
-            "cargo::warning=the halide Python package does not import with {}; the Python generators are skipped",
-            halide_build::python()
-        );
+    match halide_build::python::probe() {
+        Ok(_) => {
+            println!("cargo::rustc-cfg=python_generators");
+            let program = GeneratorProgram::python(python_file);
+            build.generator(&program.generator("add").param("offset", 7))?;
+            build.generator(&program.generator("demosaic"))?;
+            build.generator(
+                &program
+                    .generator("add")
+                    .function_name("add_traced")
+                    .param("offset", 7)
+                    .features("trace_stores"),
+            )?;
+        }
+        Err(e) if std::env::var_os("HALIDE_REQUIRE_PYTHON").is_some() => {
+            return Err(format!("HALIDE_REQUIRE_PYTHON is set: {e}").into());
+        }
+        Err(e) => println!("cargo::warning=the Python generators are skipped: {e}"),
     }
     println!("cargo::rustc-check-cfg=cfg(python_generators)");
     println!("cargo::rerun-if-env-changed=HALIDE_REQUIRE_PYTHON");
+    println!("cargo::rerun-if-env-changed=HALIDE_PYTHON");
 
     if !build.has_runtime() {
         build.runtime(halide::aot::compile_runtime(
@@ -99,11 +96,4 @@ fn main() -> Result<(), Box<dyn Error>> {
         .compile("call_from_c");
     println!("cargo::rerun-if-changed=c/call_from_c.c");
     Ok(())
-}
-
-fn python_halide_available() -> bool {
-    Command::new(halide_build::python())
-        .args(["-c", "import halide"])
-        .output()
-        .is_ok_and(|o| o.status.success())
 }

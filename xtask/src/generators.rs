@@ -30,12 +30,16 @@ use std::time::Instant;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-/// The command line: `--target T` (repeatable), `--list`, `--clean`.
+/// The command line: `--target T` (repeatable), `--list`, `--clean`,
+/// `--require-python`.
 #[derive(Debug, Default)]
 pub struct Options {
     targets: Vec<String>,
     list: bool,
     clean: bool,
+    /// Fail, instead of skipping Python generators, without Halide's
+    /// Python package.
+    require_python: bool,
 }
 
 impl Options {
@@ -49,6 +53,7 @@ impl Options {
                     .push(args.next().ok_or("--target needs a value")?.clone()),
                 "--list" => o.list = true,
                 "--clean" => o.clean = true,
+                "--require-python" => o.require_python = true,
                 other => return Err(format!("unknown option {other}").into()),
             }
         }
@@ -80,7 +85,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         println!("removed {}", out_root.display());
         return Ok(());
     }
-    let programs = programs(root, &metadata, &target_dir)?;
+    let programs = programs(root, &metadata, &target_dir, options.require_python)?;
     let mut work = Vec::new();
     for p in &programs {
         for name in p.program.list()? {
@@ -186,12 +191,15 @@ fn cargo_metadata(root: &Path) -> Result<Value> {
 }
 
 /// Every declared generator program; Rust ones are built first.
-fn programs(root: &Path, metadata: &Value, target_dir: &Path) -> Result<Vec<Program>> {
+fn programs(
+    root: &Path,
+    metadata: &Value,
+    target_dir: &Path,
+    require_python: bool,
+) -> Result<Vec<Program>> {
     let mut programs = Vec::new();
-    let python_ok = Command::new(python())
-        .args(["-c", "import halide"])
-        .output()
-        .is_ok_and(|o| o.status.success());
+    // Probed once, and only if some package declares Python generators.
+    let mut python_package = None;
     for package in metadata["packages"].as_array().into_iter().flatten() {
         let halide = &package["metadata"]["halide"];
         if halide.is_null() {
@@ -232,12 +240,13 @@ fn programs(root: &Path, metadata: &Value, target_dir: &Path) -> Result<Vec<Prog
             });
         }
         for file in strings(&halide["python-generators"]) {
-            if !python_ok {
-                println!(
-                    "skipping {file} of {name}: the halide Python package does not import with {} (pip install halide==21.0.0)",
-                    python()
-                );
-                continue;
+            match python_package.get_or_insert_with(python::probe) {
+                Err(e) if require_python => return Err(format!("{file} of {name}: {e}").into()),
+                Err(e) => {
+                    println!("skipping {file} of {name}: {e}");
+                    continue;
+                }
+                Ok(_) => {}
             }
             programs.push(Program {
                 label: format!("{name}: {file}"),

@@ -4,8 +4,11 @@
 //! - `bindgen [--check]`: regenerate the checked-in FFI bindings of
 //!   halide-sys (the shim) and halide-runtime (HalideRuntime.h); with
 //!   `--check`, compare instead of writing and fail when they differ.
-//! - `build-generators [--target T]... [--list] [--clean]`: build every
-//!   generator the workspace declares into `target/halide/<target>/`.
+//! - `build-generators [--target T]... [--list] [--clean] [--require-python]`:
+//!   build every generator the workspace declares into
+//!   `target/halide/<target>/`. Python generators are skipped, with a line
+//!   saying what to install, when Halide's Python package is missing,
+//!   unless `--require-python` makes that an error.
 
 mod bindgen;
 mod generators;
@@ -23,7 +26,7 @@ fn workspace_root() -> PathBuf {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings\n  build-generators [--target T]... [--list] [--clean]\n                      build the workspace's generators into target/halide/<target>/"
+        "usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings\n  build-generators [--target T]... [--list] [--clean] [--require-python]\n                      build the workspace's generators into target/halide/<target>/"
     );
     ExitCode::from(2)
 }
