@@ -1,0 +1,378 @@
+//! Buffers Halide can read and write: owned ([`Buffer`]) and borrowed from
+//! slices ([`BufferRef`], [`BufferMut`]).
+//!
+//! All three keep one invariant, established when they are built and never
+//! changed by safe code: every element addressable through the shape lies
+//! inside memory the buffer owns or borrows for its lifetime. That is what
+//! makes element access safe, and what lets a pipeline be handed the raw
+//! `halide_buffer_t` for the duration of a call.
+//!
+//! Each kind is a [`RawBuffer`] (`raw.rs`) plus what it holds the memory by:
+//! owned storage (`owned.rs`) or a borrow (`view.rs`). The traits here give
+//! all of them the same element access.
+
+mod owned;
+mod raw;
+mod view;
+
+pub use owned::{ALIGNMENT, Buffer};
+pub use raw::RawBuffer;
+pub use view::{BufferMut, BufferRef};
+
+use crate::error::Error;
+use crate::sys::halide_buffer_t;
+use crate::types::{Element, Type};
+use std::fmt;
+
+/// The shape of one dimension: its first coordinate, its size, and the
+/// distance in elements between neighbours along it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Dim {
+    /// The smallest coordinate.
+    pub min: i32,
+    /// The number of coordinates.
+    pub extent: i32,
+    /// Elements between coordinate `i` and `i + 1` (may be 0 or negative).
+    pub stride: i32,
+}
+
+impl Dim {
+    /// A dimension with min, extent and stride.
+    pub const fn new(min: i32, extent: i32, stride: i32) -> Self {
+        Dim {
+            min,
+            extent,
+            stride,
+        }
+    }
+}
+
+/// Why a buffer could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShapeError {
+    /// An extent was negative.
+    NegativeExtent {
+        /// Which dimension.
+        dim: usize,
+        /// Its extent.
+        extent: i32,
+    },
+    /// The shape addresses elements outside the memory given.
+    OutOfBounds {
+        /// Lowest element offset the shape reaches, relative to the start of the slice.
+        lowest: i64,
+        /// Highest element offset the shape reaches.
+        highest: i64,
+        /// Elements available.
+        len: usize,
+    },
+    /// The element count or byte size overflows.
+    TooLarge,
+    /// A coordinate list had the wrong length.
+    WrongDimensions {
+        /// Dimensions the buffer has.
+        expected: usize,
+        /// Coordinates given.
+        given: usize,
+    },
+}
+
+impl fmt::Display for ShapeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShapeError::NegativeExtent { dim, extent } => {
+                write!(f, "dimension {dim} has negative extent {extent}")
+            }
+            ShapeError::OutOfBounds {
+                lowest,
+                highest,
+                len,
+            } => write!(
+                f,
+                "the shape reaches elements {lowest}..={highest}, but the slice holds {len} elements"
+            ),
+            ShapeError::TooLarge => f.write_str("the buffer's size overflows"),
+            ShapeError::WrongDimensions { expected, given } => {
+                write!(
+                    f,
+                    "{given} coordinates given for a {expected}-dimensional buffer"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ShapeError {}
+
+/// Dense strides for `shape`, dimension 0 innermost (Halide's convention).
+fn dense_dims(shape: &[i32]) -> Result<Vec<Dim>, ShapeError> {
+    let mut stride: i32 = 1;
+    let mut dims = Vec::with_capacity(shape.len());
+    for (d, &extent) in shape.iter().enumerate() {
+        if extent < 0 {
+            return Err(ShapeError::NegativeExtent { dim: d, extent });
+        }
+        dims.push(Dim::new(0, extent, stride));
+        stride = stride
+            .checked_mul(extent.max(1))
+            .ok_or(ShapeError::TooLarge)?;
+    }
+    Ok(dims)
+}
+
+/// The seal on [`HalideBuffer`] and [`HalideBufferMut`].
+///
+/// Element access through the traits is safe only because of the invariant
+/// above, which only this module's buffer types keep. Were the traits open,
+/// an outside type could hand out another buffer's `RawBuffer` from `raw()`
+/// under a larger `Elem`, so that `get` reads past the memory, or implement
+/// `HalideBufferMut` over memory it only borrows shared, so that `set`
+/// writes through a shared borrow. `Sealed` is public in a private module:
+/// outside crates cannot name it, so they cannot implement the traits.
+///
+/// `Token` closes the other door. `raw_mut` has to be a trait method (the
+/// provided methods of `HalideBufferMut` need it, whatever the buffer kind),
+/// so it is public; but `&mut RawBuffer` in safe outside code would let it
+/// `mem::swap` the `RawBuffer`s of two buffers, leaving each describing the
+/// other's memory, which dangles once the other is dropped. Only this
+/// module can make a `Token`, so only it can call `raw_mut`.
+mod sealed {
+    /// Implemented by this module's buffer types only.
+    pub trait Sealed {}
+
+    /// Proof of being inside this module, required by `raw_mut`.
+    pub struct Token(pub(super) ());
+}
+
+/// Implements the sealed buffer traits and `Debug` for a buffer type made of
+/// a `raw: RawBuffer` field over elements `T`: `buffer_traits!(Buffer)` or
+/// `buffer_traits!(BufferRef<'_>)`, and with `, mut` for a type whose memory
+/// is its own to write (owned, or borrowed exclusively).
+macro_rules! buffer_traits {
+    ($name:ident $(<$lt:lifetime>)?) => {
+        impl<T: $crate::types::Element> $crate::buffer::sealed::Sealed for $name<$($lt,)? T> {}
+
+        impl<T: $crate::types::Element> $crate::buffer::HalideBuffer for $name<$($lt,)? T> {
+            type Elem = T;
+            fn raw(&self) -> &$crate::buffer::RawBuffer {
+                &self.raw
+            }
+        }
+
+        impl<T: $crate::types::Element> ::std::fmt::Debug for $name<$($lt,)? T> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("raw", &self.raw)
+                    .finish()
+            }
+        }
+    };
+    ($name:ident $(<$lt:lifetime>)?, mut) => {
+        $crate::buffer::buffer_traits!($name $(<$lt>)?);
+
+        impl<T: $crate::types::Element> $crate::buffer::HalideBufferMut for $name<$($lt,)? T> {
+            fn raw_mut(
+                &mut self,
+                _: $crate::buffer::sealed::Token,
+            ) -> &mut $crate::buffer::RawBuffer {
+                &mut self.raw
+            }
+        }
+    };
+}
+use buffer_traits;
+
+/// Read access shared by every buffer kind.
+pub trait HalideBuffer: sealed::Sealed {
+    /// The element type.
+    type Elem: Element;
+
+    /// The underlying `halide_buffer_t` and its shape.
+    fn raw(&self) -> &RawBuffer;
+
+    /// The Halide type of the elements: `Self::Elem`'s.
+    ///
+    /// ```
+    /// use halide_runtime::{Buffer, BufferRef, HalideBuffer, Type};
+    /// let b = Buffer::<u16>::new(&[4, 3]).unwrap();
+    /// assert_eq!(b.element_type(), Type::uint(16));
+    /// let data = [0.5f32; 4];
+    /// let v = BufferRef::new(&data, &[2, 2]).unwrap();
+    /// assert_eq!(v.element_type(), Type::float(32));
+    /// ```
+    fn element_type(&self) -> Type {
+        Self::Elem::TYPE
+    }
+
+    /// Number of dimensions.
+    fn dimensions(&self) -> usize {
+        self.raw().dimensions()
+    }
+
+    /// The shape of dimension `i`.
+    fn dim(&self, i: usize) -> Option<Dim> {
+        self.raw().dim(i)
+    }
+
+    /// The shape of every dimension (min, extent, stride), dimension 0 first.
+    ///
+    /// ```
+    /// use halide_runtime::{Buffer, Dim, HalideBuffer};
+    /// let mut b = Buffer::<u8>::new(&[4, 3]).unwrap();
+    /// assert_eq!(b.dims(), [Dim::new(0, 4, 1), Dim::new(0, 3, 4)]);
+    /// b.set_min(&[10, -1]).unwrap();
+    /// assert_eq!(b.dims(), [Dim::new(10, 4, 1), Dim::new(-1, 3, 4)]);
+    /// ```
+    fn dims(&self) -> Vec<Dim> {
+        self.raw().dims()
+    }
+
+    /// The extents of all dimensions, dimension 0 first.
+    fn shape(&self) -> Vec<i32> {
+        self.dims().iter().map(|d| d.extent).collect()
+    }
+
+    /// Number of elements.
+    fn len(&self) -> usize {
+        self.raw().len()
+    }
+
+    /// Whether the buffer has no element.
+    fn is_empty(&self) -> bool {
+        self.raw().is_empty()
+    }
+
+    /// The element at `coords` (absolute coordinates, honouring the mins),
+    /// or `None` outside the buffer.
+    fn get(&self, coords: &[i32]) -> Option<Self::Elem> {
+        let element = self.raw().element::<Self::Elem>(coords)?;
+        // SAFETY: `element` is inside the shape, so by the module invariant it
+        // is an initialised element of memory this buffer owns or borrows,
+        // live for as long as `self` is borrowed.
+        Some(unsafe { element.read() })
+    }
+
+    /// A pointer to the `halide_buffer_t`, valid while `self` is borrowed,
+    /// for passing to Halide as an input.
+    fn as_raw_ptr(&self) -> *const halide_buffer_t {
+        self.raw().as_raw()
+    }
+}
+
+/// Write access: buffers a pipeline may use as an output.
+pub trait HalideBufferMut: HalideBuffer {
+    /// The underlying buffer, mutably. Only this module can call it (see
+    /// `Token`): safe code outside must not change what the invariant covers.
+    #[doc(hidden)]
+    fn raw_mut(&mut self, token: sealed::Token) -> &mut RawBuffer;
+
+    /// Stores `value` at `coords`.
+    fn set(&mut self, coords: &[i32], value: Self::Elem) -> Result<(), ShapeError> {
+        let raw = self.raw();
+        raw.check_coords(coords)?;
+        let element = raw
+            .element::<Self::Elem>(coords)
+            .ok_or(ShapeError::OutOfBounds {
+                lowest: 0,
+                highest: raw.len() as i64 - 1,
+                len: raw.len(),
+            })?;
+        // SAFETY: as in `get`, `element` lies in this buffer's memory. Only
+        // buffers that own their memory or borrow it exclusively implement
+        // this trait, and `&mut self` keeps every other access out meanwhile.
+        unsafe { element.write(value) };
+        Ok(())
+    }
+
+    /// A pointer to the `halide_buffer_t`, valid while `self` is mutably
+    /// borrowed, for passing to Halide as an output. Halide may write the
+    /// elements and the flag and device fields, never the shape.
+    fn as_raw_mut_ptr(&mut self) -> *mut halide_buffer_t {
+        self.raw_mut(sealed::Token(())).as_raw_mut()
+    }
+
+    /// Copies the data back from the device when a pipeline left it there.
+    fn copy_to_host(&mut self) -> Result<(), Error> {
+        self.raw_mut(sealed::Token(())).copy_to_host()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dense_dims_put_dimension_0_innermost() {
+        assert_eq!(
+            dense_dims(&[3, 0, 2]).unwrap(),
+            [Dim::new(0, 3, 1), Dim::new(0, 0, 3), Dim::new(0, 2, 3)]
+        );
+        assert_eq!(dense_dims(&[]).unwrap(), []);
+    }
+
+    #[test]
+    fn dense_dims_reject_bad_shapes() {
+        assert_eq!(
+            dense_dims(&[2, -1]).unwrap_err(),
+            ShapeError::NegativeExtent { dim: 1, extent: -1 }
+        );
+        assert_eq!(
+            Buffer::<u8>::new(&[2, -1]).unwrap_err(),
+            ShapeError::NegativeExtent { dim: 1, extent: -1 }
+        );
+        assert_eq!(
+            dense_dims(&[1 << 16, 1 << 16]).unwrap_err(),
+            ShapeError::TooLarge
+        );
+    }
+
+    /// The provided methods answer alike for every kind of buffer.
+    #[test]
+    fn every_kind_reports_type_and_dims() {
+        fn check(b: &impl HalideBuffer, ty: Type, dims: &[Dim]) {
+            assert_eq!(b.element_type(), ty);
+            assert_eq!(b.element_type(), b.raw().element_type());
+            assert_eq!(b.dims(), dims);
+            assert_eq!(b.dimensions(), dims.len());
+            assert_eq!(b.dim(1), dims.get(1).copied());
+            assert_eq!(b.shape(), dims.iter().map(|d| d.extent).collect::<Vec<_>>());
+        }
+        let dims = [Dim::new(0, 3, 1), Dim::new(0, 2, 3)];
+        check(&Buffer::<i16>::new(&[3, 2]).unwrap(), Type::int(16), &dims);
+        let data = [0f64; 6];
+        check(
+            &BufferRef::new(&data, &[3, 2]).unwrap(),
+            Type::float(64),
+            &dims,
+        );
+        let mut data = [false; 6];
+        check(
+            &BufferMut::new(&mut data, &[3, 2]).unwrap(),
+            Type::bool(),
+            &dims,
+        );
+    }
+
+    #[test]
+    fn every_kind_is_send_and_sync() {
+        fn send_sync<B: Send + Sync>() {}
+        fn check<T: Element>() {
+            send_sync::<Buffer<T>>();
+            send_sync::<BufferRef<'_, T>>();
+            send_sync::<BufferMut<'_, T>>();
+        }
+        check::<u8>();
+    }
+
+    #[test]
+    fn errors_display() {
+        let e = ShapeError::WrongDimensions {
+            expected: 2,
+            given: 3,
+        };
+        assert_eq!(
+            e.to_string(),
+            "3 coordinates given for a 2-dimensional buffer"
+        );
+    }
+}

@@ -1,0 +1,315 @@
+//! [`RawBuffer`]: the `halide_buffer_t` a pipeline sees, its dimension array,
+//! and the device memory a pipeline may attach to it.
+
+use super::{Dim, ShapeError};
+use crate::error::{Error, ErrorCode};
+use crate::sys::{
+    halide_buffer_flags, halide_buffer_t, halide_device_interface_t, halide_dimension_t,
+};
+use crate::types::{Element, Type};
+use std::ffi::{c_int, c_void};
+use std::fmt;
+
+/// The `halide_buffer_t` Halide sees, with the dimension array it points to.
+///
+/// The array is boxed, so its address survives moves of the `RawBuffer`; the
+/// `halide_buffer_t` itself is only handed out by pointer for the duration of
+/// a borrow, so its own address needs no such care.
+pub struct RawBuffer {
+    buf: halide_buffer_t,
+    dims: Box<[halide_dimension_t]>,
+}
+
+// SAFETY: the raw pointers inside only describe memory. Nothing reachable
+// through a `RawBuffer` dereferences the host pointer; the buffer types that
+// do hold the elements by a `Vec<T>`, an allocation, or a `PhantomData` borrow
+// beside it, so their own `Send` and `Sync` follow from how they hold the
+// elements, as for `Vec<T>`, `&[T]` and `&mut [T]`. What a `RawBuffer` owns,
+// its dimensions and any device allocation, it owns alone, and Halide's device
+// interfaces may free a buffer from any thread, as its C++ `Buffer` does.
+unsafe impl Send for RawBuffer {}
+// SAFETY: as above; through `&RawBuffer` only its own fields are read.
+unsafe impl Sync for RawBuffer {}
+
+/// A device interface operation on one buffer (`copy_to_host`, `device_free`).
+type DeviceOp = unsafe extern "C" fn(*mut c_void, *mut halide_buffer_t) -> c_int;
+
+impl RawBuffer {
+    /// Describes elements of type `T` laid out as `dims`, with the element at
+    /// the mins at `host`. Nothing is read: the caller makes the shape fit
+    /// memory it holds (the module invariant).
+    pub(super) fn new<T: Element>(host: *const T, dims: &[Dim]) -> Self {
+        let mut dims: Box<[halide_dimension_t]> = dims
+            .iter()
+            .map(|d| halide_dimension_t {
+                min: d.min,
+                extent: d.extent,
+                stride: d.stride,
+                flags: 0,
+            })
+            .collect();
+        let buf = halide_buffer_t {
+            device: 0,
+            device_interface: std::ptr::null(),
+            host: host.cast::<u8>().cast_mut(),
+            flags: 0,
+            type_: T::TYPE.to_raw(),
+            // A buffer of more than i32::MAX dimensions cannot be allocated.
+            dimensions: dims.len() as i32,
+            dim: dims.as_mut_ptr(),
+            padding: std::ptr::null_mut(),
+        };
+        RawBuffer { buf, dims }
+    }
+
+    /// The C struct, for reading.
+    pub fn as_raw(&self) -> &halide_buffer_t {
+        &self.buf
+    }
+
+    /// The C struct, for a pipeline to write its elements, flags and device
+    /// fields (never its shape).
+    pub(super) fn as_raw_mut(&mut self) -> &mut halide_buffer_t {
+        &mut self.buf
+    }
+
+    /// Number of dimensions.
+    pub fn dimensions(&self) -> usize {
+        self.dims.len()
+    }
+
+    /// The shape of dimension `i`, or `None` past the last one.
+    pub fn dim(&self, i: usize) -> Option<Dim> {
+        self.dims
+            .get(i)
+            .map(|d| Dim::new(d.min, d.extent, d.stride))
+    }
+
+    /// The shape of every dimension.
+    pub fn dims(&self) -> Vec<Dim> {
+        (0..self.dimensions()).filter_map(|i| self.dim(i)).collect()
+    }
+
+    /// The element type.
+    pub fn element_type(&self) -> Type {
+        Type::from_raw(self.buf.type_).expect("buffers are only built with valid types")
+    }
+
+    /// Number of elements the shape addresses.
+    pub fn len(&self) -> usize {
+        self.dims.iter().map(|d| d.extent.max(0) as usize).product()
+    }
+
+    /// Whether the shape addresses no element.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Where the element at `coords` (absolute coordinates) lies, or `None`
+    /// outside the shape. Nothing is read: whether the element may be read
+    /// or written is for the buffer type holding this `RawBuffer` to say.
+    pub(super) fn element<T: Element>(&self, coords: &[i32]) -> Option<*mut T> {
+        if coords.len() != self.dims.len() {
+            return None;
+        }
+        let mut off: i64 = 0;
+        for (c, d) in coords.iter().zip(self.dims.iter()) {
+            let i = i64::from(*c) - i64::from(d.min);
+            if i < 0 || i >= i64::from(d.extent) {
+                return None;
+            }
+            off += i * i64::from(d.stride);
+        }
+        let off = isize::try_from(off).ok()?;
+        Some(self.buf.host.cast::<T>().wrapping_offset(off))
+    }
+
+    /// Checks that `coords` has one coordinate per dimension.
+    pub(super) fn check_coords(&self, coords: &[i32]) -> Result<(), ShapeError> {
+        if coords.len() == self.dims.len() {
+            Ok(())
+        } else {
+            Err(ShapeError::WrongDimensions {
+                expected: self.dims.len(),
+                given: coords.len(),
+            })
+        }
+    }
+
+    /// Moves the coordinate origin: afterwards dimension `i` starts at
+    /// `mins[i]`. Every coordinate moves with its element, so what the shape
+    /// reaches in memory is unchanged.
+    pub(super) fn set_mins(&mut self, mins: &[i32]) -> Result<(), ShapeError> {
+        self.check_coords(mins)?;
+        for (d, &m) in self.dims.iter_mut().zip(mins) {
+            d.min = m;
+        }
+        Ok(())
+    }
+
+    fn flag(&self, flag: halide_buffer_flags) -> bool {
+        self.buf.flags & u64::from(flag.0) != 0
+    }
+
+    /// Whether the host copy is newer than the device copy.
+    pub fn host_dirty(&self) -> bool {
+        self.flag(halide_buffer_flags::halide_buffer_flag_host_dirty)
+    }
+
+    /// Whether the device copy is newer than the host copy.
+    pub fn device_dirty(&self) -> bool {
+        self.flag(halide_buffer_flags::halide_buffer_flag_device_dirty)
+    }
+
+    /// Runs the operation `op` picks from this buffer's device interface on
+    /// this buffer; `None` when it has no interface or the interface lacks
+    /// the operation.
+    fn device_call(
+        &mut self,
+        op: fn(&halide_device_interface_t) -> Option<DeviceOp>,
+    ) -> Option<c_int> {
+        // SAFETY: `device_interface` is null until a Halide runtime moves the
+        // data to a device; from then on it points at that runtime's static
+        // interface, valid while the runtime stays loaded, which a buffer
+        // with device data relies on as Halide's own buffers do.
+        let iface = unsafe { self.buf.device_interface.as_ref() }?;
+        let op = op(iface)?;
+        // SAFETY: the interface's operations accept any buffer whose device
+        // data it manages, as it does this one's; a null user context is
+        // what Halide passes when a pipeline was given none.
+        Some(unsafe { op(std::ptr::null_mut(), &mut self.buf) })
+    }
+
+    /// Brings the host copy up to date when a pipeline left the data on a device.
+    pub(super) fn copy_to_host(&mut self) -> Result<(), Error> {
+        if !self.device_dirty() {
+            return Ok(());
+        }
+        match self.device_call(|iface| iface.copy_to_host) {
+            Some(code) => Error::check(code),
+            None => Err(Error::new(ErrorCode::NoDeviceInterface, None)),
+        }
+    }
+}
+
+impl Drop for RawBuffer {
+    fn drop(&mut self) {
+        // A pipeline allocated device memory for this buffer; the buffer owns
+        // it. A failure to free cannot be reported from drop.
+        if self.buf.device != 0 {
+            let _ = self.device_call(|iface| iface.device_free);
+        }
+    }
+}
+
+impl fmt::Debug for RawBuffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawBuffer")
+            .field("type", &self.element_type())
+            .field("dims", &self.dims())
+            .field("host", &self.buf.host)
+            .field("device", &self.buf.device)
+            .field("flags", &self.buf.flags)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn elements_follow_mins_and_strides() {
+        let data = [0u32; 12];
+        let mut raw = RawBuffer::new(data.as_ptr(), &[Dim::new(0, 4, 1), Dim::new(0, 3, 4)]);
+        assert_eq!((raw.len(), raw.dimensions()), (12, 2));
+        assert_eq!(raw.element_type(), Type::uint(32));
+        assert_eq!(
+            raw.element::<u32>(&[3, 2]),
+            Some(data.as_ptr().wrapping_add(11).cast_mut())
+        );
+        assert_eq!(raw.element::<u32>(&[4, 0]), None);
+        assert_eq!(raw.element::<u32>(&[0]), None);
+        raw.set_mins(&[-2, 5]).unwrap();
+        assert_eq!(
+            raw.element::<u32>(&[1, 7]),
+            Some(data.as_ptr().wrapping_add(11).cast_mut())
+        );
+        assert_eq!(raw.element::<u32>(&[0, 0]), None);
+        assert_eq!(
+            raw.set_mins(&[0]),
+            Err(ShapeError::WrongDimensions {
+                expected: 2,
+                given: 1
+            })
+        );
+        assert_eq!(raw.dims(), [Dim::new(-2, 4, 1), Dim::new(5, 3, 4)]);
+    }
+
+    #[test]
+    fn negative_strides_reach_backwards() {
+        let data = [0i8; 6];
+        let end = data.as_ptr().wrapping_add(5);
+        let raw = RawBuffer::new(end, &[Dim::new(0, 3, -2)]);
+        assert_eq!(
+            raw.element::<i8>(&[2]),
+            Some(data.as_ptr().wrapping_add(1).cast_mut())
+        );
+    }
+
+    #[test]
+    fn host_only_buffers_need_no_device() {
+        let data = [0u8; 1];
+        let mut raw = RawBuffer::new(data.as_ptr(), &[]);
+        assert!(!raw.host_dirty() && !raw.device_dirty());
+        assert!(raw.copy_to_host().is_ok());
+        raw.as_raw_mut().flags = u64::from(halide_buffer_flags::halide_buffer_flag_device_dirty.0);
+        assert!(
+            raw.copy_to_host().is_err(),
+            "dirty on a device, but no interface"
+        );
+        assert!(format!("{raw:?}").contains("RawBuffer"));
+    }
+
+    static COPIES: AtomicUsize = AtomicUsize::new(0);
+    static FREES: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe extern "C" fn copy_to_host(_: *mut c_void, buf: *mut halide_buffer_t) -> c_int {
+        COPIES.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: called by device_call with the live buffer.
+        unsafe { (*buf).flags = 0 };
+        0
+    }
+
+    unsafe extern "C" fn device_free(_: *mut c_void, buf: *mut halide_buffer_t) -> c_int {
+        FREES.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: as above.
+        unsafe { (*buf).device = 0 };
+        0
+    }
+
+    #[test]
+    fn device_data_is_copied_back_and_freed_once() {
+        let iface = halide_device_interface_t {
+            copy_to_host: Some(copy_to_host),
+            device_free: Some(device_free),
+            ..Default::default()
+        };
+        let data = [0u8; 4];
+        let mut raw = RawBuffer::new(data.as_ptr(), &[Dim::new(0, 4, 1)]);
+        let buf = raw.as_raw_mut();
+        buf.device = 1;
+        buf.device_interface = &iface;
+        buf.flags = u64::from(halide_buffer_flags::halide_buffer_flag_device_dirty.0);
+        raw.copy_to_host().unwrap();
+        raw.copy_to_host().unwrap();
+        assert_eq!(
+            COPIES.load(Ordering::SeqCst),
+            1,
+            "the second call found it clean"
+        );
+        drop(raw);
+        assert_eq!(FREES.load(Ordering::SeqCst), 1);
+    }
+}
