@@ -50,6 +50,16 @@ HL_API bool hl_func_output_type(const hl_func *f, int i, halide_type_t *out, hl_
     });
 }
 
+HL_API hl_var *hl_func_arg(const hl_func *f, int i, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::vector<Halide::Var> args = defined_func(f, "hl_func_arg").args();
+        if (i < 0 || size_t(i) >= args.size()) {
+            throw std::invalid_argument("argument index " + std::to_string(i) + " out of range");
+        }
+        return new hl_var{args[i]};
+    });
+}
+
 /** One value, or a Tuple of several, as the right-hand side of a definition. */
 static void assign(Halide::FuncRef ref, const hl_expr *const *values, size_t n_values, const char *what) {
     std::vector<Halide::Expr> exprs = hl_shim::expr_args(values, n_values, what);

@@ -194,6 +194,8 @@ int hl_func_dimensions(const hl_func *f, hl_error **err);
 int hl_func_outputs(const hl_func *f, hl_error **err);
 /** Writes the type of output `i` to *out. */
 bool hl_func_output_type(const hl_func *f, int i, struct halide_type_t *out, hl_error **err);
+/** Pure argument `i` of f's definition. */
+hl_var *hl_func_arg(const hl_func *f, int i, hl_error **err);
 /** The pure definition `f(args...) = values`: one value, or with
  *  n_values > 1 a Tuple. The Var named `_` stands for implicit arguments. */
 bool hl_func_define(hl_func *f, const hl_var *const *args, size_t n_args, const hl_expr *const *values,
@@ -456,7 +458,7 @@ char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t, const 
  *  first, then scalars, each in name order. */
 hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, bool infer, const hl_param *const *scalars,
                                  const hl_image_param *const *buffers, size_t n_inputs, hl_error **err);
-size_t hl_callable_argument_count(const hl_callable *c);
+size_t hl_callable_argument_count(const hl_callable *c, hl_error **err);
 /** Writes argument i's description to *out. */
 bool hl_callable_argument(const hl_callable *c, size_t i, hl_argument *out, hl_error **err);
 /** Calls c. argv has argc + 1 slots: slot 0 is reserved for the call's

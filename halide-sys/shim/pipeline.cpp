@@ -57,8 +57,8 @@ HL_API hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, bool
     });
 }
 
-HL_API size_t hl_callable_argument_count(const hl_callable *c) {
-    HL_GUARD(nullptr, 0, { return c ? c->arguments.size() : 0; });
+HL_API size_t hl_callable_argument_count(const hl_callable *c, hl_error **err) {
+    HL_GUARD(err, 0, { return arg(c, "hl_callable_argument_count").arguments.size(); });
 }
 
 HL_API bool hl_callable_argument(const hl_callable *c, size_t i, hl_argument *out, hl_error **err) {
