@@ -4,9 +4,9 @@
 //! for a build script (see the `halide-build` crate).
 
 use crate::error::{Error, Result};
-use crate::ffi;
+use crate::ffi::{self, shim};
 use crate::func::Func;
-use crate::param::PipelineInput;
+use crate::param::Input;
 use crate::pipeline::{Pipeline, split_inputs};
 use crate::target::Target;
 use halide_sys as sys;
@@ -94,14 +94,25 @@ impl OutputKind {
         OutputKind::ALL.into_iter().find(|k| k.name() == name)
     }
 
+    /// What a library build writes ([`halide_build::LIBRARY_OUTPUTS`]):
+    /// the library, its C header and the signature its wrapper is made from.
+    ///
+    /// ```
+    /// use halide::aot::OutputKind;
+    /// assert_eq!(OutputKind::library()[0], OutputKind::StaticLibrary);
+    /// ```
+    pub fn library() -> Vec<OutputKind> {
+        halide_build::LIBRARY_OUTPUTS
+            .split(',')
+            .filter_map(OutputKind::from_name)
+            .collect()
+    }
+
     /// The file name extension Halide uses for this kind on `target`
     /// (`.a`, `.function_info.h`, ...).
     pub fn extension(self, target: &Target) -> Result<String> {
         let name = ffi::c_string(self.name())?;
-        // SAFETY: both are live for the call.
-        ffi::call_string(|err| unsafe {
-            sys::hl_output_extension(name.as_ptr(), target.as_ptr(), err)
-        })
+        shim!(sys::hl_output_extension, name.as_c_str(), target.handle())
     }
 }
 
@@ -132,7 +143,7 @@ pub struct Aot<'p> {
     pipeline: PipelineRef<'p>,
     name: String,
     stem: Option<String>,
-    inputs: Option<Vec<&'p dyn PipelineInput>>,
+    inputs: Option<Vec<&'p dyn Input>>,
     targets: Vec<Target>,
     kinds: Vec<OutputKind>,
 }
@@ -212,7 +223,7 @@ impl PipelineRef<'_> {
 impl<'p> Aot<'p> {
     /// The inputs, in the order the C function takes them (before the
     /// outputs).
-    pub fn inputs(mut self, inputs: &[&'p dyn PipelineInput]) -> Self {
+    pub fn inputs(mut self, inputs: &[&'p dyn Input]) -> Self {
         self.inputs = Some(inputs.to_vec());
         self
     }
@@ -250,8 +261,7 @@ impl<'p> Aot<'p> {
     /// target; the returned path is then the first target's.
     pub fn compile(self, dir: impl AsRef<Path>) -> Result<Outputs> {
         let dir = dir.as_ref();
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::invalid(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let targets = if self.targets.is_empty() {
             vec![Target::host()?]
         } else {
@@ -273,27 +283,31 @@ impl<'p> Aot<'p> {
             .collect::<Result<Vec<_>>>()?;
         let kind_ptrs: Vec<_> = kinds.iter().map(|k| k.as_ptr()).collect();
         let path_ptrs: Vec<_> = paths.iter().map(|p| p.as_ptr()).collect();
-        let target_ptrs: Vec<_> = targets.iter().map(|t| t.as_ptr().cast_const()).collect();
+        let target_ptrs: Vec<_> = targets.iter().map(|t| t.handle().as_ptr()).collect();
         let name = ffi::c_string(&self.name)?;
         let (scalars, buffers) = split_inputs(self.inputs.as_deref().unwrap_or_default());
-        // SAFETY: every pointer is to a live object or C string borrowed for
-        // the call, and each array has the length passed with it.
-        ffi::call(|err| unsafe {
-            sys::hl_pipeline_compile_to(
-                self.pipeline.get().as_ptr(),
-                target_ptrs.as_ptr(),
-                target_ptrs.len(),
-                name.as_ptr(),
-                self.inputs.is_none(),
-                scalars.as_ptr(),
-                buffers.as_ptr(),
-                scalars.len(),
-                kind_ptrs.as_ptr(),
-                path_ptrs.as_ptr(),
-                kind_ptrs.len(),
-                err,
-            )
-        })?;
+        // Compiling changes nothing the pipeline is made of.
+        let p = self.pipeline.get().handle().keeping_code();
+        // SAFETY: the pipeline, the targets, the params and the strings are
+        // borrowed for the call, and each array has the length passed with it.
+        unsafe {
+            ffi::call(|err| {
+                sys::hl_pipeline_compile_to(
+                    p.as_ptr(),
+                    target_ptrs.as_ptr(),
+                    target_ptrs.len(),
+                    name.as_ptr(),
+                    self.inputs.is_none(),
+                    scalars.as_ptr(),
+                    buffers.as_ptr(),
+                    scalars.len(),
+                    kind_ptrs.as_ptr(),
+                    path_ptrs.as_ptr(),
+                    kind_ptrs.len(),
+                    err,
+                )
+            })
+        }?;
         Ok(outputs)
     }
 
@@ -312,18 +326,12 @@ impl<'p> Aot<'p> {
             .iter()
             .map(|t| halide_build::target::library(&t.to_string()).parse())
             .collect::<Result<_>>()?;
-        self.kinds = vec![
-            OutputKind::StaticLibrary,
-            OutputKind::CHeader,
-            OutputKind::FunctionInfoHeader,
-        ];
+        self.kinds = OutputKind::library();
         let stem = self.stem.clone().unwrap_or_else(|| self.name.clone());
         let dir = dir.as_ref().to_owned();
         self.compile(&dir)?;
         let library = Library::in_dir(&dir, &stem);
-        library
-            .write_wrapper()
-            .map_err(|e| Error::invalid(e.to_string()))?;
+        library.write_wrapper()?;
         Ok(library)
     }
 }
@@ -340,15 +348,19 @@ impl<'p> Aot<'p> {
 /// ```
 pub fn compile_runtime(dir: impl AsRef<Path>, name: &str, target: &Target) -> Result<Runtime> {
     let dir = dir.as_ref();
-    std::fs::create_dir_all(dir).map_err(|e| Error::invalid(format!("{}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let target: Target = halide_build::target::runtime(&target.to_string()).parse()?;
     let runtime = Runtime::in_dir(dir, name);
     let kind = ffi::c_string(OutputKind::StaticLibrary.name())?;
     let path = path_string(&runtime.static_library)?;
-    // SAFETY: every pointer is to a live object or C string borrowed for the call.
-    ffi::call(|err| unsafe {
-        sys::hl_compile_standalone_runtime(target.as_ptr(), &kind.as_ptr(), &path.as_ptr(), 1, err)
-    })?;
+    let t = target.handle().as_ptr();
+    // SAFETY: the target and the strings are borrowed for the call; both
+    // arrays have the one element given.
+    unsafe {
+        ffi::call(|err| {
+            sys::hl_compile_standalone_runtime(t, &kind.as_ptr(), &path.as_ptr(), 1, err)
+        })
+    }?;
     Ok(runtime)
 }
 

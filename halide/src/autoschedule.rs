@@ -2,12 +2,9 @@
 //! from estimates of its input and output sizes.
 
 use crate::error::{Error, Result};
-use crate::expr::IntoExpr;
-use crate::ffi;
-use crate::func::Func;
+use crate::ffi::{self, shim};
 use crate::pipeline::Pipeline;
 use crate::target::Target;
-use crate::var::Var;
 use halide_sys as sys;
 use std::sync::Mutex;
 
@@ -25,6 +22,14 @@ pub enum Autoscheduler {
 }
 
 impl Autoscheduler {
+    /// Every autoscheduler that ships with Halide.
+    pub const ALL: [Autoscheduler; 4] = [
+        Autoscheduler::Mullapudi2016,
+        Autoscheduler::Adams2019,
+        Autoscheduler::Li2018,
+        Autoscheduler::Anderson2021,
+    ];
+
     /// The name the plugin registers the autoscheduler under.
     pub fn name(self) -> &'static str {
         match self {
@@ -60,12 +65,31 @@ impl Autoscheduler {
     }
 }
 
+impl std::str::FromStr for Autoscheduler {
+    type Err = Error;
+
+    /// Parses the name a plugin registers (`Adams2019`, ...), as generators'
+    /// `autoscheduler=` takes it.
+    ///
+    /// ```
+    /// use halide::Autoscheduler;
+    /// assert_eq!("Li2018".parse::<Autoscheduler>()?, Autoscheduler::Li2018);
+    /// assert!("Fastest2030".parse::<Autoscheduler>().is_err());
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    fn from_str(name: &str) -> Result<Self> {
+        Autoscheduler::ALL
+            .into_iter()
+            .find(|s| s.name() == name)
+            .ok_or_else(|| Error::invalid(format!("unknown autoscheduler \"{name}\"")))
+    }
+}
+
 /// Loads an autoscheduler plugin (a shared library that registers one with
 /// Halide) from `path`, as a generator's `-p` flag does.
 pub(crate) fn load_plugin(path: &std::path::Path) -> Result<()> {
     let c = ffi::c_string(&path.to_string_lossy())?;
-    // SAFETY: c is a valid C string for the duration of the call.
-    ffi::call(|err| unsafe { sys::hl_load_plugin(c.as_ptr(), err) })?;
+    shim!(sys::hl_load_plugin, c.as_c_str())?;
     Ok(())
 }
 
@@ -119,37 +143,23 @@ impl Pipeline {
             .collect::<Result<Vec<_>>>()?;
         let key_ptrs: Vec<_> = keys.iter().map(|k| k.as_ptr()).collect();
         let value_ptrs: Vec<_> = values.iter().map(|v| v.as_ptr()).collect();
-        // SAFETY: every pointer is to a live object or C string borrowed for the call.
-        let source = ffi::call_string(|err| unsafe {
-            sys::hl_pipeline_apply_autoscheduler(
-                self.as_ptr(),
-                target.as_ptr(),
-                name.as_ptr(),
-                key_ptrs.as_ptr(),
-                value_ptrs.as_ptr(),
-                params.len(),
-                err,
-            )
-        })?;
-        crate::staleness::bump();
-        Ok(source)
-    }
-}
-
-impl Func {
-    /// Tells autoschedulers that dimension `var` is used over `[min, min + extent)`.
-    pub fn set_estimate(
-        &mut self,
-        var: &Var,
-        min: impl IntoExpr,
-        extent: impl IntoExpr,
-    ) -> Result<&mut Self> {
-        let (min, extent) = (min.into_expr(), extent.into_expr());
-        let (mh, eh) = (min.handle()?, extent.handle()?);
-        // SAFETY: all handles are live.
-        ffi::call(|err| unsafe {
-            sys::hl_func_set_estimate(self.as_ptr(), var.as_ptr(), mh.as_ptr(), eh.as_ptr(), err)
-        })?;
-        Ok(self)
+        // Scheduling changes every Func of the pipeline.
+        let p = self.handle().mutating();
+        let t = target.handle().as_ptr();
+        // SAFETY: the pipeline, the target and the strings are borrowed for
+        // the call; both string arrays have params.len() elements.
+        unsafe {
+            ffi::call(|err| {
+                sys::hl_pipeline_apply_autoscheduler(
+                    p.as_ptr(),
+                    t,
+                    name.as_ptr(),
+                    key_ptrs.as_ptr(),
+                    value_ptrs.as_ptr(),
+                    params.len(),
+                    err,
+                )
+            })
+        }
     }
 }

@@ -15,9 +15,11 @@
 //! # Ok::<(), halide::Error>(())
 //! ```
 
+use crate::convert::IntoExpr;
 use crate::error::Result;
-use crate::expr::{Expr, IntoExpr, raw_ptrs};
-use crate::func::{Func, Handle};
+use crate::expr::{Expr, ExprHandle, raw_ptrs};
+use crate::ffi::{self, shim};
+use crate::func::Func;
 use crate::param::ImageParam;
 use halide_sys as sys;
 
@@ -48,22 +50,23 @@ impl Boundary {
         }
     }
 
-    /// The exterior value, for the shim (NULL unless constant).
-    fn value_ptr(&self) -> Result<*const sys::hl_expr> {
+    /// The exterior value, for the shim (none unless constant).
+    fn value(&self) -> Result<Option<&ExprHandle>> {
         match self {
-            Boundary::ConstantExterior(v) => Ok(v.handle()?.as_ptr().cast_const()),
-            _ => Ok(std::ptr::null()),
+            Boundary::ConstantExterior(v) => v.handle().map(Some),
+            _ => Ok(None),
         }
     }
 }
 
 /// `image` extended beyond the bounds of whatever buffer it is given, as `how` says.
 pub fn extend_image(image: &ImageParam, how: &Boundary) -> Result<Func> {
-    let value = how.value_ptr()?;
-    // SAFETY: the image and the value (if any) are live.
-    let handle = Handle::new(|err| unsafe {
-        sys::hl_boundary_image(how.kind(), image.as_ptr(), value, err)
-    })?;
+    let handle = shim!(
+        sys::hl_boundary_image,
+        how.kind(),
+        image.handle(),
+        how.value()?
+    )?;
     Ok(Func::from_handle(handle))
 }
 
@@ -82,19 +85,24 @@ pub fn extend_image(image: &ImageParam, how: &Boundary) -> Result<Func> {
 pub fn extend(source: &Func, bounds: &[(Expr, Expr)], how: &Boundary) -> Result<Func> {
     let min_ptrs = raw_ptrs(bounds.iter().map(|(m, _)| m))?;
     let extent_ptrs = raw_ptrs(bounds.iter().map(|(_, e)| e))?;
-    let value = how.value_ptr()?;
-    // SAFETY: every pointer is to a live object borrowed for the call.
-    let handle = Handle::new(|err| unsafe {
-        sys::hl_boundary_func(
-            how.kind(),
-            source.as_ptr(),
-            min_ptrs.as_ptr(),
-            extent_ptrs.as_ptr(),
-            bounds.len(),
-            value,
-            err,
-        )
-    })?;
+    let value = how.value()?.map_or(std::ptr::null(), |v| v.as_ptr());
+    let source = source.handle().as_ptr();
+    // SAFETY: the source, both arrays' expressions and the value (or NULL,
+    // "no value") are borrowed for the call; both arrays have bounds.len()
+    // elements.
+    let handle = unsafe {
+        ffi::call(|err| {
+            sys::hl_boundary_func(
+                how.kind(),
+                source,
+                min_ptrs.as_ptr(),
+                extent_ptrs.as_ptr(),
+                bounds.len(),
+                value,
+                err,
+            )
+        })
+    }?;
     Ok(Func::from_handle(handle))
 }
 

@@ -1,6 +1,7 @@
 //! The one error type of the front end.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Which part of Halide (or of this crate) rejected the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,6 +20,10 @@ pub enum ErrorKind {
     /// This crate refused the call before reaching Halide (a shape that
     /// cannot be described, a name with a NUL byte, ...).
     InvalidArgument,
+    /// A file could not be read or written; `source()` is the I/O error.
+    Io,
+    /// halide-build failed (say, writing a wrapper); `source()` is its error.
+    Build,
 }
 
 /// An error carrying Halide's own message.
@@ -29,12 +34,24 @@ pub enum ErrorKind {
 /// assert_eq!(err.kind(), ErrorKind::Compile);
 /// assert!(err.message().contains("Did not understand Halide target"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Error {
     kind: ErrorKind,
     message: String,
     code: Option<halide_runtime::ErrorCode>,
+    /// The error this one reports, where it wraps one (an I/O error, a
+    /// halide-build error).
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
+
+/// Errors are equal when they say the same: the same kind, code and message.
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        (self.kind, &self.message, self.code) == (other.kind, &other.message, other.code)
+    }
+}
+
+impl Eq for Error {}
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
@@ -42,6 +59,16 @@ impl Error {
             kind,
             message: message.into(),
             code: None,
+            source: None,
+        }
+    }
+
+    /// An I/O error about `path`, keeping the cause as its `source()`.
+    pub(crate) fn io(path: &std::path::Path, e: std::io::Error) -> Self {
+        Error {
+            message: format!("{}: {e}", path.display()),
+            source: Some(Arc::new(e)),
+            ..Error::new(ErrorKind::Io, "")
         }
     }
 
@@ -55,9 +82,8 @@ impl Error {
             message
         };
         Error {
-            kind: ErrorKind::Runtime,
-            message: message.to_owned(),
             code: Some(code),
+            ..Error::new(ErrorKind::Runtime, message)
         }
     }
 
@@ -96,12 +122,30 @@ impl fmt::Display for Error {
             ErrorKind::Internal => "Halide internal error",
             ErrorKind::Other => "C++ exception in Halide",
             ErrorKind::InvalidArgument => "invalid argument",
+            ErrorKind::Io => "I/O error",
+            ErrorKind::Build => "building ahead-of-time output failed",
         };
         write!(f, "{kind}: {}", self.message)
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<halide_build::Error> for Error {
+    fn from(e: halide_build::Error) -> Self {
+        Error {
+            message: e.to_string(),
+            source: Some(Arc::new(e)),
+            ..Error::new(ErrorKind::Build, "")
+        }
+    }
+}
 
 impl From<halide_runtime::ShapeError> for Error {
     fn from(e: halide_runtime::ShapeError) -> Self {

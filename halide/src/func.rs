@@ -1,21 +1,20 @@
-//! Funcs: pure definitions, calls, and realization by JIT compilation.
+//! Funcs: definitions, calls, and what a Func can tell about itself.
+//!
+//! Scheduling a Func is in [`schedule`](crate::Schedule), realizing it by
+//! JIT compilation in `realize`.
 
+use crate::convert::{IntoArgs, IntoExpr, IntoValues, IntoVars};
 use crate::error::{Error, Result};
-use crate::expr::{Expr, ExprHandle, IntoExpr, raw_ptrs};
-use crate::ffi::{self, handle};
-use crate::handlers::{self, Handlers};
-use crate::param::Input;
-use crate::pipeline::Arg;
+use crate::expr::{Expr, raw_ptrs};
+use crate::ffi::{self, Handle, Ptrs, shim};
 use crate::target::Target;
-use crate::tuple::{IntoValues, Tuple};
+use crate::tuple::Tuple;
 use crate::var::Var;
-use halide_runtime::sys::halide_buffer_t;
-use halide_runtime::{Buffer, Element, HalideBufferMut, Type};
+use halide_runtime::{Handlers, Type};
 use halide_sys as sys;
 use std::fmt;
 
-handle!(FuncHandle, sys::hl_func, sys::hl_func_free);
-pub(crate) use FuncHandle as Handle;
+pub(crate) type FuncHandle = Handle<sys::hl_func>;
 
 /// A Halide function: a stage of a pipeline, defined over pure variables.
 ///
@@ -33,13 +32,19 @@ pub(crate) use FuncHandle as Handle;
 /// ```
 pub struct Func {
     handle: FuncHandle,
+    pub(crate) jit: Jit,
+}
+
+/// What realizing a Func by JIT remembers between realizations.
+#[derive(Default)]
+pub(crate) struct Jit {
     /// The target of the last `compile_jit`, reused by realizations so that
     /// they run the code compiled for it.
-    jit_target: Option<Target>,
+    pub(crate) target: Option<Target>,
     /// The staleness count (see `staleness`) the JIT code was compiled under.
-    compiled_generation: Option<u64>,
+    pub(crate) generation: Option<u64>,
     /// Where realizations' print, trace and error output goes.
-    handlers: Handlers,
+    pub(crate) handlers: Handlers,
 }
 
 impl Func {
@@ -49,8 +54,7 @@ impl Func {
     /// If `name` contains a NUL byte.
     pub fn new(name: &str) -> Self {
         let c = ffi::c_string(name).expect("Func names cannot contain NUL bytes");
-        // SAFETY: c is a valid C string for the duration of the call.
-        let handle = FuncHandle::new(|err| unsafe { sys::hl_func_new(c.as_ptr(), err) })
+        let handle = shim!(sys::hl_func_new, Some(c.as_c_str()))
             .expect("out of memory creating a Halide Func");
         Func::from_handle(handle)
     }
@@ -59,46 +63,37 @@ impl Func {
     pub(crate) fn from_handle(handle: FuncHandle) -> Self {
         Func {
             handle,
-            jit_target: None,
-            compiled_generation: None,
-            handlers: Handlers::new(),
+            jit: Jit::default(),
         }
     }
 
-    pub(crate) fn as_ptr(&self) -> *mut sys::hl_func {
-        self.handle.as_ptr()
+    pub(crate) fn handle(&self) -> &FuncHandle {
+        &self.handle
     }
 
     /// The function's name.
     pub fn name(&self) -> String {
-        // SAFETY: self is a live Func.
-        ffi::call_string(|err| unsafe { sys::hl_func_name(self.handle.as_ptr(), err) })
-            .unwrap_or_default()
+        shim!(sys::hl_func_name, &self.handle).unwrap_or_default()
     }
 
     /// Whether the function has a definition.
     pub fn is_defined(&self) -> bool {
-        // SAFETY: self is a live Func.
-        ffi::call(|err| unsafe { sys::hl_func_defined(self.handle.as_ptr(), err) }).unwrap_or(false)
+        shim!(sys::hl_func_defined, &self.handle).unwrap_or(false)
     }
 
     /// The number of pure arguments of the definition.
     pub fn dimensions(&self) -> Result<usize> {
-        // SAFETY: self is a live Func.
-        let n = ffi::call(|err| unsafe { sys::hl_func_dimensions(self.handle.as_ptr(), err) })?;
+        let n = shim!(sys::hl_func_dimensions, &self.handle)?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
     /// The type of each value the function computes (one, unless it is a Tuple).
     pub fn output_types(&self) -> Result<Vec<Type>> {
-        let h = self.handle.as_ptr();
-        // SAFETY: self is a live Func.
-        let n = ffi::call(|err| unsafe { sys::hl_func_outputs(h, err) })?;
+        let n = shim!(sys::hl_func_outputs, &self.handle)?;
         (0..n)
             .map(|i| {
                 let mut raw = Default::default();
-                // SAFETY: i is in range; raw is a valid place to write.
-                ffi::call(|err| unsafe { sys::hl_func_output_type(h, i, &mut raw, err) })?;
+                shim!(sys::hl_func_output_type, &self.handle, i, &mut raw)?;
                 Type::from_raw(raw)
                     .ok_or_else(|| Error::invalid("Halide returned an unknown type code"))
             })
@@ -112,21 +107,26 @@ impl Func {
     /// already defined with other arguments, or if the variables repeat.
     pub fn define(&mut self, vars: impl IntoVars, value: impl IntoValues) -> Result<()> {
         let vars = vars.into_vars();
-        let ptrs: Vec<*const sys::hl_var> = vars.iter().map(Var::as_ptr).collect();
+        let ptrs = Ptrs::new(vars.iter().map(Var::handle));
         let values = value.into_values();
         let vptrs = raw_ptrs(&values)?;
-        // SAFETY: every pointer is to a live Var kept alive by `vars` or a
-        // live expression kept alive by `values`.
-        ffi::call(|err| unsafe {
-            sys::hl_func_define(
-                self.handle.as_ptr(),
-                ptrs.as_ptr(),
-                ptrs.len(),
-                vptrs.as_ptr(),
-                vptrs.len(),
-                err,
-            )
-        })?;
+        // A pure definition can only be given once, before anything is
+        // compiled from this Func: no compiled code can be stale.
+        let f = self.handle.keeping_code().as_ptr();
+        // SAFETY: the Func, the Vars and the values are borrowed for the
+        // call; each array's length is its own.
+        unsafe {
+            ffi::call(|err| {
+                sys::hl_func_define(
+                    f,
+                    ptrs.as_ptr(),
+                    ptrs.len(),
+                    vptrs.as_ptr(),
+                    vptrs.len(),
+                    err,
+                )
+            })
+        }?;
         Ok(())
     }
 
@@ -139,24 +139,27 @@ impl Func {
         let ptrs = raw_ptrs(&args)?;
         let values = value.into_values();
         let vptrs = raw_ptrs(&values)?;
-        // SAFETY: every pointer is to a live expression kept alive above.
-        ffi::call(|err| unsafe {
-            sys::hl_func_define_update(
-                self.handle.as_ptr(),
-                ptrs.as_ptr(),
-                ptrs.len(),
-                vptrs.as_ptr(),
-                vptrs.len(),
-                err,
-            )
-        })?;
+        let f = self.handle.mutating();
+        // SAFETY: the Func, the arguments and the values are borrowed for
+        // the call; each array's length is its own.
+        unsafe {
+            ffi::call(|err| {
+                sys::hl_func_define_update(
+                    f.as_ptr(),
+                    ptrs.as_ptr(),
+                    ptrs.len(),
+                    vptrs.as_ptr(),
+                    vptrs.len(),
+                    err,
+                )
+            })
+        }?;
         Ok(())
     }
 
     /// The number of update definitions.
     pub fn updates(&self) -> Result<usize> {
-        // SAFETY: self is a live Func.
-        let n = ffi::call(|err| unsafe { sys::hl_func_updates(self.handle.as_ptr(), err) })?;
+        let n = shim!(sys::hl_func_updates, &self.handle)?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
@@ -178,8 +181,7 @@ impl Func {
     /// must be defined first, so that its number of values is known.
     pub fn at_tuple(&self, args: impl IntoArgs) -> Tuple {
         let args = args.into_args();
-        // SAFETY: self is a live Func.
-        match ffi::call(|err| unsafe { sys::hl_func_outputs(self.handle.as_ptr(), err) }) {
+        match shim!(sys::hl_func_outputs, &self.handle) {
             Ok(n) => (0..n).map(|i| self.call(&args, i)).collect(),
             Err(e) => Tuple::invalid(e),
         }
@@ -188,152 +190,99 @@ impl Func {
     fn call(&self, args: &[Expr], index: i32) -> Expr {
         Expr::build(|| {
             let ptrs = raw_ptrs(args)?;
-            // SAFETY: every pointer is to a live expression kept alive by `args`.
-            ExprHandle::new(|err| unsafe {
-                sys::hl_func_call(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), index, err)
-            })
+            let f = self.handle.as_ptr();
+            // SAFETY: the Func and the arguments are borrowed for the call;
+            // the length is the array's.
+            unsafe { ffi::call(|err| sys::hl_func_call(f, ptrs.as_ptr(), ptrs.len(), index, err)) }
         })
     }
 
-    /// Sends the print, trace and error output of this function's
-    /// realizations to `handlers`.
-    pub fn set_handlers(&mut self, handlers: Handlers) {
-        self.handlers = handlers;
-    }
-
-    /// JIT-compiles the function for `target` now; later realizations use
-    /// this code. Without it, the first realization compiles for
-    /// [`Target::jit_from_environment`].
-    pub fn compile_jit(&mut self, target: &Target) -> Result<()> {
-        self.refresh()?;
-        // SAFETY: both are live objects.
-        ffi::call(|err| unsafe {
-            sys::hl_func_compile_jit(self.handle.as_ptr(), target.as_ptr(), err)
-        })?;
-        self.jit_target = Some(target.clone());
-        Ok(())
-    }
-
-    /// Drops JIT code compiled before input constraints or schedules last changed.
-    fn refresh(&mut self) -> Result<()> {
-        let now = crate::staleness::current();
-        if self.compiled_generation.is_some_and(|g| g != now) {
-            // SAFETY: self is a live Func.
-            ffi::call(|err| unsafe { sys::hl_func_invalidate_jit(self.handle.as_ptr(), err) })?;
-        }
-        self.compiled_generation = Some(now);
-        Ok(())
-    }
-
-    fn target(&self) -> Result<Target> {
-        match &self.jit_target {
-            Some(t) => Ok(t.clone()),
-            None => Target::jit_from_environment(),
-        }
-    }
-
-    /// Computes the function over `sizes` (dimension 0 first, all mins 0)
-    /// into a new buffer of element type `T`, compiling it first if needed.
-    pub fn realize<T: Element>(&mut self, sizes: &[i32]) -> Result<Buffer<T>> {
-        self.realize_with(sizes, &[])
-    }
-
-    /// [`realize`](Self::realize), reading the given inputs.
-    pub fn realize_with<T: Element>(
-        &mut self,
-        sizes: &[i32],
-        inputs: &[Input<'_>],
-    ) -> Result<Buffer<T>> {
-        let mut out = Buffer::<T>::new(sizes)?;
-        self.realize_into_with(&mut out, inputs)?;
-        Ok(out)
-    }
-
-    /// Computes the function over the region `out` covers, writing into it.
+    /// The statement Halide lowers this Func to for `target`: the loop nest
+    /// its schedule produces, for inspecting a schedule.
     ///
-    /// `out` may be an owned [`Buffer`] or a [`halide_runtime::BufferMut`]
-    /// over the caller's memory; its element type must match the function's,
-    /// and it is only borrowed for the duration of this call.
-    pub fn realize_into(&mut self, out: &mut impl HalideBufferMut) -> Result<()> {
-        self.realize_into_with(out, &[])
+    /// ```
+    /// use halide::prelude::*;
+    /// let (x, y) = (Var::new("x"), Var::new("y"));
+    /// let mut f = Func::new("f");
+    /// f.define([&x, &y], &x + &y)?;
+    /// f.vectorize(&x, 8)?.parallel(&y)?;
+    /// let stmt = f.lowered_stmt(&Target::host()?)?;
+    /// assert!(stmt.contains("par_for_f_s0_y"));      // y runs on the thread pool
+    /// assert!(stmt.contains("ramp((f.s0.x.x*8)"));  // x in vectors of 8
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn lowered_stmt(&self, target: &Target) -> Result<String> {
+        shim!(
+            sys::hl_func_lowered_stmt,
+            self.handle.keeping_code(),
+            target.handle(),
+            false
+        )
     }
 
-    /// [`realize_into`](Self::realize_into), reading the given inputs. Each
-    /// input's buffer is bound to its parameter for this call only.
-    pub fn realize_into_with(
+    /// [`lowered_stmt`](Self::lowered_stmt) as Halide's interactive HTML page.
+    pub fn lowered_stmt_html(&self, target: &Target) -> Result<String> {
+        shim!(
+            sys::hl_func_lowered_stmt,
+            self.handle.keeping_code(),
+            target.handle(),
+            true
+        )
+    }
+
+    /// Tells autoschedulers that dimension `var` is used over `[min, min + extent)`.
+    pub fn set_estimate(
         &mut self,
-        out: &mut impl HalideBufferMut,
-        inputs: &[Input<'_>],
-    ) -> Result<()> {
-        self.realize_raw(&[out.as_raw_mut_ptr()], inputs)
+        var: &Var,
+        min: impl IntoExpr,
+        extent: impl IntoExpr,
+    ) -> Result<&mut Self> {
+        let (min, extent) = (min.into_expr(), extent.into_expr());
+        let f = self.handle.mutating();
+        shim!(
+            sys::hl_func_set_estimate,
+            f,
+            var.handle(),
+            min.handle()?,
+            extent.handle()?
+        )?;
+        Ok(self)
     }
 
-    /// Computes every value of this Tuple-valued function into its own
-    /// buffer, `outputs` in order: `f.realize_into_all(args![&mut a, &mut b])`.
-    /// The buffers must have the same shape.
-    pub fn realize_into_all(&mut self, outputs: &[Arg<'_>]) -> Result<()> {
-        self.realize_into_all_with(outputs, &[])
-    }
-
-    /// [`realize_into_all`](Self::realize_into_all), reading the given inputs.
-    pub fn realize_into_all_with(
-        &mut self,
-        outputs: &[Arg<'_>],
-        inputs: &[Input<'_>],
-    ) -> Result<()> {
-        let types = self.output_types()?;
-        if outputs.len() != types.len() {
+    /// [`set_estimate`](Self::set_estimate) for every pure variable, in
+    /// order: `f.set_estimates(&[(0, 1920), (0, 1080)])`.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let [x, y] = Var::many(["x", "y"]);
+    /// let mut f = Func::new("f");
+    /// f.define([&x, &y], &x + &y)?;
+    /// f.set_estimates(&[(0, 1920), (0, 1080)])?;
+    /// assert!(f.set_estimates(&[(0, 8)]).is_err()); // one per dimension
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn set_estimates(&mut self, ranges: &[(i32, i32)]) -> Result<&mut Self> {
+        let vars = self.args()?;
+        if vars.len() != ranges.len() {
             return Err(Error::invalid(format!(
-                "Func {} computes {} values, but {} output buffers were given",
+                "Func {} has {} dimensions, but {} estimates were given",
                 self.name(),
-                types.len(),
-                outputs.len()
+                vars.len(),
+                ranges.len()
             )));
         }
-        let raws = outputs
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                a.output_buffer().ok_or_else(|| {
-                    Error::invalid(format!("output {i} is not a buffer borrowed with `&mut`"))
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        self.realize_raw(&raws, inputs)
+        for (var, &(min, extent)) in vars.iter().zip(ranges) {
+            self.set_estimate(var, min, extent)?;
+        }
+        Ok(self)
     }
 
-    fn realize_raw(
-        &mut self,
-        outputs: &[*mut halide_buffer_t],
-        inputs: &[Input<'_>],
-    ) -> Result<()> {
-        self.refresh()?;
-        let target = self.target()?;
-        let params: Vec<_> = inputs.iter().map(Input::param).collect();
-        let buffers: Vec<_> = inputs.iter().map(Input::buffer).collect();
-        let handle = self.handle.as_ptr();
-        handlers::run_with(&self.handlers, |handlers| {
-            // SAFETY: each output points to a halide_buffer_t whose shape lies
-            // inside memory its owner owns or borrows mutably, and which stays
-            // mutably borrowed for the whole call (the callers' `&mut`);
-            // Halide writes elements and flags only. Each input buffer is
-            // borrowed by its Input for at least this call, and the shim unbinds
-            // it before returning. The handlers stay valid during `run`.
-            ffi::call(|err| unsafe {
-                sys::hl_func_realize(
-                    handle,
-                    outputs.as_ptr(),
-                    outputs.len(),
-                    params.as_ptr(),
-                    buffers.as_ptr(),
-                    inputs.len(),
-                    target.as_ptr(),
-                    handlers,
-                    err,
-                )
-            })
-            .map(drop)
-        })
+    /// The pure variables of the definition, in order.
+    pub fn args(&self) -> Result<Vec<Var>> {
+        let n = shim!(sys::hl_func_dimensions, &self.handle)?;
+        (0..n)
+            .map(|i| shim!(sys::hl_func_arg, &self.handle, i).map(Var::from_handle))
+            .collect()
     }
 }
 
@@ -342,100 +291,6 @@ impl fmt::Debug for Func {
         write!(f, "Func({})", self.name())
     }
 }
-
-/// The variables of a pure definition: an array, slice or `Vec` of
-/// [`Var`]s or `&Var`s, or a tuple of `&Var`s.
-pub trait IntoVars {
-    /// The variables, in order.
-    fn into_vars(self) -> Vec<Var>;
-}
-
-impl<const N: usize> IntoVars for [&Var; N] {
-    fn into_vars(self) -> Vec<Var> {
-        self.into_iter().cloned().collect()
-    }
-}
-
-impl<const N: usize> IntoVars for [Var; N] {
-    fn into_vars(self) -> Vec<Var> {
-        self.into()
-    }
-}
-
-impl IntoVars for &[Var] {
-    fn into_vars(self) -> Vec<Var> {
-        self.to_vec()
-    }
-}
-
-impl IntoVars for &[&Var] {
-    fn into_vars(self) -> Vec<Var> {
-        self.iter().map(|&v| v.clone()).collect()
-    }
-}
-
-impl IntoVars for Vec<Var> {
-    fn into_vars(self) -> Vec<Var> {
-        self
-    }
-}
-
-/// The arguments of a call: an array, slice or `Vec` of one kind of
-/// argument, or a tuple mixing kinds, e.g. `(&x - 1, &y)`.
-pub trait IntoArgs {
-    /// The arguments, in order.
-    fn into_args(self) -> Vec<Expr>;
-}
-
-impl<T: IntoExpr, const N: usize> IntoArgs for [T; N] {
-    fn into_args(self) -> Vec<Expr> {
-        self.into_iter().map(IntoExpr::into_expr).collect()
-    }
-}
-
-impl<T: IntoExpr> IntoArgs for Vec<T> {
-    fn into_args(self) -> Vec<Expr> {
-        self.into_iter().map(IntoExpr::into_expr).collect()
-    }
-}
-
-impl<'a, T> IntoArgs for &'a [T]
-where
-    &'a T: IntoExpr,
-{
-    fn into_args(self) -> Vec<Expr> {
-        self.iter().map(IntoExpr::into_expr).collect()
-    }
-}
-
-macro_rules! tuple_args {
-    ($($name:ident),+) => {
-        impl<$($name: IntoExpr),+> IntoArgs for ($($name,)+) {
-            #[allow(non_snake_case)]
-            fn into_args(self) -> Vec<Expr> {
-                let ($($name,)+) = self;
-                vec![$($name.into_expr()),+]
-            }
-        }
-
-        impl<'v> IntoVars for ($(tuple_args!(@var $name),)+) {
-            #[allow(non_snake_case)]
-            fn into_vars(self) -> Vec<Var> {
-                let ($($name,)+) = self;
-                vec![$($name.clone()),+]
-            }
-        }
-    };
-    (@var $name:ident) => { &'v Var };
-}
-tuple_args!(A);
-tuple_args!(A, B);
-tuple_args!(A, B, C);
-tuple_args!(A, B, C, D);
-tuple_args!(A, B, C, D, E);
-tuple_args!(A, B, C, D, E, F);
-tuple_args!(A, B, C, D, E, F, G);
-tuple_args!(A, B, C, D, E, F, G, H);
 
 /// A Func defined in one expression: `lambda([&x, &y], &x + &y)` is the
 /// Func `f(x, y) = x + y`, with a generated name.
@@ -448,9 +303,7 @@ tuple_args!(A, B, C, D, E, F, G, H);
 /// # Ok::<(), halide::Error>(())
 /// ```
 pub fn lambda(vars: impl IntoVars, value: impl IntoValues) -> Result<Func> {
-    // SAFETY: NULL asks for a generated name.
-    let handle = FuncHandle::new(|err| unsafe { sys::hl_func_new(std::ptr::null(), err) })?;
-    let mut f = Func::from_handle(handle);
+    let mut f = Func::from_handle(shim!(sys::hl_func_new, None::<&std::ffi::CStr>)?);
     f.define(vars, value)?;
     Ok(f)
 }

@@ -40,7 +40,7 @@ use crate::aot::{Library, OutputKind, compile_runtime};
 use crate::autoschedule::Autoscheduler;
 use crate::error::{Error, Result};
 use crate::func::Func;
-use crate::param::PipelineInput;
+use crate::param::Input;
 use crate::pipeline::Pipeline;
 use crate::target::Target;
 use halide_runtime::Element;
@@ -130,7 +130,7 @@ impl GeneratorContext {
 /// takes them.
 #[derive(Default)]
 pub struct Signature {
-    inputs: Vec<Box<dyn PipelineInput>>,
+    inputs: Vec<Box<dyn Input>>,
     outputs: Vec<Func>,
 }
 
@@ -151,7 +151,7 @@ impl Signature {
 
     /// Adds an input: a [`Param`](crate::Param) or an
     /// [`ImageParam`](crate::ImageParam), typed by their element type.
-    pub fn input(mut self, input: impl PipelineInput + 'static) -> Self {
+    pub fn input(mut self, input: impl Input + 'static) -> Self {
         self.inputs.push(Box::new(input));
         self
     }
@@ -179,7 +179,7 @@ impl Signature {
     }
 
     /// The inputs, in call order, as compilation takes them.
-    fn inputs(&self) -> Vec<&dyn PipelineInput> {
+    fn inputs(&self) -> Vec<&dyn Input> {
         self.inputs.iter().map(|b| &**b).collect()
     }
 
@@ -387,17 +387,7 @@ impl Command {
             })?;
         let scheduler = match self.autoscheduler.as_deref() {
             None => None,
-            Some(a) => Some(
-                [
-                    Autoscheduler::Mullapudi2016,
-                    Autoscheduler::Adams2019,
-                    Autoscheduler::Li2018,
-                    Autoscheduler::Anderson2021,
-                ]
-                .into_iter()
-                .find(|s| s.name() == a)
-                .ok_or_else(|| Error::invalid(format!("unknown autoscheduler \"{a}\"")))?,
-            ),
+            Some(a) => Some(a.parse::<Autoscheduler>()?),
         };
         let params: Vec<(&str, &str)> = self
             .params
@@ -416,13 +406,7 @@ impl Command {
             scheduler.map(|s| (s, scheduler_params.as_slice())),
         )?;
         let function = self.function_name.as_deref().unwrap_or(name);
-        let kinds = self.emit.clone().unwrap_or_else(|| {
-            vec![
-                OutputKind::StaticLibrary,
-                OutputKind::CHeader,
-                OutputKind::FunctionInfoHeader,
-            ]
-        });
+        let kinds = self.emit.clone().unwrap_or_else(OutputKind::library);
         let outputs = built
             .pipeline
             .aot(function)?

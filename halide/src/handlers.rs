@@ -1,7 +1,7 @@
 //! Runtime handlers for JIT runs: the runtime crate's [`Handlers`], handed
 //! to the shim in its own struct.
 
-pub use halide_runtime::Handlers;
+use halide_runtime::Handlers;
 use halide_sys as sys;
 
 /// Runs `f` with the shim's view of `handlers` (null for all defaults).

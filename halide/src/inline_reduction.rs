@@ -22,9 +22,10 @@
 //! # Ok::<(), halide::Error>(())
 //! ```
 
+use crate::convert::IntoOperand;
 use crate::error::Error;
-use crate::expr::{Expr, ExprHandle, IntoOperand};
-use crate::ffi;
+use crate::expr::Expr;
+use crate::ffi::{self, ShimReturn};
 use crate::rdom::RDom;
 use crate::tuple::Tuple;
 use halide_sys as sys;
@@ -40,23 +41,27 @@ fn reduce(kind: Kind, domain: Option<&RDom>, e: Expr) -> Tuple {
         Err(err) => return Tuple::invalid(err),
     };
     let mut out = [std::ptr::null_mut(); MAX_VALUES];
-    let rptr = domain.map_or(std::ptr::null(), RDom::as_ptr);
-    // SAFETY: the expression and domain are live; out has MAX_VALUES slots.
-    let n = ffi::call(|err| unsafe {
-        sys::hl_expr_inline_reduce(
-            kind,
-            rptr,
-            handle.as_ptr(),
-            std::ptr::null(),
-            out.as_mut_ptr(),
-            MAX_VALUES,
-            err,
-        )
-    });
+    let rptr = domain.map_or(std::ptr::null(), |d| d.handle().as_ptr());
+    // SAFETY: the expression and the domain (or NULL, "the expression's
+    // own") are borrowed for the call; out has MAX_VALUES slots.
+    let n = unsafe {
+        ffi::call(|err| {
+            sys::hl_expr_inline_reduce(
+                kind,
+                rptr,
+                handle.as_ptr(),
+                std::ptr::null(),
+                out.as_mut_ptr(),
+                MAX_VALUES,
+                err,
+            )
+        })
+    };
     match n {
+        // SAFETY: the shim stored n new expressions, ours now, in out[..n].
         Ok(n) => out[..n]
             .iter()
-            .map(|&p| Expr::from_result(ExprHandle::new(|_| p)))
+            .map(|&p| Expr::from_result(unsafe { p.adopt() }))
             .collect(),
         Err(err) => Tuple::invalid(err),
     }

@@ -20,10 +20,19 @@
 //! Errors never abort: every fallible call returns [`Result`] with
 //! Halide's own message, and an expression Halide rejected carries its
 //! error to the first call that uses it (see [`Expr`]).
+//!
+//! Rust scalars in expressions follow C++'s literal rules: `u8_expr + 1`
+//! stays `uint8`, `f32_expr * 0.5` stays `float32`; on the left of an
+//! operator only `i32` and `f64` work (`2 * x`). Comparisons are methods
+//! (`x.lt(3)`, `x.ge(&y)`), since Rust's return `bool`. The
+//! [`convert`] module has the whole set of rules, with examples.
 
+// The modules, bottom-up: each uses only those above it.
 pub mod aot;
+mod arg;
 mod autoschedule;
 pub mod boundary;
+pub mod convert;
 mod error;
 mod expr;
 mod ffi;
@@ -36,31 +45,33 @@ mod ops;
 mod param;
 mod pipeline;
 mod rdom;
+mod realize;
 mod schedule;
 mod staleness;
 mod target;
 mod tuple;
 mod var;
 
+pub use arg::{Arg, IntoArg};
 pub use autoschedule::Autoscheduler;
+pub use convert::{IntoArgs, IntoExpr, IntoOperand, IntoValues, IntoVars, Scalar};
 pub use error::{Error, ErrorKind, Result};
-pub use expr::{Expr, IntoExpr, IntoOperand, Scalar};
-pub use func::{Func, IntoArgs, IntoVars, lambda};
+pub use expr::Expr;
+pub use func::{Func, lambda};
 pub use halide_runtime::{
     ArgumentInfo, ArgumentKind, Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer,
-    HalideBufferMut, TraceEvent, TraceEventKind, Type, TypeCode,
+    HalideBufferMut, Handlers, TraceEvent, TraceEventKind, Type, TypeCode,
 };
-pub use handlers::Handlers;
-pub use param::{Dimension, ImageParam, Input, Param, PipelineInput};
-pub use pipeline::{Arg, Callable, IntoArg, Pipeline};
+pub use param::{Binding, Dimension, ImageParam, Input, Param};
+pub use pipeline::{Callable, Pipeline};
 pub use rdom::{RDom, RVar};
 pub use schedule::{GpuTile, LoopLevel, LoopVar, Schedule, Stage, TailStrategy};
 pub use target::Target;
-pub use tuple::{IntoValues, Tuple};
+pub use tuple::Tuple;
 pub use var::Var;
 
 #[doc(hidden)]
-pub use expr::Operand;
+pub use convert::Operand;
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../../README.md")]

@@ -14,8 +14,10 @@
 //! # Ok::<(), halide::Error>(())
 //! ```
 
-use crate::expr::{Expr, ExprHandle, IntoOperand, binary, raw_ptrs};
-use crate::func::IntoArgs;
+use crate::convert::{IntoArgs, IntoOperand};
+use crate::expr::{Expr, raw_ptrs};
+use crate::ffi::{self, shim};
+use crate::ops::binary;
 use halide_runtime::Element;
 use halide_sys as sys;
 
@@ -55,38 +57,37 @@ pub fn select<'a, 'b, 'c>(
         if_true.into_operand().to_expr(),
         if_false.into_operand().to_expr(),
     );
-    Expr::build(|| {
-        let (c, t, f) = (c.handle()?, t.handle()?, f.handle()?);
-        // SAFETY: all three are live expressions.
-        ExprHandle::new(|err| unsafe {
-            sys::hl_expr_select(c.as_ptr(), t.as_ptr(), f.as_ptr(), err)
-        })
-    })
+    Expr::build(|| shim!(sys::hl_expr_select, c.handle()?, t.handle()?, f.handle()?))
+}
+
+impl Expr {
+    /// `select(self, if_true, if_false)`: this boolean expression chooses.
+    pub fn select_with<'a, 'b>(
+        &self,
+        if_true: impl IntoOperand<'a>,
+        if_false: impl IntoOperand<'b>,
+    ) -> Expr {
+        select(self, if_true, if_false)
+    }
 }
 
 fn math1(op: sys::hl_math1, x: Expr) -> Expr {
-    Expr::build(|| {
-        let h = x.handle()?;
-        // SAFETY: h is a live expression.
-        ExprHandle::new(|err| unsafe { sys::hl_expr_math1(op, h.as_ptr(), err) })
-    })
+    Expr::build(|| shim!(sys::hl_expr_math1, op, x.handle()?))
 }
 
 fn math2(op: sys::hl_math2, a: Expr, b: Expr) -> Expr {
-    Expr::build(|| {
-        let (a, b) = (a.handle()?, b.handle()?);
-        // SAFETY: both are live expressions.
-        ExprHandle::new(|err| unsafe { sys::hl_expr_math2(op, a.as_ptr(), b.as_ptr(), err) })
-    })
+    Expr::build(|| shim!(sys::hl_expr_math2, op, a.handle()?, b.handle()?))
 }
 
 fn math3(op: sys::hl_math3, a: Expr, b: Expr, c: Expr) -> Expr {
     Expr::build(|| {
-        let (a, b, c) = (a.handle()?, b.handle()?, c.handle()?);
-        // SAFETY: all three are live expressions.
-        ExprHandle::new(|err| unsafe {
-            sys::hl_expr_math3(op, a.as_ptr(), b.as_ptr(), c.as_ptr(), err)
-        })
+        shim!(
+            sys::hl_expr_math3,
+            op,
+            a.handle()?,
+            b.handle()?,
+            c.handle()?
+        )
     })
 }
 
@@ -244,13 +245,7 @@ ternary_functions! {
 /// ```
 pub fn reinterpret<'a, T: Element>(x: impl IntoOperand<'a>) -> Expr {
     let x = x.into_operand().to_expr();
-    Expr::build(|| {
-        let h = x.handle()?;
-        // SAFETY: h is a live expression.
-        ExprHandle::new(|err| unsafe {
-            sys::hl_expr_reinterpret(T::TYPE.to_raw(), h.as_ptr(), err)
-        })
-    })
+    Expr::build(|| shim!(sys::hl_expr_reinterpret, T::TYPE.to_raw(), x.handle()?))
 }
 
 /// `x` converted to `T`, clamped to `T`'s range instead of wrapping.
@@ -265,13 +260,7 @@ pub fn reinterpret<'a, T: Element>(x: impl IntoOperand<'a>) -> Expr {
 /// ```
 pub fn saturating_cast<'a, T: Element>(x: impl IntoOperand<'a>) -> Expr {
     let x = x.into_operand().to_expr();
-    Expr::build(|| {
-        let h = x.handle()?;
-        // SAFETY: h is a live expression.
-        ExprHandle::new(|err| unsafe {
-            sys::hl_expr_saturating_cast(T::TYPE.to_raw(), h.as_ptr(), err)
-        })
-    })
+    Expr::build(|| shim!(sys::hl_expr_saturating_cast, T::TYPE.to_raw(), x.handle()?))
 }
 
 macro_rules! concise_casts {
@@ -330,12 +319,11 @@ pub fn mux<'a>(index: impl IntoOperand<'a>, values: impl IntoArgs) -> Expr {
     let index = index.into_operand().to_expr();
     let values = values.into_args();
     Expr::build(|| {
-        let ih = index.handle()?;
+        let ih = index.handle()?.as_ptr();
         let ptrs = raw_ptrs(&values)?;
-        // SAFETY: all expressions are live for the call.
-        ExprHandle::new(|err| unsafe {
-            sys::hl_expr_mux(ih.as_ptr(), ptrs.as_ptr(), ptrs.len(), err)
-        })
+        // SAFETY: the index and the array's expressions are borrowed for
+        // the call; the length is the array's.
+        unsafe { ffi::call(|err| sys::hl_expr_mux(ih, ptrs.as_ptr(), ptrs.len(), err)) }
     })
 }
 
@@ -355,9 +343,10 @@ fn print_impl(values: Vec<Expr>, condition: Option<Expr>) -> Expr {
     Expr::build(|| {
         let ptrs = raw_ptrs(&values)?;
         let c = condition.as_ref().map(Expr::handle).transpose()?;
-        let cptr = c.map_or(std::ptr::null(), |h| h.as_ptr().cast_const());
-        // SAFETY: all expressions are live for the call; cptr is null or live.
-        ExprHandle::new(|err| unsafe { sys::hl_expr_print(ptrs.as_ptr(), ptrs.len(), cptr, err) })
+        let cptr = c.map_or(std::ptr::null(), |h| h.as_ptr());
+        // SAFETY: the array's expressions and the condition (or NULL, "no
+        // condition") are borrowed for the call; the length is the array's.
+        unsafe { ffi::call(|err| sys::hl_expr_print(ptrs.as_ptr(), ptrs.len(), cptr, err)) }
     })
 }
 
@@ -389,30 +378,24 @@ pub fn require<'c, 'v>(
     );
     let message = message.into_args();
     Expr::build(|| {
-        let (ch, vh) = (c.handle()?, v.handle()?);
+        let (ch, vh) = (c.handle()?.as_ptr(), v.handle()?.as_ptr());
         let ptrs = raw_ptrs(&message)?;
-        // SAFETY: all expressions are live for the call.
-        ExprHandle::new(|err| unsafe {
-            sys::hl_expr_require(ch.as_ptr(), vh.as_ptr(), ptrs.as_ptr(), ptrs.len(), err)
-        })
+        // SAFETY: the condition, value and message expressions are borrowed
+        // for the call; the length is the array's.
+        unsafe { ffi::call(|err| sys::hl_expr_require(ch, vh, ptrs.as_ptr(), ptrs.len(), err)) }
     })
 }
 
 /// The undefined value of type `T`: in an update of a Tuple-valued Func,
 /// leaves that element as it was.
 pub fn undef<T: Element>() -> Expr {
-    // SAFETY: no arguments but the type.
-    Expr::from_result(ExprHandle::new(|err| unsafe {
-        sys::hl_expr_undef(T::TYPE.to_raw(), err)
-    }))
+    Expr::from_result(shim!(sys::hl_expr_undef, T::TYPE.to_raw()))
 }
 
 fn random(ty: halide_runtime::Type, seed: Option<Expr>) -> Expr {
     Expr::build(|| {
-        let s = seed.as_ref().map(Expr::handle).transpose()?;
-        let sptr = s.map_or(std::ptr::null(), |h| h.as_ptr().cast_const());
-        // SAFETY: sptr is null or a live expression.
-        ExprHandle::new(|err| unsafe { sys::hl_expr_random(ty.to_raw(), sptr, err) })
+        let seed = seed.as_ref().map(Expr::handle).transpose()?;
+        shim!(sys::hl_expr_random, ty.to_raw(), seed)
     })
 }
 

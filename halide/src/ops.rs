@@ -8,12 +8,44 @@
 //! Comparisons and logical and/or are methods ([`Expr::lt`], [`Expr::and`],
 //! ...), since Rust's comparison traits must return `bool`.
 
-use crate::expr::{Expr, IntoOperand, Scalar, binary, unary};
+use crate::convert::{IntoOperand, Operand, Scalar};
+use crate::expr::Expr;
+use crate::ffi::shim;
 use crate::param::Param;
 use crate::rdom::{RDom, RVar};
 use crate::var::Var;
-use halide_sys::{hl_binary_op as Op, hl_unary_op as Un};
+use halide_sys::{self as sys, hl_binary_op as Op, hl_unary_op as Un};
 use std::ops;
+
+/// Applies a binary operator to two operands with Halide's typing rules.
+pub(crate) fn binary<'a, 'b>(op: Op, a: impl IntoOperand<'a>, b: impl IntoOperand<'b>) -> Expr {
+    let (a, b) = (a.into_operand(), b.into_operand());
+    Expr::build(|| match (&a, &b) {
+        (Operand::Expr(a), Operand::Expr(b)) => {
+            shim!(sys::hl_expr_binary, op, a.handle()?, b.handle()?)
+        }
+        (Operand::Expr(e), Operand::Int { value, .. })
+        | (Operand::Int { value, .. }, Operand::Expr(e)) => {
+            let on_left = matches!(a, Operand::Int { .. });
+            shim!(sys::hl_expr_binary_int, op, e.handle()?, *value, on_left)
+        }
+        (Operand::Expr(e), Operand::Float { value, .. })
+        | (Operand::Float { value, .. }, Operand::Expr(e)) => {
+            let on_left = matches!(a, Operand::Float { .. });
+            shim!(sys::hl_expr_binary_float, op, e.handle()?, *value, on_left)
+        }
+        // Two scalars: neither side has a type to lend, so each keeps its own.
+        _ => {
+            let (a, b) = (a.to_expr(), b.to_expr());
+            shim!(sys::hl_expr_binary, op, a.handle()?, b.handle()?)
+        }
+    })
+}
+
+/// Applies a unary operator.
+pub(crate) fn unary(op: Un, a: &Expr) -> Expr {
+    Expr::build(|| shim!(sys::hl_expr_unary, op, a.handle()?))
+}
 
 macro_rules! binary_op {
     ([$($gen:tt)*] $lhs:ty, $trait:ident $method:ident $op:ident) => {
@@ -59,7 +91,7 @@ macro_rules! unary_ops {
         impl<$($gen)*> ops::Neg for $t {
             type Output = Expr;
             fn neg(self) -> Expr {
-                unary(Un::HL_OP_NEG, &crate::expr::IntoExpr::into_expr(self))
+                unary(Un::HL_OP_NEG, &crate::convert::IntoExpr::into_expr(self))
             }
         }
 
@@ -67,7 +99,7 @@ macro_rules! unary_ops {
             type Output = Expr;
             /// Logical not of a boolean, bitwise not of an integer.
             fn not(self) -> Expr {
-                let e = crate::expr::IntoExpr::into_expr(self);
+                let e = crate::convert::IntoExpr::into_expr(self);
                 let op = match e.type_of() {
                     Ok(t) if !t.is_bool() => Un::HL_OP_BIT_NOT,
                     _ => Un::HL_OP_NOT,

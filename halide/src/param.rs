@@ -1,9 +1,9 @@
 //! Pipeline inputs: image parameters, bound to buffers only for one call.
 
-use crate::error::Result;
-use crate::expr::{Expr, ExprHandle, IntoExpr, IntoOperand, Operand, Scalar, raw_ptrs};
-use crate::ffi::{self, handle};
-use crate::func::IntoArgs;
+use crate::convert::{IntoArgs, IntoExpr, IntoOperand, Operand, Scalar};
+use crate::error::{Error, Result};
+use crate::expr::{Expr, raw_ptrs};
+use crate::ffi::{self, Handle, shim};
 use halide_runtime::sys::halide_buffer_t;
 use halide_runtime::{Element, HalideBuffer, Type};
 use halide_sys as sys;
@@ -11,11 +11,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-handle!(
-    ImageParamHandle,
-    sys::hl_image_param,
-    sys::hl_image_param_free
-);
+type ImageParamHandle = Handle<sys::hl_image_param>;
+type ParamHandle = Handle<sys::hl_param>;
 
 /// An input image of a pipeline: a typed, n-dimensional placeholder that
 /// expressions can read, given a buffer only when the pipeline runs.
@@ -58,11 +55,8 @@ impl ImageParam {
     pub fn with_type(ty: Type, dimensions: usize, name: &str) -> Self {
         let c = ffi::c_string(name).expect("ImageParam names cannot contain NUL bytes");
         let dims = i32::try_from(dimensions).expect("dimension count fits in i32");
-        // SAFETY: c is a valid C string for the duration of the call.
-        let handle = ImageParamHandle::new(|err| unsafe {
-            sys::hl_image_param_new(ty.to_raw(), dims, c.as_ptr(), err)
-        })
-        .expect("out of memory creating a Halide ImageParam");
+        let handle = shim!(sys::hl_image_param_new, ty.to_raw(), dims, c.as_c_str())
+            .expect("out of memory creating a Halide ImageParam");
         ImageParam {
             handle,
             ty,
@@ -72,9 +66,7 @@ impl ImageParam {
 
     /// The parameter's name.
     pub fn name(&self) -> String {
-        // SAFETY: self is a live parameter.
-        ffi::call_string(|err| unsafe { sys::hl_image_param_name(self.handle.as_ptr(), err) })
-            .unwrap_or_default()
+        shim!(sys::hl_image_param_name, &self.handle).unwrap_or_default()
     }
 
     /// The element type buffers bound to it must have.
@@ -117,25 +109,42 @@ impl ImageParam {
         let args = args.into_args();
         Expr::build(|| {
             let ptrs = raw_ptrs(&args)?;
-            // SAFETY: every pointer is to a live expression kept alive by `args`.
-            ExprHandle::new(|err| unsafe {
-                sys::hl_image_param_call(self.handle.as_ptr(), ptrs.as_ptr(), ptrs.len(), err)
-            })
+            let h = self.handle.as_ptr();
+            // SAFETY: the parameter and the array's expressions are borrowed
+            // for the call; the length is the array's.
+            unsafe { ffi::call(|err| sys::hl_image_param_call(h, ptrs.as_ptr(), ptrs.len(), err)) }
         })
     }
 
     /// Pairs this input with a buffer for one realization. The buffer stays
-    /// borrowed for as long as the returned [`Input`] lives.
-    pub fn bind<'a, B: HalideBuffer>(&'a self, buffer: &'a B) -> Input<'a> {
-        Input {
+    /// borrowed for as long as the returned [`Binding`] lives.
+    pub fn bind<'a, B: HalideBuffer>(&'a self, buffer: &'a B) -> Binding<'a> {
+        Binding {
             param: self,
             buffer: buffer.as_raw_ptr(),
             _borrow: PhantomData,
         }
     }
 
-    pub(crate) fn as_ptr(&self) -> *const sys::hl_image_param {
-        self.handle.as_ptr()
+    /// Tells autoschedulers that buffers span `[min, min + extent)` in each
+    /// dimension, dimension 0 first: `input.set_estimates(&[(0, 1920), (0, 1080)])`.
+    pub fn set_estimates(&self, ranges: &[(i32, i32)]) -> Result<()> {
+        if ranges.len() != self.dimensions {
+            return Err(Error::invalid(format!(
+                "{} has {} dimensions, but {} estimates were given",
+                self.name(),
+                self.dimensions,
+                ranges.len()
+            )));
+        }
+        for (d, &(min, extent)) in ranges.iter().enumerate() {
+            self.dim(d).set_estimate(min, extent)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn handle(&self) -> &ImageParamHandle {
+        &self.handle
     }
 }
 
@@ -160,35 +169,34 @@ pub struct Dimension<'a> {
 }
 
 impl Dimension<'_> {
+    fn index(&self) -> Result<i32> {
+        i32::try_from(self.index).map_err(|_| Error::invalid("dimension index out of range"))
+    }
+
     fn set(&self, field: sys::hl_dim_field, value: Option<Expr>) -> Result<()> {
-        let d = i32::try_from(self.index)
-            .map_err(|_| crate::Error::invalid("dimension index out of range"))?;
-        let handle = value.as_ref().map(Expr::handle).transpose()?;
-        let ptr = handle.map_or(std::ptr::null(), |h| h.as_ptr().cast_const());
-        // SAFETY: the parameter is live; ptr is null or a live expression.
-        ffi::call(|err| unsafe {
-            sys::hl_image_param_set_dim(self.param.handle.as_ptr(), d, field, ptr, err)
-        })?;
-        crate::staleness::bump();
+        let value = value.as_ref().map(Expr::handle).transpose()?;
+        let param = self.param.handle.mutating();
+        shim!(
+            sys::hl_image_param_set_dim,
+            param,
+            self.index()?,
+            field,
+            value
+        )?;
         Ok(())
     }
 
     /// Tells autoschedulers that buffers span `[min, min + extent)` in this dimension.
     pub fn set_estimate(&self, min: impl IntoExpr, extent: impl IntoExpr) -> Result<()> {
-        let d = i32::try_from(self.index)
-            .map_err(|_| crate::Error::invalid("dimension index out of range"))?;
         let (min, extent) = (min.into_expr(), extent.into_expr());
-        let (mh, eh) = (min.handle()?, extent.handle()?);
-        // SAFETY: all handles are live.
-        ffi::call(|err| unsafe {
-            sys::hl_image_param_set_estimate(
-                self.param.handle.as_ptr(),
-                d,
-                mh.as_ptr(),
-                eh.as_ptr(),
-                err,
-            )
-        })?;
+        let param = self.param.handle.mutating();
+        shim!(
+            sys::hl_image_param_set_estimate,
+            param,
+            self.index()?,
+            min.handle()?,
+            extent.handle()?
+        )?;
         Ok(())
     }
 
@@ -214,25 +222,24 @@ impl Dimension<'_> {
     }
 }
 
-/// An [`ImageParam`] paired with the buffer it reads during one realization.
-pub struct Input<'a> {
+/// An [`ImageParam`] paired with the buffer it reads during one
+/// realization: made by [`ImageParam::bind`].
+pub struct Binding<'a> {
     param: &'a ImageParam,
     /// Points into a buffer borrowed for 'a.
     buffer: *const halide_buffer_t,
     _borrow: PhantomData<&'a ()>,
 }
 
-impl Input<'_> {
-    pub(crate) fn param(&self) -> *const sys::hl_image_param {
-        self.param.as_ptr()
+impl Binding<'_> {
+    pub(crate) fn param(&self) -> &ImageParamHandle {
+        &self.param.handle
     }
 
     pub(crate) fn buffer(&self) -> *const halide_buffer_t {
         self.buffer
     }
 }
-
-handle!(ParamHandle, sys::hl_param, sys::hl_param_free);
 
 /// A scalar input of a pipeline, of Rust type `T`.
 ///
@@ -268,14 +275,9 @@ impl<T: Scalar> Param<T> {
     /// If `name` contains a NUL byte.
     pub fn new(name: &str) -> Self {
         let c = ffi::c_string(name).expect("Param names cannot contain NUL bytes");
-        // SAFETY: c is a valid C string for the duration of the call.
-        let handle =
-            ParamHandle::new(|err| unsafe { sys::hl_param_new(T::TYPE.to_raw(), c.as_ptr(), err) })
-                .expect("out of memory creating a Halide Param");
-        // SAFETY: handle is a live param.
-        let expr = Expr::from_result(ExprHandle::new(|err| unsafe {
-            sys::hl_param_to_expr(handle.as_ptr(), err)
-        }));
+        let handle: ParamHandle = shim!(sys::hl_param_new, T::TYPE.to_raw(), c.as_c_str())
+            .expect("out of memory creating a Halide Param");
+        let expr = Expr::from_result(shim!(sys::hl_param_to_expr, &handle));
         let p = Param {
             handle,
             expr,
@@ -299,9 +301,7 @@ impl<T: Scalar> Param<T> {
 
     /// The parameter's name.
     pub fn name(&self) -> String {
-        // SAFETY: self is a live param.
-        ffi::call_string(|err| unsafe { sys::hl_param_name(self.handle.as_ptr(), err) })
-            .unwrap_or_default()
+        shim!(sys::hl_param_name, &self.handle).unwrap_or_default()
     }
 
     /// The parameter as an expression.
@@ -312,8 +312,11 @@ impl<T: Scalar> Param<T> {
     /// Sets the value that realizations use.
     pub fn set(&self, value: T) -> Result<()> {
         let ptr: *const T = &value;
-        // SAFETY: ptr points at one T, the param's type, for the call.
-        ffi::call(|err| unsafe { sys::hl_param_set_value(self.handle.as_ptr(), ptr.cast(), err) })?;
+        // A value is read when the pipeline runs, not compiled in.
+        let param = self.handle.keeping_code().as_ptr();
+        // SAFETY: the param is borrowed and ptr points at one T, the
+        // param's type, for the call.
+        unsafe { ffi::call(|err| sys::hl_param_set_value(param, ptr.cast(), err)) }?;
         Ok(())
     }
 
@@ -321,12 +324,12 @@ impl<T: Scalar> Param<T> {
     /// pipeline given a value outside fails with an error.
     pub fn set_range(&self, min: T, max: T) -> Result<()> {
         let (min, max) = (min.typed_constant(), max.typed_constant());
-        let (mh, xh) = (min.handle()?, max.handle()?);
-        // SAFETY: all handles are live.
-        ffi::call(|err| unsafe {
-            sys::hl_param_set_range(self.handle.as_ptr(), mh.as_ptr(), xh.as_ptr(), err)
-        })?;
-        crate::staleness::bump();
+        shim!(
+            sys::hl_param_set_range,
+            self.handle.mutating(),
+            min.handle()?,
+            max.handle()?
+        )?;
         Ok(())
     }
 
@@ -350,9 +353,7 @@ impl<T: Scalar> Param<T> {
         ) -> bool,
     ) -> Result<()> {
         let e = value.typed_constant();
-        let h = e.handle()?;
-        // SAFETY: both handles are live.
-        ffi::call(|err| unsafe { setter(self.handle.as_ptr(), h.as_ptr(), err) })?;
+        shim!(setter, self.handle.mutating(), e.handle()?)?;
         Ok(())
     }
 }
@@ -376,32 +377,35 @@ impl<'a, T: Scalar> IntoOperand<'a> for &'a Param<T> {
 }
 
 mod sealed {
-    /// The shim handle of a pipeline input: a scalar or a buffer parameter.
-    pub enum RawInput {
-        Scalar(*const halide_sys::hl_param),
-        Buffer(*const halide_sys::hl_image_param),
+    use super::*;
+
+    /// The shim handle of a pipeline input.
+    pub enum InputHandle<'a> {
+        Scalar(&'a ParamHandle),
+        Buffer(&'a ImageParamHandle),
     }
 
     pub trait AsInput {
-        fn raw_input(&self) -> RawInput;
+        fn input_handle(&self) -> InputHandle<'_>;
     }
 }
-pub(crate) use sealed::RawInput;
+pub(crate) use sealed::InputHandle;
 
-/// An input of a pipeline, for [`Pipeline::compile_with_inputs`](crate::Pipeline::compile_with_inputs):
-/// a [`Param`] or an [`ImageParam`].
-pub trait PipelineInput: sealed::AsInput {}
+/// An input of a pipeline, a [`Param`] or an [`ImageParam`], as listed by
+/// [`Pipeline::compile_with_inputs`](crate::Pipeline::compile_with_inputs)
+/// and [`Aot::inputs`](crate::aot::Aot::inputs).
+pub trait Input: sealed::AsInput {}
 
 impl<T: Scalar> sealed::AsInput for Param<T> {
-    fn raw_input(&self) -> RawInput {
-        RawInput::Scalar(self.handle.as_ptr())
+    fn input_handle(&self) -> InputHandle<'_> {
+        InputHandle::Scalar(&self.handle)
     }
 }
-impl<T: Scalar> PipelineInput for Param<T> {}
+impl<T: Scalar> Input for Param<T> {}
 
 impl sealed::AsInput for ImageParam {
-    fn raw_input(&self) -> RawInput {
-        RawInput::Buffer(self.as_ptr())
+    fn input_handle(&self) -> InputHandle<'_> {
+        InputHandle::Buffer(&self.handle)
     }
 }
-impl PipelineInput for ImageParam {}
+impl Input for ImageParam {}

@@ -1,21 +1,19 @@
 //! Pipelines, and the callables they compile to.
 
+use crate::arg::{Arg, ArgValue};
 use crate::error::{Error, Result};
-use crate::expr::Scalar;
-use crate::ffi::{self, handle};
+use crate::ffi::{self, Handle, shim};
 use crate::func::Func;
-use crate::handlers::{self, Handlers};
-use crate::param::{PipelineInput, RawInput};
+use crate::handlers;
+use crate::param::{Input, InputHandle};
 use crate::target::Target;
-use halide_runtime::sys::halide_buffer_t;
-use halide_runtime::{ArgumentInfo, ArgumentKind, ErrorCode, HalideBuffer, HalideBufferMut, Type};
+use halide_runtime::{ArgumentInfo, ArgumentKind, ErrorCode, Handlers, Type};
 use halide_sys as sys;
 use std::ffi::{CStr, c_void};
 use std::fmt;
-use std::marker::PhantomData;
 
-handle!(PipelineHandle, sys::hl_pipeline, sys::hl_pipeline_free);
-handle!(CallableHandle, sys::hl_callable, sys::hl_callable_free);
+type PipelineHandle = Handle<sys::hl_pipeline>;
+type CallableHandle = Handle<sys::hl_callable>;
 
 /// One or more Funcs computed together, compiled once into a [`Callable`].
 ///
@@ -47,11 +45,14 @@ impl Pipeline {
         if outputs.is_empty() {
             return Err(Error::invalid("a pipeline needs at least one output Func"));
         }
-        let ptrs: Vec<*mut sys::hl_func> = outputs.iter().map(|f| f.as_ptr()).collect();
-        // SAFETY: every pointer is to a live Func borrowed for the call.
-        let handle = PipelineHandle::new(|err| unsafe {
-            sys::hl_pipeline_new(ptrs.as_ptr(), ptrs.len(), err)
-        })?;
+        // Making a pipeline changes none of its Funcs.
+        let ptrs: Vec<*mut sys::hl_func> = outputs
+            .iter()
+            .map(|f| f.handle().keeping_code().as_ptr())
+            .collect();
+        // SAFETY: the Funcs are borrowed for the call; the length is the array's.
+        let handle =
+            unsafe { ffi::call(|err| sys::hl_pipeline_new(ptrs.as_ptr(), ptrs.len(), err)) }?;
         let name = outputs
             .iter()
             .map(|f| f.name())
@@ -60,8 +61,8 @@ impl Pipeline {
         Ok(Pipeline { handle, name })
     }
 
-    pub(crate) fn as_ptr(&self) -> *mut sys::hl_pipeline {
-        self.handle.as_ptr()
+    pub(crate) fn handle(&self) -> &PipelineHandle {
+        &self.handle
     }
 
     /// JIT-compiles the pipeline for `target`. The callable's arguments
@@ -88,42 +89,35 @@ impl Pipeline {
     /// assert_eq!(out.as_slice(), &[3, 6, 9]);
     /// # Ok::<(), halide::Error>(())
     /// ```
-    pub fn compile_with_inputs(
-        &self,
-        target: &Target,
-        inputs: &[&dyn PipelineInput],
-    ) -> Result<Callable> {
+    pub fn compile_with_inputs(&self, target: &Target, inputs: &[&dyn Input]) -> Result<Callable> {
         self.compile_raw(target, Some(inputs))
     }
 
-    fn compile_raw(
-        &self,
-        target: &Target,
-        inputs: Option<&[&dyn PipelineInput]>,
-    ) -> Result<Callable> {
+    fn compile_raw(&self, target: &Target, inputs: Option<&[&dyn Input]>) -> Result<Callable> {
         let (scalars, buffers) = split_inputs(inputs.unwrap_or_default());
-        // SAFETY: both are live objects; every input pointer is to a live
-        // param borrowed by `inputs`, and both arrays have its length.
-        let handle = CallableHandle::new(|err| unsafe {
-            sys::hl_pipeline_compile(
-                self.handle.as_ptr(),
-                target.as_ptr(),
-                inputs.is_none(),
-                scalars.as_ptr(),
-                buffers.as_ptr(),
-                scalars.len(),
-                err,
-            )
-        })?;
-        // SAFETY: handle is a live callable.
-        let n = unsafe { sys::hl_callable_argument_count(handle.as_ptr()) };
+        // Compiling changes nothing the pipeline is made of.
+        let p = self.handle.keeping_code().as_ptr();
+        let t = target.handle().as_ptr();
+        // SAFETY: the pipeline, the target and the params are borrowed for
+        // the call; both arrays have the inputs' length.
+        let handle: CallableHandle = unsafe {
+            ffi::call(|err| {
+                sys::hl_pipeline_compile(
+                    p,
+                    t,
+                    inputs.is_none(),
+                    scalars.as_ptr(),
+                    buffers.as_ptr(),
+                    scalars.len(),
+                    err,
+                )
+            })
+        }?;
+        let n = shim!(sys::hl_callable_argument_count, &handle)?;
         let arguments = (0..n)
             .map(|i| {
                 let mut raw = sys::hl_argument::default();
-                // SAFETY: i < n; raw is a valid place to write.
-                ffi::call(|err| unsafe {
-                    sys::hl_callable_argument(handle.as_ptr(), i, &mut raw, err)
-                })?;
+                shim!(sys::hl_callable_argument, &handle, i, &mut raw)?;
                 argument_from_raw(&raw)
             })
             .collect::<Result<Vec<_>>>()?;
@@ -145,20 +139,21 @@ impl fmt::Debug for Pipeline {
 /// The shim's two parallel input arrays: for each input, its scalar param
 /// or its image param, the other null. The pointers borrow from `inputs`.
 pub(crate) fn split_inputs(
-    inputs: &[&dyn PipelineInput],
+    inputs: &[&dyn Input],
 ) -> (Vec<*const sys::hl_param>, Vec<*const sys::hl_image_param>) {
     inputs
         .iter()
-        .map(|input| match input.raw_input() {
-            RawInput::Scalar(p) => (p, std::ptr::null()),
-            RawInput::Buffer(p) => (std::ptr::null(), p),
+        .map(|input| match input.input_handle() {
+            InputHandle::Scalar(p) => (p.as_ptr(), std::ptr::null()),
+            InputHandle::Buffer(p) => (std::ptr::null(), p.as_ptr()),
         })
         .unzip()
 }
 
 /// Describes a compiled callable's argument from the shim's view of it.
 fn argument_from_raw(raw: &sys::hl_argument) -> Result<ArgumentInfo> {
-    // SAFETY: the name lives as long as the callable, which outlives this call.
+    // SAFETY: the shim filled `raw` from a callable that outlives this call,
+    // and the name it points to lives as long as the callable.
     let name = unsafe { CStr::from_ptr(raw.name) }
         .to_string_lossy()
         .into_owned()
@@ -282,33 +277,31 @@ impl Callable {
             *slot = arg.as_argv();
         }
         let mut message = std::ptr::null_mut();
+        let c = self.handle.as_ptr();
         let code = handlers::run_with(&self.handlers, |handlers| {
             // SAFETY: check() matched every argument to the signature: scalars
             // point at values of the declared type inside `args`, buffers at
             // halide_buffer_t's whose memory is borrowed by `args` for this call
             // (mutably for outputs). argv has args.len() + 1 slots. The
             // handlers stay valid during `run`.
-            ffi::call(|err| unsafe {
-                sys::hl_callable_call(
-                    self.handle.as_ptr(),
-                    argv.as_mut_ptr(),
-                    args.len(),
-                    handlers,
-                    &mut message,
-                    err,
-                )
-            })
+            unsafe {
+                ffi::call(|err| {
+                    sys::hl_callable_call(
+                        c,
+                        argv.as_mut_ptr(),
+                        args.len(),
+                        handlers,
+                        &mut message,
+                        err,
+                    )
+                })
+            }
         })?;
         let text = if message.is_null() {
             String::new()
         } else {
-            // SAFETY: the shim returned an owned, NUL-terminated string.
-            let s = unsafe { CStr::from_ptr(message) }
-                .to_string_lossy()
-                .into_owned();
-            // SAFETY: freed once, with the matching function.
-            unsafe { sys::hl_string_free(message) };
-            s
+            // SAFETY: the shim stored an owned `char *` in message.
+            unsafe { ffi::ShimReturn::adopt(message) }?
         };
         match ErrorCode::from_code(code) {
             None => Ok(()),
@@ -321,111 +314,4 @@ impl fmt::Debug for Callable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Callable({})", self.signature())
     }
-}
-
-/// One argument of a [`Callable::call`], borrowing what it refers to.
-pub struct Arg<'a> {
-    value: ArgValue,
-    _borrow: PhantomData<&'a mut ()>,
-}
-
-enum ArgValue {
-    /// The value's bytes at the start of `bits` (u64-aligned, so aligned for any scalar).
-    Scalar { ty: Type, bits: u64 },
-    Buffer {
-        ptr: *const halide_buffer_t,
-        ty: Type,
-        dimensions: usize,
-        writable: bool,
-    },
-}
-
-impl Arg<'_> {
-    /// The buffer of an argument made from `&mut buffer`.
-    pub(crate) fn output_buffer(&self) -> Option<*mut halide_buffer_t> {
-        match self.value {
-            ArgValue::Buffer {
-                ptr,
-                writable: true,
-                ..
-            } => Some(ptr.cast_mut()),
-            _ => None,
-        }
-    }
-
-    fn as_argv(&self) -> *const c_void {
-        match &self.value {
-            ArgValue::Scalar { bits, .. } => std::ptr::from_ref(bits).cast(),
-            ArgValue::Buffer { ptr, .. } => ptr.cast(),
-        }
-    }
-}
-
-/// Converts into an [`Arg`]: `&B` (input buffer), `&mut B` (output or
-/// input buffer) for any buffer type, and Rust scalars.
-pub trait IntoArg<'a> {
-    /// The argument.
-    fn into_arg(self) -> Arg<'a>;
-}
-
-impl<'a, B: HalideBuffer> IntoArg<'a> for &'a B {
-    fn into_arg(self) -> Arg<'a> {
-        let raw = self.raw();
-        let value = ArgValue::Buffer {
-            ptr: self.as_raw_ptr(),
-            ty: raw.element_type(),
-            dimensions: raw.dimensions(),
-            writable: false,
-        };
-        Arg {
-            value,
-            _borrow: PhantomData,
-        }
-    }
-}
-
-impl<'a, B: HalideBufferMut> IntoArg<'a> for &'a mut B {
-    fn into_arg(self) -> Arg<'a> {
-        let (ty, dimensions) = (self.raw().element_type(), self.raw().dimensions());
-        let value = ArgValue::Buffer {
-            ptr: self.as_raw_mut_ptr().cast_const(),
-            ty,
-            dimensions,
-            writable: true,
-        };
-        Arg {
-            value,
-            _borrow: PhantomData,
-        }
-    }
-}
-
-fn scalar_arg<T: Scalar>(value: T) -> Arg<'static> {
-    let mut bits = 0u64;
-    // SAFETY: T is at most 8 bytes (Halide scalars are), and u64's alignment
-    // satisfies every scalar's.
-    unsafe { std::ptr::from_mut(&mut bits).cast::<T>().write(value) };
-    Arg {
-        value: ArgValue::Scalar { ty: T::TYPE, bits },
-        _borrow: PhantomData,
-    }
-}
-
-macro_rules! scalar_args {
-    ($($t:ty),*) => {$(
-        impl IntoArg<'static> for $t {
-            fn into_arg(self) -> Arg<'static> {
-                scalar_arg(self)
-            }
-        }
-    )*};
-}
-scalar_args!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, bool);
-
-/// The arguments of a [`Callable::call`]: `args![&input, 2.0f32, &mut output]`.
-#[macro_export]
-macro_rules! args {
-    ($($arg:expr),* $(,)?) => {
-        &[$($crate::IntoArg::into_arg($arg)),*]
-    };
 }

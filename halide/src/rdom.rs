@@ -1,15 +1,16 @@
 //! Reduction domains: the iteration spaces of update definitions.
 
+use crate::convert::{IntoExpr, IntoOperand, Operand, holds_expr};
 use crate::error::{Error, Result};
-use crate::expr::{Expr, ExprHandle, IntoExpr, IntoOperand, Operand, raw_ptrs};
-use crate::ffi::{self, handle};
+use crate::expr::{Expr, raw_ptrs};
+use crate::ffi::{self, Handle, shim};
 use crate::param::ImageParam;
 use halide_runtime::HalideBuffer;
 use halide_sys as sys;
 use std::borrow::Cow;
 use std::fmt;
 
-handle!(RDomHandle, sys::hl_rdom, sys::hl_rdom_free);
+type RDomHandle = Handle<sys::hl_rdom>;
 
 /// A reduction domain: the (possibly multi-dimensional, possibly
 /// predicated) range an update definition iterates over, in order.
@@ -52,16 +53,19 @@ impl RDom {
         let min_ptrs = raw_ptrs(&mins)?;
         let extent_ptrs = raw_ptrs(&extents)?;
         let c = ffi::c_string(name)?;
-        // SAFETY: every pointer is to a live expression or string borrowed for the call.
-        let handle = RDomHandle::new(|err| unsafe {
-            sys::hl_rdom_new(
-                min_ptrs.as_ptr(),
-                extent_ptrs.as_ptr(),
-                min_ptrs.len(),
-                c.as_ptr(),
-                err,
-            )
-        })?;
+        // SAFETY: both arrays' expressions and the name are borrowed for the
+        // call; both arrays have the length given (one range per dimension).
+        let handle = unsafe {
+            ffi::call(|err| {
+                sys::hl_rdom_new(
+                    min_ptrs.as_ptr(),
+                    extent_ptrs.as_ptr(),
+                    min_ptrs.len(),
+                    c.as_ptr(),
+                    err,
+                )
+            })
+        }?;
         Self::from_handle(handle, name)
     }
 
@@ -83,10 +87,7 @@ impl RDom {
     /// ```
     pub fn over_image(image: &ImageParam, name: &str) -> Result<Self> {
         let c = ffi::c_string(name)?;
-        // SAFETY: both are live for the call.
-        let handle = RDomHandle::new(|err| unsafe {
-            sys::hl_rdom_from_image_param(image.as_ptr(), c.as_ptr(), err)
-        })?;
+        let handle = shim!(sys::hl_rdom_from_image_param, image.handle(), c.as_c_str())?;
         Self::from_handle(handle, name)
     }
 
@@ -97,18 +98,11 @@ impl RDom {
     }
 
     fn from_handle(handle: RDomHandle, name: &str) -> Result<Self> {
-        // SAFETY: handle is a live RDom.
-        let n = ffi::call(|err| unsafe { sys::hl_rdom_dimensions(handle.as_ptr(), err) })?;
+        let n = shim!(sys::hl_rdom_dimensions, &handle)?;
         let vars = (0..n)
             .map(|i| {
-                // SAFETY: handle is live and i is one of its dimensions.
-                let expr = Expr::from_result(ExprHandle::new(|err| unsafe {
-                    sys::hl_rdom_var(handle.as_ptr(), i, err)
-                }));
-                // SAFETY: as above.
-                let name = ffi::call_string(|err| unsafe {
-                    sys::hl_rdom_var_name(handle.as_ptr(), i, err)
-                })?;
+                let expr = Expr::from_result(shim!(sys::hl_rdom_var, &handle, i));
+                let name = shim!(sys::hl_rdom_var_name, &handle, i)?;
                 Ok(RVar { expr, name })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -158,17 +152,15 @@ impl RDom {
         self.var(3)
     }
 
-    pub(crate) fn as_ptr(&self) -> *const sys::hl_rdom {
-        self.handle.as_ptr()
+    pub(crate) fn handle(&self) -> &RDomHandle {
+        &self.handle
     }
 
     /// Restricts the domain to the points where `predicate` holds (Halide's
     /// `RDom::where`). Call it before using the domain in a definition.
     pub fn where_(&mut self, predicate: impl IntoExpr) -> Result<&mut Self> {
         let p = predicate.into_expr();
-        let h = p.handle()?;
-        // SAFETY: both handles are live.
-        ffi::call(|err| unsafe { sys::hl_rdom_where(self.handle.as_ptr(), h.as_ptr(), err) })?;
+        shim!(sys::hl_rdom_where, self.handle.mutating(), p.handle()?)?;
         Ok(self)
     }
 
@@ -265,38 +257,4 @@ impl fmt::Debug for RVar {
     }
 }
 
-impl IntoExpr for RVar {
-    fn into_expr(self) -> Expr {
-        self.expr
-    }
-}
-
-impl IntoExpr for &RVar {
-    fn into_expr(self) -> Expr {
-        self.expr.clone()
-    }
-}
-
-impl<'a> IntoOperand<'a> for RVar {
-    fn into_operand(self) -> Operand<'a> {
-        Operand::Expr(Cow::Owned(self.expr))
-    }
-}
-
-impl<'a> IntoOperand<'a> for &'a RVar {
-    fn into_operand(self) -> Operand<'a> {
-        Operand::Expr(Cow::Borrowed(&self.expr))
-    }
-}
-
-impl From<RVar> for Expr {
-    fn from(v: RVar) -> Expr {
-        v.expr
-    }
-}
-
-impl From<&RVar> for Expr {
-    fn from(v: &RVar) -> Expr {
-        v.expr.clone()
-    }
-}
+holds_expr!(RVar, expr);

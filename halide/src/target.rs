@@ -1,18 +1,13 @@
 //! Targets: which architecture, OS and features code is generated for.
 
 use crate::error::{Error, Result};
-use crate::ffi::{self, handle};
+use crate::ffi::{self, Handle, shim};
 use halide_runtime::Element;
 use halide_sys as sys;
 use std::fmt;
 use std::str::FromStr;
 
-handle!(
-    TargetHandle,
-    sys::hl_target,
-    sys::hl_target_free,
-    clone = sys::hl_target_clone
-);
+type TargetHandle = Handle<sys::hl_target>;
 
 /// A compilation target, such as `x86-64-linux-avx2` or `host-cuda`.
 ///
@@ -38,19 +33,17 @@ impl Target {
     /// The machine this program runs on, with every feature it supports
     /// (GPU APIs excluded).
     pub fn host() -> Result<Self> {
-        // SAFETY: no arguments but the error slot.
-        TargetHandle::new(|err| unsafe { sys::hl_target_host(err) }).map(Target)
+        shim!(sys::hl_target_host).map(Target)
     }
 
     /// The target JIT compilation uses by default: `HL_JIT_TARGET` when set,
     /// else the host.
     pub fn jit_from_environment() -> Result<Self> {
-        // SAFETY: no arguments but the error slot.
-        TargetHandle::new(|err| unsafe { sys::hl_target_jit_from_environment(err) }).map(Target)
+        shim!(sys::hl_target_jit_from_environment).map(Target)
     }
 
-    pub(crate) fn as_ptr(&self) -> *mut sys::hl_target {
-        self.0.as_ptr()
+    pub(crate) fn handle(&self) -> &TargetHandle {
+        &self.0
     }
 
     /// Whether the target has `feature`, named as in target strings
@@ -71,8 +64,7 @@ impl Target {
     /// ```
     pub fn has_feature(&self, feature: &str) -> Result<bool> {
         let c = ffi::c_string(feature)?;
-        // SAFETY: both are live for the call.
-        ffi::call(|err| unsafe { sys::hl_target_has_feature(self.as_ptr(), c.as_ptr(), err) })
+        shim!(sys::hl_target_has_feature, &self.0, c.as_c_str())
     }
 
     /// This target with `feature` added.
@@ -87,26 +79,21 @@ impl Target {
 
     fn edit_feature(&self, feature: &str, enable: bool) -> Result<Target> {
         let c = ffi::c_string(feature)?;
-        // SAFETY: both are live for the call.
-        TargetHandle::new(|err| unsafe {
-            sys::hl_target_with_feature(self.as_ptr(), c.as_ptr(), enable, err)
-        })
-        .map(Target)
+        shim!(sys::hl_target_with_feature, &self.0, c.as_c_str(), enable).map(Target)
     }
 
     /// Whether the target runs code on a GPU (CUDA, OpenCL, Metal, ...).
     pub fn has_gpu_feature(&self) -> bool {
-        // SAFETY: self is live.
-        ffi::call(|err| unsafe { sys::hl_target_has_gpu_feature(self.as_ptr(), err) })
-            .unwrap_or(false)
+        shim!(sys::hl_target_has_gpu_feature, &self.0).unwrap_or(false)
     }
 
     /// How many `T`s fit in one native SIMD vector: a good vectorization width.
     pub fn natural_vector_size<T: Element>(&self) -> Result<usize> {
-        // SAFETY: self is live.
-        let n = ffi::call(|err| unsafe {
-            sys::hl_target_natural_vector_size(self.as_ptr(), T::TYPE.to_raw(), err)
-        })?;
+        let n = shim!(
+            sys::hl_target_natural_vector_size,
+            &self.0,
+            T::TYPE.to_raw()
+        )?;
         Ok(usize::try_from(n).unwrap_or(1))
     }
 }
@@ -118,17 +105,13 @@ impl FromStr for Target {
     /// followed by features.
     fn from_str(s: &str) -> Result<Self> {
         let c = ffi::c_string(s)?;
-        // SAFETY: c is a valid C string for the duration of the call.
-        TargetHandle::new(|err| unsafe { sys::hl_target_parse(c.as_ptr(), err) }).map(Target)
+        shim!(sys::hl_target_parse, c.as_c_str()).map(Target)
     }
 }
 
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // SAFETY: self is a live target.
-        let s = ffi::call_string(|err| unsafe { sys::hl_target_to_string(self.as_ptr(), err) })
-            .map_err(|_| fmt::Error)?;
-        f.write_str(&s)
+        f.write_str(&shim!(sys::hl_target_to_string, &self.0).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -140,9 +123,7 @@ impl fmt::Debug for Target {
 
 impl PartialEq for Target {
     fn eq(&self, other: &Self) -> bool {
-        // SAFETY: both are live targets.
-        ffi::call(|err| unsafe { sys::hl_target_equal(self.as_ptr(), other.as_ptr(), err) })
-            .unwrap_or(false)
+        shim!(sys::hl_target_equal, &self.0, &other.0).unwrap_or(false)
     }
 }
 

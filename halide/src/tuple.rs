@@ -1,7 +1,8 @@
 //! Tuples: the several values a multi-valued Func computes together.
 
+use crate::convert::{IntoExpr, IntoOperand, IntoValues};
 use crate::error::Error;
-use crate::expr::{Expr, IntoExpr, IntoOperand};
+use crate::expr::Expr;
 use crate::math::select;
 
 /// Several values computed together by one [`Func`](crate::Func), each
@@ -102,19 +103,6 @@ impl<T: IntoExpr> FromIterator<T> for Tuple {
     }
 }
 
-/// The right-hand side of a definition: one value (anything
-/// [`IntoExpr`]) or several (a [`Tuple`], or a Rust tuple of 2 to 4 values).
-pub trait IntoValues {
-    /// The values, in order.
-    fn into_values(self) -> Vec<Expr>;
-}
-
-impl<T: IntoExpr> IntoValues for T {
-    fn into_values(self) -> Vec<Expr> {
-        vec![self.into_expr()]
-    }
-}
-
 impl IntoValues for Tuple {
     fn into_values(self) -> Vec<Expr> {
         self.0
@@ -126,18 +114,3 @@ impl IntoValues for &Tuple {
         self.0.clone()
     }
 }
-
-macro_rules! tuple_values {
-    ($($name:ident),+) => {
-        impl<$($name: IntoExpr),+> IntoValues for ($($name,)+) {
-            #[allow(non_snake_case)]
-            fn into_values(self) -> Vec<Expr> {
-                let ($($name,)+) = self;
-                vec![$($name.into_expr()),+]
-            }
-        }
-    };
-}
-tuple_values!(A, B);
-tuple_values!(A, B, C);
-tuple_values!(A, B, C, D);

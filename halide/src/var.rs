@@ -1,18 +1,12 @@
 //! Pure variables: the free variables of Func definitions.
 
 use crate::error::Result;
-use crate::expr::{Expr, ExprHandle, IntoExpr, IntoOperand, Operand};
-use crate::ffi::{self, handle};
+use crate::expr::Expr;
+use crate::ffi::{self, Handle, shim};
 use halide_sys as sys;
-use std::borrow::Cow;
 use std::fmt;
 
-handle!(
-    VarHandle,
-    sys::hl_var,
-    sys::hl_var_free,
-    clone = sys::hl_var_clone
-);
+type VarHandle = Handle<sys::hl_var>;
 
 /// A named variable, such as the `x` and `y` of `f(x, y) = x + y`.
 ///
@@ -27,7 +21,7 @@ pub struct Var {
     handle: VarHandle,
     /// The variable as an expression, made once so that using `&x` in an
     /// expression borrows instead of allocating.
-    expr: Expr,
+    pub(crate) expr: Expr,
 }
 
 // SAFETY: a Var and its expression are immutable Halide nodes (a name),
@@ -43,18 +37,27 @@ impl Var {
     /// If `name` contains a NUL byte.
     pub fn new(name: &str) -> Self {
         let c = ffi::c_string(name).expect("Var names cannot contain NUL bytes");
-        // SAFETY: c is a valid C string for the duration of the call.
-        Self::from_result(VarHandle::new(|err| unsafe {
-            sys::hl_var_new(c.as_ptr(), err)
-        }))
+        Self::from_result(shim!(sys::hl_var_new, Some(c.as_c_str())))
+    }
+
+    /// Several variables at once, as Python's `hl.vars("x y")`.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let [x, y, xi, yi] = Var::many(["x", "y", "xi", "yi"]);
+    /// assert_eq!((x.name(), yi.name()), ("x".to_owned(), "yi".to_owned()));
+    /// # let _ = (y, xi);
+    /// ```
+    ///
+    /// # Panics
+    /// If a name contains a NUL byte.
+    pub fn many<const N: usize>(names: [&str; N]) -> [Var; N] {
+        names.map(Var::new)
     }
 
     /// A variable with a unique generated name.
     pub fn unique() -> Self {
-        // SAFETY: NULL asks for a generated name.
-        Self::from_result(VarHandle::new(|err| unsafe {
-            sys::hl_var_new(std::ptr::null(), err)
-        }))
+        Self::from_result(shim!(sys::hl_var_new, None::<&std::ffi::CStr>))
     }
 
     /// The placeholder `_` of Halide's implicit arguments: in a definition
@@ -85,19 +88,18 @@ impl Var {
 
     fn from_result(handle: Result<VarHandle>) -> Self {
         // Creating a Var only allocates; failure is out of memory.
-        let handle = handle.expect("out of memory creating a Halide Var");
-        // SAFETY: handle is a live Var.
-        let expr = Expr::from_result(ExprHandle::new(|err| unsafe {
-            sys::hl_var_to_expr(handle.as_ptr(), err)
-        }));
+        Var::from_handle(handle.expect("out of memory creating a Halide Var"))
+    }
+
+    /// A Var around a handle the shim made.
+    pub(crate) fn from_handle(handle: VarHandle) -> Self {
+        let expr = Expr::from_result(shim!(sys::hl_var_to_expr, &handle));
         Var { handle, expr }
     }
 
     /// The variable's name.
     pub fn name(&self) -> String {
-        // SAFETY: self is a live Var.
-        ffi::call_string(|err| unsafe { sys::hl_var_name(self.handle.as_ptr(), err) })
-            .unwrap_or_default()
+        shim!(sys::hl_var_name, &self.handle).unwrap_or_default()
     }
 
     /// The variable as an expression.
@@ -110,8 +112,8 @@ impl Var {
         self.expr.cast::<T>()
     }
 
-    pub(crate) fn as_ptr(&self) -> *const sys::hl_var {
-        self.handle.as_ptr()
+    pub(crate) fn handle(&self) -> &VarHandle {
+        &self.handle
     }
 }
 
@@ -124,41 +126,5 @@ impl fmt::Debug for Var {
 impl fmt::Display for Var {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.name())
-    }
-}
-
-impl IntoExpr for Var {
-    fn into_expr(self) -> Expr {
-        self.expr
-    }
-}
-
-impl IntoExpr for &Var {
-    fn into_expr(self) -> Expr {
-        self.expr.clone()
-    }
-}
-
-impl<'a> IntoOperand<'a> for Var {
-    fn into_operand(self) -> Operand<'a> {
-        Operand::Expr(Cow::Owned(self.expr))
-    }
-}
-
-impl<'a> IntoOperand<'a> for &'a Var {
-    fn into_operand(self) -> Operand<'a> {
-        Operand::Expr(Cow::Borrowed(&self.expr))
-    }
-}
-
-impl From<&Var> for Expr {
-    fn from(v: &Var) -> Expr {
-        v.expr.clone()
-    }
-}
-
-impl From<Var> for Expr {
-    fn from(v: Var) -> Expr {
-        v.expr
     }
 }

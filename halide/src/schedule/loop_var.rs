@@ -1,0 +1,65 @@
+//! The loops a schedule names: pure variables and reduction variables.
+
+use crate::error::Result;
+use crate::ffi::LoopVarName;
+use crate::rdom::RVar;
+use crate::var::Var;
+use halide_sys as sys;
+
+mod sealed {
+    use super::*;
+
+    /// What [`LoopVar`](super::LoopVar) needs, hidden from users.
+    pub trait Named {
+        /// The variable's name and whether it is a reduction variable.
+        fn loop_var(&self) -> Result<LoopVarName>;
+        /// The name for messages, even if the variable is invalid.
+        fn description(&self) -> String;
+    }
+}
+
+/// A loop a schedule can name: a [`Var`] (pure loops) or an [`RVar`]
+/// (reduction loops, and the loops splitting them makes).
+pub trait LoopVar: sealed::Named {}
+
+impl sealed::Named for Var {
+    fn loop_var(&self) -> Result<LoopVarName> {
+        LoopVarName::new(&self.name(), false)
+    }
+    fn description(&self) -> String {
+        self.name()
+    }
+}
+impl LoopVar for Var {}
+
+impl sealed::Named for RVar {
+    fn loop_var(&self) -> Result<LoopVarName> {
+        LoopVarName::new(self.checked_name()?, true)
+    }
+    fn description(&self) -> String {
+        self.name().to_owned()
+    }
+}
+impl LoopVar for RVar {}
+
+/// Names of several loop variables, kept alive while the shim reads `raw`.
+pub(crate) struct LoopVars {
+    _names: Vec<LoopVarName>,
+    /// Points into `_names`.
+    pub(crate) raw: Vec<sys::hl_loop_var>,
+}
+
+impl LoopVars {
+    pub(crate) fn new(vars: &[&dyn LoopVar]) -> Result<Self> {
+        let names = vars
+            .iter()
+            .map(|v| v.loop_var())
+            .collect::<Result<Vec<_>>>()?;
+        let raw = names.iter().map(LoopVarName::raw).collect();
+        Ok(LoopVars { _names: names, raw })
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.raw.len()
+    }
+}

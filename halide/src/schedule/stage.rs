@@ -1,0 +1,498 @@
+//! Stages and their loop schedules: the [`Schedule`] directives every
+//! definition takes.
+
+use super::loop_level::LoopLevel;
+use super::loop_var::{LoopVar, LoopVars};
+use super::tail::{TailStrategy, factor_expr};
+use crate::convert::{IntoExpr, IntoOperand};
+use crate::error::{Error, Result};
+use crate::expr::{Expr, raw_ptrs};
+use crate::ffi::{self, Handle, Mutating, Ptrs, shim};
+use crate::func::{Func, FuncHandle};
+use crate::param::ImageParam;
+use crate::rdom::RVar;
+use crate::var::Var;
+use halide_sys as sys;
+use std::fmt;
+
+type StageHandle = Handle<sys::hl_stage>;
+
+/// One definition of a [`Func`], scheduled on its own: an update definition
+/// ([`Func::update_stage`]) or a specialization ([`Schedule::specialize`]).
+/// A Func schedules its pure definition through the same [`Schedule`] methods.
+///
+/// ```
+/// use halide::prelude::*;
+/// let x = Var::new("x");
+/// let r = RDom::new("r", [(0, 10)])?;
+/// let mut f = Func::new("f");
+/// f.define([&x], 0)?;
+/// f.update([&x], f.at([&x]) + r.x())?;
+/// f.vectorize(&x, 8)?;                        // the pure definition
+/// f.update_stage(0)?.vectorize(&x, 8)?;       // the update, separately
+/// assert_eq!(f.update_stage(0)?.name(), "f.update(0)");
+/// assert_eq!(f.realize::<i32>(&[16])?.get(&[5]), Some(45));
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub struct Stage {
+    handle: StageHandle,
+}
+
+impl Stage {
+    /// The stage's name: `f` for a pure definition, `f.update(0)` for the first update.
+    pub fn name(&self) -> String {
+        shim!(sys::hl_stage_name, &self.handle).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Stage({})", self.name())
+    }
+}
+
+mod sealed {
+    use super::*;
+
+    /// How a [`Schedule`](super::Schedule) reaches its stage.
+    pub trait AsStage {
+        /// Runs `f` on the stage's handle.
+        fn with_stage<R>(&mut self, f: impl FnOnce(&StageHandle) -> Result<R>) -> Result<R>;
+    }
+}
+
+impl sealed::AsStage for Stage {
+    fn with_stage<R>(&mut self, f: impl FnOnce(&StageHandle) -> Result<R>) -> Result<R> {
+        f(&self.handle)
+    }
+}
+
+impl sealed::AsStage for Func {
+    fn with_stage<R>(&mut self, f: impl FnOnce(&StageHandle) -> Result<R>) -> Result<R> {
+        f(&self.stage_handle(0)?)
+    }
+}
+
+impl Func {
+    fn stage_handle(&self, index: usize) -> Result<StageHandle> {
+        let index = i32::try_from(index).map_err(|_| Error::invalid("stage index out of range"))?;
+        shim!(sys::hl_func_stage, self.handle(), index)
+    }
+
+    /// Update definition `i` (0 is the first), to schedule it: by default
+    /// its loops run serially in the order of its variables and RVars.
+    pub fn update_stage(&self, i: usize) -> Result<Stage> {
+        Ok(Stage {
+            handle: self.stage_handle(i + 1)?,
+        })
+    }
+}
+
+/// One loop of a [`Schedule::gpu_tile`]: `var` split into `block` (GPU
+/// blocks) and `thread` (GPU threads within one), `size` threads per block.
+pub struct GpuTile<'a> {
+    /// The loop to tile.
+    pub var: &'a dyn LoopVar,
+    /// The loop over blocks it becomes.
+    pub block: &'a dyn LoopVar,
+    /// The loop over threads within a block it becomes.
+    pub thread: &'a dyn LoopVar,
+    /// Threads per block along this loop.
+    pub size: i32,
+}
+
+/// The loop schedule of a definition, shared by [`Func`] (its pure
+/// definition) and [`Stage`] (an update or a specialization).
+///
+/// Every directive returns `Result<&mut Self>`, so a schedule reads as a
+/// chain: `f.tile(&x, &y, &xi, &yi, 64, 16)?.vectorize(&xi, 8)?.parallel(&y)?;`.
+/// Halide checks each directive as it is given (an unknown variable is an
+/// `Err` at once); where a Func is computed is checked when it compiles.
+pub trait Schedule: sealed::AsStage + Sized {
+    /// Splits loop `old` into `outer` and `inner` loops, `inner` running
+    /// `factor` iterations.
+    fn split(
+        &mut self,
+        old: &impl LoopVar,
+        outer: &impl LoopVar,
+        inner: &impl LoopVar,
+        factor: impl IntoExpr,
+    ) -> Result<&mut Self> {
+        self.split_with_tail(old, outer, inner, factor, TailStrategy::Auto)
+    }
+
+    /// [`split`](Self::split) with an explicit [`TailStrategy`].
+    fn split_with_tail(
+        &mut self,
+        old: &impl LoopVar,
+        outer: &impl LoopVar,
+        inner: &impl LoopVar,
+        factor: impl IntoExpr,
+        tail: TailStrategy,
+    ) -> Result<&mut Self> {
+        let factor = factor_expr(factor)?;
+        let (o, out, inn) = (old.loop_var()?, outer.loop_var()?, inner.loop_var()?);
+        let (fh, tail) = (factor.handle()?, tail.to_raw());
+        directive(self, |s| {
+            shim!(sys::hl_stage_split, s, &o, &out, &inn, fh, tail)
+        })
+    }
+
+    /// Fuses loops `inner` and `outer` into one loop `fused`.
+    fn fuse(
+        &mut self,
+        inner: &impl LoopVar,
+        outer: &impl LoopVar,
+        fused: &impl LoopVar,
+    ) -> Result<&mut Self> {
+        let (i, o, f) = (inner.loop_var()?, outer.loop_var()?, fused.loop_var()?);
+        directive(self, |s| shim!(sys::hl_stage_fuse, s, &i, &o, &f))
+    }
+
+    /// Tiles loops `x` and `y` into `xi` by `yi` tiles of `x_factor` by
+    /// `y_factor`; `x` and `y` become the loops over tiles.
+    fn tile(
+        &mut self,
+        x: &impl LoopVar,
+        y: &impl LoopVar,
+        xi: &impl LoopVar,
+        yi: &impl LoopVar,
+        x_factor: impl IntoExpr,
+        y_factor: impl IntoExpr,
+    ) -> Result<&mut Self> {
+        self.tile_outer(x, y, x, y, xi, yi, x_factor, y_factor, TailStrategy::Auto)
+    }
+
+    /// [`tile`](Self::tile) naming the loops over tiles (`xo`, `yo`), with a [`TailStrategy`].
+    #[allow(clippy::too_many_arguments)]
+    fn tile_outer(
+        &mut self,
+        x: &impl LoopVar,
+        y: &impl LoopVar,
+        xo: &impl LoopVar,
+        yo: &impl LoopVar,
+        xi: &impl LoopVar,
+        yi: &impl LoopVar,
+        x_factor: impl IntoExpr,
+        y_factor: impl IntoExpr,
+        tail: TailStrategy,
+    ) -> Result<&mut Self> {
+        let (xf, yf) = (factor_expr(x_factor)?, factor_expr(y_factor)?);
+        let (xfh, yfh) = (xf.handle()?, yf.handle()?);
+        let v = [x.loop_var()?, y.loop_var()?, xo.loop_var()?, yo.loop_var()?];
+        let (xi, yi, tail) = (xi.loop_var()?, yi.loop_var()?, tail.to_raw());
+        directive(self, |s| {
+            let (x, y, xo, yo) = (&v[0], &v[1], &v[2], &v[3]);
+            shim!(
+                sys::hl_stage_tile,
+                s,
+                x,
+                y,
+                xo,
+                yo,
+                &xi,
+                &yi,
+                xfh,
+                yfh,
+                tail
+            )
+        })
+    }
+
+    /// Orders the loops, innermost first.
+    fn reorder(&mut self, vars: &[&dyn LoopVar]) -> Result<&mut Self> {
+        let vars = LoopVars::new(vars)?;
+        directive(self, |s| {
+            let s = s.as_ptr();
+            // SAFETY: the stage and the names are borrowed for the call;
+            // the length is the array's.
+            unsafe { ffi::call(|err| sys::hl_stage_reorder(s, vars.raw.as_ptr(), vars.len(), err)) }
+        })
+    }
+
+    /// Splits `var` by `factor` and vectorizes the inner loop.
+    fn vectorize(&mut self, var: &impl LoopVar, factor: impl IntoExpr) -> Result<&mut Self> {
+        loop_directive(
+            self,
+            sys::hl_loop_kind::HL_LOOP_VECTORIZED,
+            var,
+            Some(factor_expr(factor)?),
+        )
+    }
+
+    /// Vectorizes the whole loop `var` (whose extent must be a known constant).
+    fn vectorize_loop(&mut self, var: &impl LoopVar) -> Result<&mut Self> {
+        loop_directive(self, sys::hl_loop_kind::HL_LOOP_VECTORIZED, var, None)
+    }
+
+    /// Splits `var` by `factor` and unrolls the inner loop.
+    fn unroll(&mut self, var: &impl LoopVar, factor: impl IntoExpr) -> Result<&mut Self> {
+        loop_directive(
+            self,
+            sys::hl_loop_kind::HL_LOOP_UNROLLED,
+            var,
+            Some(factor_expr(factor)?),
+        )
+    }
+
+    /// Unrolls the whole loop `var` (whose extent must be a known constant).
+    fn unroll_loop(&mut self, var: &impl LoopVar) -> Result<&mut Self> {
+        loop_directive(self, sys::hl_loop_kind::HL_LOOP_UNROLLED, var, None)
+    }
+
+    /// Runs the iterations of loop `var` in parallel on Halide's thread pool.
+    fn parallel(&mut self, var: &impl LoopVar) -> Result<&mut Self> {
+        loop_directive(self, sys::hl_loop_kind::HL_LOOP_PARALLEL, var, None)
+    }
+
+    /// Runs loop `var` in parallel tasks of `task_size` iterations each.
+    fn parallel_tasks(
+        &mut self,
+        var: &impl LoopVar,
+        task_size: impl IntoExpr,
+    ) -> Result<&mut Self> {
+        loop_directive(
+            self,
+            sys::hl_loop_kind::HL_LOOP_PARALLEL,
+            var,
+            Some(factor_expr(task_size)?),
+        )
+    }
+
+    /// Runs loop `var` serially (undoing parallel, vectorize or unroll).
+    fn serial(&mut self, var: &impl LoopVar) -> Result<&mut Self> {
+        loop_directive(self, sys::hl_loop_kind::HL_LOOP_SERIAL, var, None)
+    }
+
+    /// Maps 1 to 3 loops (innermost first) to GPU blocks. Needs a GPU target.
+    fn gpu_blocks(&mut self, vars: &[&dyn LoopVar]) -> Result<&mut Self> {
+        gpu_directive(self, sys::hl_gpu_loop::HL_GPU_BLOCKS, vars)
+    }
+
+    /// Maps 1 to 3 loops (innermost first) to GPU threads within a block.
+    fn gpu_threads(&mut self, vars: &[&dyn LoopVar]) -> Result<&mut Self> {
+        gpu_directive(self, sys::hl_gpu_loop::HL_GPU_THREADS, vars)
+    }
+
+    /// Maps loop `var` to the lanes of a GPU warp.
+    fn gpu_lanes(&mut self, var: &impl LoopVar) -> Result<&mut Self> {
+        gpu_directive(self, sys::hl_gpu_loop::HL_GPU_LANES, &[var])
+    }
+
+    /// Tiles 1 to 3 loops into GPU blocks of GPU threads.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::GpuTile;
+    /// let (x, y, bx, by, tx, ty) =
+    ///     (Var::new("x"), Var::new("y"), Var::new("bx"), Var::new("by"), Var::new("tx"), Var::new("ty"));
+    /// let mut f = Func::new("f");
+    /// f.define([&x, &y], &x + &y)?;
+    /// f.gpu_tile(&[
+    ///     GpuTile { var: &x, block: &bx, thread: &tx, size: 16 },
+    ///     GpuTile { var: &y, block: &by, thread: &ty, size: 8 },
+    /// ])?;
+    /// // Lowering for a GPU target needs no GPU.
+    /// let stmt = f.lowered_stmt(&Target::host()?.with_feature("cuda")?)?;
+    /// assert!(stmt.contains("ctaid.y") && stmt.contains("tid.x")); // PTX block and thread ids
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    fn gpu_tile(&mut self, tiles: &[GpuTile<'_>]) -> Result<&mut Self> {
+        let vars = LoopVars::new(&tiles.iter().map(|t| t.var).collect::<Vec<_>>())?;
+        let blocks = LoopVars::new(&tiles.iter().map(|t| t.block).collect::<Vec<_>>())?;
+        let threads = LoopVars::new(&tiles.iter().map(|t| t.thread).collect::<Vec<_>>())?;
+        let sizes: Vec<Expr> = tiles.iter().map(|t| Expr::from(t.size)).collect();
+        let sizes = raw_ptrs(&sizes)?;
+        let tail = TailStrategy::Auto.to_raw();
+        directive(self, |s| {
+            let s = s.as_ptr();
+            // SAFETY: the stage, the names and the sizes are borrowed for
+            // the call; all four arrays have tiles.len() elements.
+            unsafe {
+                ffi::call(|err| {
+                    sys::hl_stage_gpu_tile(
+                        s,
+                        vars.raw.as_ptr(),
+                        blocks.raw.as_ptr(),
+                        threads.raw.as_ptr(),
+                        sizes.as_ptr(),
+                        tiles.len(),
+                        tail,
+                        err,
+                    )
+                })
+            }
+        })
+    }
+
+    /// Runs the whole definition in one GPU thread.
+    fn gpu_single_thread(&mut self) -> Result<&mut Self> {
+        directive(self, |s| shim!(sys::hl_stage_gpu_single_thread, s))
+    }
+
+    /// A specialization of this definition for when `condition` holds:
+    /// Halide compiles it separately and picks it at run time. Schedule the
+    /// returned [`Stage`] as you would this one.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let wide = Param::<bool>::new("wide");
+    /// let mut f = Func::new("f");
+    /// f.define([&x], &x * 2)?;
+    /// f.specialize(&wide)?.vectorize(&x, 8)?;
+    /// let stmt = f.lowered_stmt(&Target::host()?)?;
+    /// assert!(stmt.contains("if ((uint1)wide)"));
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    fn specialize<'c>(&mut self, condition: impl IntoOperand<'c>) -> Result<Stage> {
+        let c = condition.into_operand().to_expr();
+        let ch = c.handle()?;
+        let stage = self.with_stage(|s| shim!(sys::hl_stage_specialize, s.mutating(), ch))?;
+        Ok(Stage { handle: stage })
+    }
+
+    /// Makes the pipeline fail with `message` when none of the
+    /// specializations given so far applies.
+    fn specialize_fail(&mut self, message: &str) -> Result<&mut Self> {
+        let m = ffi::c_string(message)?;
+        directive(self, |s| {
+            shim!(sys::hl_stage_specialize_fail, s, m.as_c_str())
+        })
+    }
+
+    /// Factors this update's reduction: each `(rvar, var)` pair makes `rvar`
+    /// the pure variable `var` of a new intermediate Func, returned for
+    /// scheduling (say, in parallel); this stage then reduces its results.
+    fn rfactor(&mut self, preserved: &[(&RVar, &Var)]) -> Result<Func> {
+        let rvars = LoopVars::new(
+            &preserved
+                .iter()
+                .map(|(r, _)| *r as &dyn LoopVar)
+                .collect::<Vec<_>>(),
+        )?;
+        let vars = Ptrs::new(preserved.iter().map(|(_, v)| v.handle()));
+        let handle = self.with_stage(|s| {
+            let s = s.mutating();
+            // SAFETY: the stage, the names and the Vars are borrowed for the
+            // call; both arrays have preserved.len() elements.
+            unsafe {
+                ffi::call(|err| {
+                    sys::hl_stage_rfactor(
+                        s.as_ptr(),
+                        rvars.raw.as_ptr(),
+                        vars.as_ptr(),
+                        preserved.len(),
+                        err,
+                    )
+                })
+            }
+        })?;
+        Ok(Func::from_handle(handle))
+    }
+
+    /// Makes this update's stores atomic, so that a reduction can run its
+    /// loops in parallel. Halide checks that the update is associative;
+    /// `override_associativity_test` skips the check.
+    fn atomic(&mut self, override_associativity_test: bool) -> Result<&mut Self> {
+        directive(self, |s| {
+            shim!(sys::hl_stage_atomic, s, override_associativity_test)
+        })
+    }
+
+    /// Lets parallel loops write the same place (you vouch for the result).
+    fn allow_race_conditions(&mut self) -> Result<&mut Self> {
+        directive(self, |s| shim!(sys::hl_stage_allow_race_conditions, s))
+    }
+
+    /// Computes this definition in the same loop nest as the pure
+    /// definition of `other`, fused at its loop `var` and outside. Both
+    /// must be computed at the same place (say, both `compute_root`).
+    fn compute_with(&mut self, other: &Func, var: &impl LoopVar) -> Result<&mut Self> {
+        self.compute_with_level(&LoopLevel::at_stage(other, var, Some(0)))
+    }
+
+    /// [`compute_with`](Self::compute_with) at a level of any stage, made
+    /// with [`LoopLevel::at_stage`] (naming the stage is required here).
+    fn compute_with_level(&mut self, level: &LoopLevel) -> Result<&mut Self> {
+        let l = level.handle()?;
+        directive(self, |s| shim!(sys::hl_stage_compute_with, s, l))
+    }
+
+    /// Prefetches Func `source` inside loop `at`, for the iteration
+    /// `offset` iterations ahead along loop `from`.
+    fn prefetch(
+        &mut self,
+        source: &Func,
+        at: &impl LoopVar,
+        from: &impl LoopVar,
+        offset: impl IntoExpr,
+    ) -> Result<&mut Self> {
+        prefetch(self, Some(source.handle()), None, at, from, offset)
+    }
+
+    /// [`prefetch`](Self::prefetch) of an input image.
+    fn prefetch_image(
+        &mut self,
+        source: &ImageParam,
+        at: &impl LoopVar,
+        from: &impl LoopVar,
+        offset: impl IntoExpr,
+    ) -> Result<&mut Self> {
+        prefetch(self, None, Some(source.handle()), at, from, offset)
+    }
+}
+
+impl Schedule for Func {}
+impl Schedule for Stage {}
+
+/// Runs a directive on `s`'s stage, through the pointer that records a
+/// change (see `ffi`).
+fn directive<S: Schedule>(
+    s: &mut S,
+    f: impl FnOnce(Mutating<'_, sys::hl_stage>) -> Result<bool>,
+) -> Result<&mut S> {
+    s.with_stage(|h| f(h.mutating()))?;
+    Ok(s)
+}
+
+fn loop_directive<'s, S: Schedule>(
+    s: &'s mut S,
+    kind: sys::hl_loop_kind,
+    var: &impl LoopVar,
+    factor: Option<Expr>,
+) -> Result<&'s mut S> {
+    let factor = factor.as_ref().map(Expr::handle).transpose()?;
+    let (v, tail) = (var.loop_var()?, TailStrategy::Auto.to_raw());
+    directive(s, |h| shim!(sys::hl_stage_loop, h, kind, &v, factor, tail))
+}
+
+fn gpu_directive<'s, S: Schedule>(
+    s: &'s mut S,
+    kind: sys::hl_gpu_loop,
+    vars: &[&dyn LoopVar],
+) -> Result<&'s mut S> {
+    let vars = LoopVars::new(vars)?;
+    directive(s, |h| {
+        let h = h.as_ptr();
+        // SAFETY: the stage and the names are borrowed for the call; the
+        // length is the array's.
+        unsafe { ffi::call(|err| sys::hl_stage_gpu(h, kind, vars.raw.as_ptr(), vars.len(), err)) }
+    })
+}
+
+fn prefetch<'s, S: Schedule>(
+    s: &'s mut S,
+    func: Option<&FuncHandle>,
+    image: Option<&Handle<sys::hl_image_param>>,
+    at: &impl LoopVar,
+    from: &impl LoopVar,
+    offset: impl IntoExpr,
+) -> Result<&'s mut S> {
+    let offset = factor_expr(offset)?;
+    let oh = offset.handle()?;
+    let (at, from) = (at.loop_var()?, from.loop_var()?);
+    directive(s, |h| {
+        shim!(sys::hl_stage_prefetch, h, func, image, &at, &from, oh)
+    })
+}

@@ -1,0 +1,175 @@
+//! Where a Func is computed and stored, and Func-wide directives: the
+//! schedule of a Func as a whole, beside its loops' ([`Schedule`](super::Schedule)).
+
+use super::loop_level::LoopLevel;
+use super::loop_var::LoopVar;
+use super::tail::factor_expr;
+use crate::convert::IntoExpr;
+use crate::error::Result;
+use crate::ffi::{self, Mutating, Ptrs, shim};
+use crate::func::Func;
+use crate::var::Var;
+use halide_sys as sys;
+
+impl Func {
+    /// Runs a Func-wide directive through the pointer that records a
+    /// change (see `ffi`).
+    fn directive(
+        &mut self,
+        f: impl FnOnce(Mutating<'_, sys::hl_func>) -> Result<bool>,
+    ) -> Result<&mut Self> {
+        f(self.handle().mutating())?;
+        Ok(self)
+    }
+
+    /// Promises that dimension `var` is only ever used over `[min, min + extent)`.
+    pub fn bound(
+        &mut self,
+        var: &Var,
+        min: impl IntoExpr,
+        extent: impl IntoExpr,
+    ) -> Result<&mut Self> {
+        let (min, extent) = (factor_expr(min)?, factor_expr(extent)?);
+        let (mh, eh) = (min.handle()?, extent.handle()?);
+        self.directive(|h| shim!(sys::hl_func_bound, h, var.handle(), mh, eh))
+    }
+
+    /// Computes this Func where `level` says: [`LoopLevel::root`] (once, in
+    /// full), [`LoopLevel::inlined`], or inside a loop of a consumer.
+    pub fn compute_at_level(&mut self, level: &LoopLevel) -> Result<&mut Self> {
+        let l = level.handle()?;
+        self.directive(|h| shim!(sys::hl_func_compute_at, h, l))
+    }
+
+    /// Computes this Func inside the loop over `var` of `consumer`.
+    pub fn compute_at(&mut self, consumer: &Func, var: &impl LoopVar) -> Result<&mut Self> {
+        self.compute_at_level(&LoopLevel::at(consumer, var))
+    }
+
+    /// Computes this Func once, in full, before its consumers.
+    pub fn compute_root(&mut self) -> Result<&mut Self> {
+        self.compute_at_level(&LoopLevel::root())
+    }
+
+    /// Inlines this Func into every use (the default).
+    pub fn compute_inline(&mut self) -> Result<&mut Self> {
+        self.compute_at_level(&LoopLevel::inlined())
+    }
+
+    /// Allocates this Func's storage where `level` says.
+    pub fn store_at_level(&mut self, level: &LoopLevel) -> Result<&mut Self> {
+        let l = level.handle()?;
+        self.directive(|h| shim!(sys::hl_func_store_at, h, l))
+    }
+
+    /// Allocates this Func's storage inside the loop over `var` of `consumer`.
+    pub fn store_at(&mut self, consumer: &Func, var: &impl LoopVar) -> Result<&mut Self> {
+        self.store_at_level(&LoopLevel::at(consumer, var))
+    }
+
+    /// Allocates this Func's storage outside every loop.
+    pub fn store_root(&mut self) -> Result<&mut Self> {
+        self.store_at_level(&LoopLevel::root())
+    }
+
+    /// Orders the dimensions of this Func's storage, innermost first (by
+    /// default, as its arguments are).
+    pub fn reorder_storage(&mut self, vars: &[&Var]) -> Result<&mut Self> {
+        let ptrs = Ptrs::new(vars.iter().map(|v| v.handle()));
+        self.directive(|h| {
+            let h = h.as_ptr();
+            // SAFETY: the Func and the Vars are borrowed for the call; the
+            // length is the array's.
+            unsafe {
+                ffi::call(|err| sys::hl_func_reorder_storage(h, ptrs.as_ptr(), ptrs.len(), err))
+            }
+        })
+    }
+
+    /// Stores only `extent` values along `var`, as a circular buffer, when
+    /// consumers move forward along it (Halide checks that they do).
+    pub fn fold_storage(&mut self, var: &Var, extent: impl IntoExpr) -> Result<&mut Self> {
+        let e = factor_expr(extent)?;
+        let eh = e.handle()?;
+        self.directive(|h| shim!(sys::hl_func_fold_storage, h, var.handle(), eh, true))
+    }
+
+    /// Widens the region computed along `var` to start at a multiple of
+    /// `modulus` (plus `remainder`) and span a multiple of it.
+    pub fn align_bounds(
+        &mut self,
+        var: &Var,
+        modulus: impl IntoExpr,
+        remainder: impl IntoExpr,
+    ) -> Result<&mut Self> {
+        let (m, r) = (factor_expr(modulus)?, factor_expr(remainder)?);
+        let (mh, rh) = (m.handle()?, r.handle()?);
+        self.directive(|h| shim!(sys::hl_func_align_bounds, h, var.handle(), mh, rh))
+    }
+
+    /// Rounds the extent of this Func's storage along `var` up to a
+    /// multiple of `alignment`.
+    pub fn align_storage(&mut self, var: &Var, alignment: impl IntoExpr) -> Result<&mut Self> {
+        let a = factor_expr(alignment)?;
+        let ah = a.handle()?;
+        self.directive(|h| shim!(sys::hl_func_align_storage, h, var.handle(), ah))
+    }
+
+    fn flag(&mut self, flag: sys::hl_func_flag) -> Result<&mut Self> {
+        self.directive(|h| shim!(sys::hl_func_set_flag, h, flag))
+    }
+
+    /// Caches this Func's values across realizations (for compute_root
+    /// Funcs whose inputs rarely change).
+    pub fn memoize(&mut self) -> Result<&mut Self> {
+        self.flag(sys::hl_func_flag::HL_FUNC_MEMOIZE)
+    }
+
+    /// Computes this Func on its own thread, concurrently with its consumers.
+    pub fn async_(&mut self) -> Result<&mut Self> {
+        self.flag(sys::hl_func_flag::HL_FUNC_ASYNC)
+    }
+
+    /// Reports every value loaded from this Func to the trace handler
+    /// (see [`Handlers`](crate::Handlers)).
+    pub fn trace_loads(&mut self) -> Result<&mut Self> {
+        self.flag(sys::hl_func_flag::HL_FUNC_TRACE_LOADS)
+    }
+
+    /// Reports every value stored to this Func to the trace handler.
+    pub fn trace_stores(&mut self) -> Result<&mut Self> {
+        self.flag(sys::hl_func_flag::HL_FUNC_TRACE_STORES)
+    }
+
+    /// Reports the start and end of each realization of this Func to the
+    /// trace handler.
+    pub fn trace_realizations(&mut self) -> Result<&mut Self> {
+        self.flag(sys::hl_func_flag::HL_FUNC_TRACE_REALIZATIONS)
+    }
+
+    fn wrapper(&mut self, consumers: &[&Func], clone: bool) -> Result<Func> {
+        // The consumers' calls change too: each pointer records a change.
+        let consumers: Vec<_> = consumers.iter().map(|f| f.handle().mutating()).collect();
+        let ptrs: Vec<*mut sys::hl_func> = consumers.iter().map(Mutating::as_ptr).collect();
+        let h = self.handle().mutating();
+        // SAFETY: this Func and the consumers are borrowed for the call; the
+        // length is the array's.
+        let handle = unsafe {
+            ffi::call(|err| sys::hl_func_wrapper(h.as_ptr(), ptrs.as_ptr(), ptrs.len(), clone, err))
+        }?;
+        Ok(Func::from_handle(handle))
+    }
+
+    /// A wrapper Func that `consumers` (all of them, for an empty slice)
+    /// call instead of this one, with a schedule of its own: say, to copy
+    /// a tile of an input into a local buffer. Halide's `Func::in`.
+    pub fn in_(&mut self, consumers: &[&Func]) -> Result<Func> {
+        self.wrapper(consumers, false)
+    }
+
+    /// Like [`in_`](Self::in_), but the wrapper is a copy of this Func's
+    /// definition, so `consumers` recompute it as scheduled there.
+    pub fn clone_in(&mut self, consumers: &[&Func]) -> Result<Func> {
+        self.wrapper(consumers, true)
+    }
+}

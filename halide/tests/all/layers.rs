@@ -1,0 +1,128 @@
+//! The crate's modules form a stack: each uses only the modules declared
+//! before it (in `lib.rs`, and in a folder's `mod.rs` for its files), so a
+//! reader can go bottom-up without meeting a loop. Doc links are free.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// The modules `mod.rs`/`lib.rs` at `file` declares, in order.
+fn declared(file: &Path) -> Vec<String> {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_start();
+            let l = l.strip_prefix("pub ").unwrap_or(l);
+            l.strip_prefix("mod ")?.strip_suffix(';').map(str::to_owned)
+        })
+        .collect()
+}
+
+/// The source files of module `name` under `dir`.
+fn files(dir: &Path, name: &str) -> Vec<PathBuf> {
+    let file = dir.join(format!("{name}.rs"));
+    if file.exists() {
+        vec![file]
+    } else {
+        rust_files(&dir.join(name))
+    }
+}
+
+/// Every `.rs` file under `dir`.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// The names that follow `prefix` (`crate::`, `super::`) in code, not comments.
+fn uses(files: &[PathBuf], prefix: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for file in files {
+        for line in std::fs::read_to_string(file).unwrap().lines() {
+            let code = line.split("//").next().unwrap_or("");
+            for (i, _) in code.match_indices(prefix) {
+                let rest = &code[i + prefix.len()..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                out.insert(name);
+            }
+        }
+    }
+    out
+}
+
+fn check_stack(dir: &Path, root: &Path, prefix: &str) -> Vec<String> {
+    let order = declared(root);
+    let mut problems = Vec::new();
+    for (i, module) in order.iter().enumerate() {
+        for used in uses(&files(dir, module), prefix) {
+            if let Some(j) = order.iter().position(|m| *m == used) {
+                if j > i {
+                    problems.push(format!("{module} uses {used}, declared after it"));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn modules_only_use_the_modules_below_them() {
+    let src = src();
+    let mut problems = check_stack(&src, &src.join("lib.rs"), "crate::");
+    for folder in std::fs::read_dir(&src).unwrap() {
+        let folder = folder.unwrap().path();
+        if folder.join("mod.rs").exists() {
+            problems.extend(check_stack(&folder, &folder.join("mod.rs"), "super::"));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn the_check_finds_an_upward_use() {
+    let dir = std::env::temp_dir().join(format!("halide-layers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("lib.rs"), "mod low;\nmod high;\n").unwrap();
+    std::fs::write(
+        dir.join("low.rs"),
+        "use crate::high::X; // crate::ignored\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("high.rs"), "use crate::low::Y;\n").unwrap();
+    let problems = check_stack(&dir, &dir.join("lib.rs"), "crate::");
+    assert_eq!(problems, ["low uses high, declared after it"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Small files with one job each.
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let long: Vec<String> = rust_files(&src())
+        .into_iter()
+        .chain(rust_files(&src().join("../../halide-runtime/src")))
+        .filter(|f| !f.ends_with("sys.rs")) // generated bindings
+        .filter_map(|f| {
+            let n = std::fs::read_to_string(&f).unwrap().lines().count();
+            (n > 600).then(|| format!("{}: {n} lines", f.display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "{long:#?}");
+}
