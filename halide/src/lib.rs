@@ -27,30 +27,49 @@
 //! (`x.lt(3)`, `x.ge(&y)`), since Rust's return `bool`. The
 //! [`convert`] module has the whole set of rules, with examples.
 
-// The modules, bottom-up: each uses only those above it.
-pub mod aot;
-mod arg;
-mod autoschedule;
-pub mod boundary;
-pub mod convert;
+// The modules in layers, bottom-up: a module uses only modules of the
+// layers declared before its own (the test `layers` checks it).
+// The seam with the shim.
 mod error;
-mod expr;
-mod ffi;
-mod func;
-pub mod generator;
-mod handlers;
-pub mod inline_reduction;
-pub mod math;
-mod ops;
-mod param;
-mod pipeline;
-mod rdom;
-mod realize;
-mod schedule;
 mod staleness;
-mod target;
-mod tuple;
+// -
+mod ffi;
+// Expressions and what converts into them.
+mod expr;
+// -
 mod var;
+// -
+pub mod convert;
+// Inputs, targets, reduction domains.
+mod param;
+mod target;
+// -
+mod rdom;
+// Operators and functions of expressions.
+mod ops;
+// -
+pub mod math;
+// -
+mod tuple;
+// -
+pub mod inline_reduction;
+// Funcs, their boundary conditions and schedules.
+mod func;
+// -
+pub mod boundary;
+mod schedule;
+// Compiling and running pipelines.
+mod arg;
+mod handlers;
+// -
+mod pipeline;
+// -
+mod autoschedule;
+mod realize;
+// -
+pub mod aot;
+// -
+pub mod generator;
 
 pub use arg::{Arg, IntoArg};
 pub use autoschedule::Autoscheduler;

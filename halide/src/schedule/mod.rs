@@ -2,15 +2,17 @@
 //! `loop_level`, `tail`), how each definition's loops run ([`Schedule`]:
 //! `stage`), and where a Func is computed and stored (`storage`).
 
-// Bottom-up, as in the crate root.
-mod loop_level;
+// In layers, bottom-up, as in the crate root.
 mod loop_var;
-mod stage;
-mod storage;
 mod tail;
+// -
+mod loop_level;
+// -
+mod stage;
+// -
+mod storage;
 
 pub use loop_level::LoopLevel;
 pub use loop_var::LoopVar;
-pub(crate) use loop_var::LoopVars;
 pub use stage::{GpuTile, Schedule, Stage};
 pub use tail::TailStrategy;

@@ -1,6 +1,7 @@
-//! The crate's modules form a stack: each uses only the modules declared
-//! before it (in `lib.rs`, and in a folder's `mod.rs` for its files), so a
-//! reader can go bottom-up without meeting a loop. Doc links are free.
+//! The crate's modules form a stack of layers: `lib.rs` (and a folder's
+//! `mod.rs`, for its files) declares them in groups, bottom-up, and a
+//! module uses only modules of the groups before its own, so a reader can
+//! go bottom-up without meeting a loop. Doc links are free.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -9,17 +10,27 @@ fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
 
-/// The modules `mod.rs`/`lib.rs` at `file` declares, in order.
-fn declared(file: &Path) -> Vec<String> {
-    std::fs::read_to_string(file)
-        .unwrap()
-        .lines()
-        .filter_map(|l| {
-            let l = l.trim_start();
-            let l = l.strip_prefix("pub ").unwrap_or(l);
-            l.strip_prefix("mod ")?.strip_suffix(';').map(str::to_owned)
-        })
-        .collect()
+/// The modules `mod.rs`/`lib.rs` at `file` declares, each with its layer:
+/// runs of `mod` lines, counted from 0, the runs split by any other line.
+fn declared(file: &Path) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let (mut layer, mut in_run) = (0, false);
+    for line in std::fs::read_to_string(file).unwrap().lines() {
+        let l = line.trim_start();
+        let l = l.strip_prefix("pub ").unwrap_or(l);
+        match l.strip_prefix("mod ").and_then(|m| m.strip_suffix(';')) {
+            Some(name) => {
+                out.push((name.to_owned(), layer));
+                in_run = true;
+            }
+            None if in_run => {
+                layer += 1;
+                in_run = false;
+            }
+            None => {}
+        }
+    }
+    out
 }
 
 /// The source files of module `name` under `dir`.
@@ -69,13 +80,13 @@ fn uses(files: &[PathBuf], prefix: &str) -> BTreeSet<String> {
 }
 
 fn check_stack(dir: &Path, root: &Path, prefix: &str) -> Vec<String> {
-    let order = declared(root);
+    let modules = declared(root);
     let mut problems = Vec::new();
-    for (i, module) in order.iter().enumerate() {
+    for (module, layer) in &modules {
         for used in uses(&files(dir, module), prefix) {
-            if let Some(j) = order.iter().position(|m| *m == used) {
-                if j > i {
-                    problems.push(format!("{module} uses {used}, declared after it"));
+            if let Some((_, used_layer)) = modules.iter().find(|(m, _)| *m == used) {
+                if used_layer >= layer && used != *module {
+                    problems.push(format!("{module} uses {used}, not in a layer below it"));
                 }
             }
         }
@@ -100,15 +111,30 @@ fn modules_only_use_the_modules_below_them() {
 fn the_check_finds_an_upward_use() {
     let dir = std::env::temp_dir().join(format!("halide-layers-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("lib.rs"), "mod low;\nmod high;\n").unwrap();
+    std::fs::write(
+        dir.join("lib.rs"),
+        "mod low;\n// -\nmod high;\nmod beside;\n",
+    )
+    .unwrap();
     std::fs::write(
         dir.join("low.rs"),
         "use crate::high::X; // crate::ignored\n",
     )
     .unwrap();
-    std::fs::write(dir.join("high.rs"), "use crate::low::Y;\n").unwrap();
+    std::fs::write(
+        dir.join("high.rs"),
+        "use crate::low::Y;\nuse crate::beside::Z;\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("beside.rs"), "use crate::low::Y;\n").unwrap();
     let problems = check_stack(&dir, &dir.join("lib.rs"), "crate::");
-    assert_eq!(problems, ["low uses high, declared after it"]);
+    assert_eq!(
+        problems,
+        [
+            "low uses high, not in a layer below it",
+            "high uses beside, not in a layer below it"
+        ]
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
