@@ -2,7 +2,7 @@
 //! executables and Python files with `@hl.generator` classes all take
 //! Halide's generator command line.
 
-use crate::library::{Library, Runtime};
+use crate::library::{Library, RuntimeLibrary};
 use crate::{Error, python, target};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -197,7 +197,7 @@ impl GeneratorProgram {
     }
 
     /// Builds Halide's runtime for `target` as `name.a` in `dir`.
-    pub fn runtime(&self, dir: &Path, name: &str, target: &str) -> Result<Runtime, Error> {
+    pub fn runtime(&self, dir: &Path, name: &str, target: &str) -> Result<RuntimeLibrary, Error> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         self.run(&[
             "-r".into(),
@@ -206,7 +206,7 @@ impl GeneratorProgram {
             dir.display().to_string(),
             format!("target={}", target::runtime(target)),
         ])?;
-        Ok(Runtime::in_dir(dir, name))
+        Ok(RuntimeLibrary::in_dir(dir, name))
     }
 
     /// The files the program is made of, for change tracking: the Python
@@ -216,8 +216,8 @@ impl GeneratorProgram {
     }
 
     /// One of the program's generators.
-    pub fn generator(&self, name: &str) -> Generator {
-        Generator {
+    pub fn generator(&self, name: &str) -> GeneratorRun {
+        GeneratorRun {
             program: self.clone(),
             name: name.to_owned(),
             function_name: name.to_owned(),
@@ -239,7 +239,7 @@ impl GeneratorProgram {
 /// # Ok::<(), halide_build::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Generator {
+pub struct GeneratorRun {
     program: GeneratorProgram,
     name: String,
     function_name: String,
@@ -247,7 +247,7 @@ pub struct Generator {
     features: Vec<String>,
 }
 
-impl Generator {
+impl GeneratorRun {
     /// Adds target features (`trace_stores`, `debug`, ...) to every target
     /// this generator is compiled for.
     pub fn features(mut self, features: &str) -> Self {
@@ -321,7 +321,7 @@ impl Generator {
     }
 
     /// Compiles the library into `dir` for `target` (see
-    /// [`library_target`](Generator::library_target)) and writes its Rust
+    /// [`library_target`](GeneratorRun::library_target)) and writes its Rust
     /// wrapper next to it.
     pub fn compile(&self, dir: &Path, target: &str) -> Result<Library, Error> {
         self.emit(dir, &self.library_target(target), LIBRARY_OUTPUTS)?;

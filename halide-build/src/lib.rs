@@ -40,8 +40,8 @@ pub mod target;
 mod wrapper;
 
 pub use function_info::{Argument, FunctionInfo};
-pub use generator::{Generator, GeneratorProgram, LIBRARY_OUTPUTS};
-pub use library::{Library, Runtime, static_library_name};
+pub use generator::{GeneratorProgram, GeneratorRun, LIBRARY_OUTPUTS};
+pub use library::{Library, RuntimeLibrary, static_library_name};
 pub use wrapper::wrapper;
 
 use std::fmt;
@@ -111,7 +111,7 @@ pub struct Build {
     out_dir: PathBuf,
     target: String,
     libraries: Vec<Library>,
-    runtime: Option<Runtime>,
+    runtime: Option<RuntimeLibrary>,
 }
 
 impl Build {
@@ -147,7 +147,7 @@ impl Build {
 
     /// Runs `generator` into the output directory. The first generator
     /// program also builds the runtime, unless one was given.
-    pub fn generator(&mut self, generator: &Generator) -> Result<&mut Self, Error> {
+    pub fn generator(&mut self, generator: &GeneratorRun) -> Result<&mut Self, Error> {
         let library = generator.compile(&self.out_dir, &self.target)?;
         if self.runtime.is_none() {
             self.runtime = Some(generator.program().runtime(
@@ -169,7 +169,7 @@ impl Build {
     }
 
     /// Sets the runtime the libraries are linked with.
-    pub fn runtime(&mut self, runtime: Runtime) -> &mut Self {
+    pub fn runtime(&mut self, runtime: RuntimeLibrary) -> &mut Self {
         self.runtime = Some(runtime);
         self
     }
@@ -196,7 +196,7 @@ impl Build {
         for name in names {
             self.library(Library::in_dir(dir, &name));
         }
-        let runtime = Runtime::in_dir(dir, "halide_runtime");
+        let runtime = RuntimeLibrary::in_dir(dir, "halide_runtime");
         if !runtime.static_library.exists() {
             return Err(Error::Missing(format!(
                 "{}",

@@ -16,7 +16,7 @@ pub fn static_library_name(stem: &str) -> String {
 }
 
 /// A pipeline compiled ahead of time: its static library (built with the
-/// `no_runtime` feature, so a [`Runtime`] must be linked too) and the
+/// `no_runtime` feature, so a [`RuntimeLibrary`] must be linked too) and the
 /// `function_info_header` its wrapper is made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Library {
@@ -84,15 +84,15 @@ impl Library {
 /// Halide's runtime compiled on its own for one target, shared by every
 /// library built for that target with `no_runtime`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Runtime {
+pub struct RuntimeLibrary {
     /// The static library.
     pub static_library: PathBuf,
 }
 
-impl Runtime {
+impl RuntimeLibrary {
     /// The runtime named `name` (`name.a`) in `dir`.
-    pub fn in_dir(dir: impl AsRef<Path>, name: &str) -> Runtime {
-        Runtime {
+    pub fn in_dir(dir: impl AsRef<Path>, name: &str) -> RuntimeLibrary {
+        RuntimeLibrary {
             static_library: dir.as_ref().join(static_library_name(name)),
         }
     }

@@ -174,8 +174,8 @@ pub mod {module} {{
     }}
 
     // SAFETY: the setters of the one Halide runtime linked with this library.
-    static RUNTIME: aot::Runtime = unsafe {{
-        aot::Runtime::new(
+    static RUNTIME: aot::HandlerSetters = unsafe {{
+        aot::HandlerSetters::new(
             sys::halide_set_error_handler,
             sys::halide_set_custom_print,
             sys::halide_set_custom_trace,

@@ -40,13 +40,13 @@ use std::sync::{Mutex, OnceLock};
 /// The runtime functions a wrapper installs its handlers with, taken from
 /// the Halide runtime linked into the program.
 #[derive(Debug)]
-pub struct Runtime {
+pub struct HandlerSetters {
     set_error_handler: unsafe extern "C" fn(halide_error_handler_t) -> halide_error_handler_t,
     set_custom_print: unsafe extern "C" fn(halide_print_t) -> halide_print_t,
     set_custom_trace: unsafe extern "C" fn(halide_trace_t) -> halide_trace_t,
 }
 
-impl Runtime {
+impl HandlerSetters {
     /// The setters of the linked runtime.
     ///
     /// # Safety
@@ -58,7 +58,7 @@ impl Runtime {
         set_custom_print: unsafe extern "C" fn(halide_print_t) -> halide_print_t,
         set_custom_trace: unsafe extern "C" fn(halide_trace_t) -> halide_trace_t,
     ) -> Self {
-        Runtime {
+        HandlerSetters {
             set_error_handler,
             set_custom_print,
             set_custom_trace,
@@ -212,7 +212,7 @@ fn push_line(messages: &mut String, line: &str) {
 /// aot::call(&RUNTIME, &handlers, |uc| unsafe { ffi::blur(uc, input, output) })
 /// ```
 pub fn call(
-    runtime: &Runtime,
+    runtime: &HandlerSetters,
     handlers: &Handlers,
     f: impl FnOnce(*mut c_void) -> c_int,
 ) -> Result<(), Error> {

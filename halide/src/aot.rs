@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
 
-pub use halide_build::{Library, Runtime};
+pub use halide_build::{Library, RuntimeLibrary};
 
 /// The kinds of file Halide writes ahead of time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -311,7 +311,7 @@ impl<'p> Aot<'p> {
         Ok(outputs)
     }
 
-    /// Compiles a library to link with a separate [`Runtime`] (see
+    /// Compiles a library to link with a separate [`RuntimeLibrary`] (see
     /// [`compile_runtime`]) and call from Rust: each target gets the
     /// `no_runtime` and `user_context` features, the outputs are a static
     /// library, its C header and its function info header, and the Rust
@@ -346,11 +346,15 @@ impl<'p> Aot<'p> {
 /// assert!(runtime.static_library.exists());
 /// # Ok::<(), halide::Error>(())
 /// ```
-pub fn compile_runtime(dir: impl AsRef<Path>, name: &str, target: &Target) -> Result<Runtime> {
+pub fn compile_runtime(
+    dir: impl AsRef<Path>,
+    name: &str,
+    target: &Target,
+) -> Result<RuntimeLibrary> {
     let dir = dir.as_ref();
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let target: Target = halide_build::target::runtime(&target.to_string()).parse()?;
-    let runtime = Runtime::in_dir(dir, name);
+    let runtime = RuntimeLibrary::in_dir(dir, name);
     let kind = ffi::c_string(OutputKind::StaticLibrary.name())?;
     let path = path_string(&runtime.static_library)?;
     let t = target.handle().as_ptr();

@@ -6,7 +6,7 @@ use halide_runtime::{HalideBuffer, HalideBufferMut, Type};
 use std::ffi::c_void;
 use std::marker::PhantomData;
 
-/// One argument of a [`Callable::call`], borrowing what it refers to.
+/// One argument of a [`Callable::call`](crate::Callable::call), borrowing what it refers to.
 pub struct Arg<'a> {
     pub(crate) value: ArgValue,
     _borrow: PhantomData<&'a mut ()>,
@@ -104,7 +104,7 @@ macro_rules! scalar_args {
 }
 scalar_args!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, bool);
 
-/// The arguments of a [`Callable::call`]: `args![&input, 2.0f32, &mut output]`.
+/// The arguments of a [`Callable::call`](crate::Callable::call): `args![&input, 2.0f32, &mut output]`.
 #[macro_export]
 macro_rules! args {
     ($($arg:expr),* $(,)?) => {

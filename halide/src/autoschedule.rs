@@ -99,7 +99,7 @@ impl Pipeline {
     /// C++ source. `params` are the autoscheduler's own (e.g.
     /// `("parallelism", "8")`).
     ///
-    /// The outputs need estimates ([`Func::set_estimate`]) and so do the
+    /// The outputs need estimates ([`Func::set_estimate`](crate::Func::set_estimate)) and so do the
     /// inputs ([`Dimension::set_estimate`](crate::Dimension::set_estimate),
     /// [`Param::set_estimate`](crate::Param::set_estimate)); without them this
     /// is an error.

@@ -252,7 +252,7 @@ macro_rules! shim_calls {
     ($($name:ident($($a:ident: $A:ident),*);)*) => {$(
         /// Calls shim function `f` with arguments that are each valid for
         /// the call (see the module's safety argument).
-        #[allow(dead_code, clippy::too_many_arguments)]
+        #[allow(clippy::too_many_arguments)]
         pub(crate) fn $name<$($A: ShimArg,)* R: ShimReturn>(
             f: unsafe extern "C" fn($($A::Raw,)* *mut *mut sys::hl_error) -> R,
             $($a: $A),*

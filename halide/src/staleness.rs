@@ -44,27 +44,28 @@ mod tests {
         let [x, xo, xi] = Var::many(["x", "xo", "xi"]);
         let mut f = Func::new("staleness_f");
         f.define([&x], &x).unwrap();
-        assert!(
-            records(|| drop(f.split(&x, &xo, &xi, 4).unwrap())),
-            "schedule"
-        );
-        assert!(records(|| drop(f.compute_root().unwrap())), "storage");
+        let schedule = records(|| {
+            f.split(&x, &xo, &xi, 4).unwrap();
+        });
+        assert!(schedule, "schedule");
+        let storage = records(|| {
+            f.compute_root().unwrap();
+        });
+        assert!(storage, "storage");
         let p = Param::<i32>::new("staleness_p");
         assert!(records(|| p.set_range(0, 9).unwrap()), "param constraint");
         let input = ImageParam::new::<u8>(1, "staleness_in");
-        assert!(
-            records(|| input.dim(0).set_extent(8).unwrap()),
-            "input constraint"
-        );
-        assert!(
-            records(|| drop(f.set_estimate(&x, 0, 64).unwrap())),
-            "estimate"
-        );
+        let input_constraint = records(|| input.dim(0).set_extent(8).unwrap());
+        assert!(input_constraint, "input constraint");
+        let estimate = records(|| {
+            f.set_estimate(&x, 0, 64).unwrap();
+        });
+        assert!(estimate, "estimate");
         let mut r = RDom::new("staleness_r", [(0, 4)]).unwrap();
-        assert!(
-            records(|| drop(r.where_(r.x().lt(2)).unwrap())),
-            "RDom predicate"
-        );
+        let predicate = records(|| {
+            r.where_(r.x().lt(2)).unwrap();
+        });
+        assert!(predicate, "RDom predicate");
         let mut g = Func::new("staleness_g");
         g.define([&x], 0).unwrap();
         assert!(

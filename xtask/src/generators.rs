@@ -21,7 +21,7 @@
 //! lowered statement, its signature and its target. Only generators whose
 //! hash changed are compiled, so editing one rebuilds that one alone.
 
-use halide_build::{Generator, GeneratorProgram, Library, python};
+use halide_build::{GeneratorProgram, GeneratorRun, Library, python};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -102,7 +102,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     let (mut built, mut step) = (0, 0);
     for target in &options.targets {
         let dir = out_root.join(target);
-        let runtime = halide_build::Runtime::in_dir(&dir, "halide_runtime");
+        let runtime = halide_build::RuntimeLibrary::in_dir(&dir, "halide_runtime");
         if !runtime.static_library.exists() {
             let first = programs.first().ok_or("no generator programs declared")?;
             first.program.runtime(&dir, "halide_runtime", target)?;
@@ -137,7 +137,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
 
 /// Builds `generator` into `dir` unless its stamp matches; returns whether
 /// it built.
-fn build_one(generator: &Generator, dir: &Path, target: &str) -> Result<bool> {
+fn build_one(generator: &GeneratorRun, dir: &Path, target: &str) -> Result<bool> {
     let library_target = generator.library_target(target);
     let probe = dir.join(".probe").join(generator.name());
     generator.emit(&probe, &library_target, "stmt,function_info_header")?;

@@ -36,7 +36,7 @@ impl LoopLevel {
         }
     }
 
-    /// Inside the loop over `var` (a [`Var`] or an [`RVar`]) of `func`'s
+    /// Inside the loop over `var` (a [`Var`](crate::Var) or an [`RVar`](crate::RVar)) of `func`'s
     /// last stage.
     pub fn at(func: &Func, var: &impl LoopVar) -> Self {
         Self::at_stage(func, var, None)

@@ -5,7 +5,7 @@
 use halide::generator::compile_jit;
 use halide::{Target, args};
 use halide_downstream::{HEIGHT, WIDTH, blur, brighten, lesson_10, test_image};
-use halide_runtime::{Buffer, ErrorCode, HalideBuffer};
+use halide_runtime::{Buffer, ErrorCode};
 use halide_test_generators::{Blur, Brighten};
 use std::process::Command;
 
@@ -199,7 +199,7 @@ fn a_cpp_generator_is_called_through_its_wrapper() {
 mod python {
     use super::*;
     use halide_downstream::{add, add_traced, demosaic};
-    use halide_runtime::{Handlers, TraceEventKind};
+    use halide_runtime::{HalideBuffer, Handlers, TraceEventKind};
     use std::sync::{Arc, Mutex};
 
     #[test]
