@@ -1,6 +1,9 @@
-// Halide::Func: definitions, calls, JIT compilation and realization.
+// Halide::Func: definitions, calls, JIT compilation, realization, and the
+// statement it lowers to.
 #include "shim.h"
 
+#include <fstream>
+#include <sstream>
 #include <vector>
 
 using hl_shim::arg;
@@ -200,5 +203,23 @@ HL_API bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t 
             outputs[i]->device_interface = done->device_interface;
         }
         return true;
+    });
+}
+
+HL_API char *hl_func_lowered_stmt(hl_func *f, const hl_target *t, bool html, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        Halide::Func &func = arg(f, "hl_func_lowered_stmt").v;
+        // Halide writes the statement only to a file: its own temporary file,
+        // portable where mkstemps is not (created exclusively through each
+        // platform's API, private to the user on Unix), and removed when this
+        // scope ends, however it ends.
+        Halide::Internal::TemporaryFile file("halide-rs-", html ? ".html" : ".stmt");
+        func.compile_to_lowered_stmt(file.pathname(), func.infer_arguments(), html ? Halide::HTML : Halide::Text,
+                                     arg(t, "hl_func_lowered_stmt target").v);
+        std::ifstream in(file.pathname());
+        if (!in) throw std::runtime_error("cannot read the lowered statement back from " + file.pathname());
+        std::stringstream text;
+        text << in.rdbuf();
+        return hl_shim::copy_string(text.str());
     });
 }

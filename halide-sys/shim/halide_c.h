@@ -1,5 +1,13 @@
 /* halide_c.h: a small C API over Halide's C++ front end.
  *
+ * The sections below follow the shim's source files: one section per .cpp
+ * file, named in its title, declaring exactly the functions that file
+ * defines and the types they introduce. Like the Rust modules of the
+ * `halide` crate, the files are one per area; the sections are ordered
+ * bottom-up, each using only what the sections before it declare. The
+ * opaque handle types come first: shim.h defines them, every section uses
+ * them.
+ *
  * Conventions, the same for every function:
  * - Objects are opaque handles created by `hl_*_new` / returned by operations,
  *   and released by the matching `hl_*_free` (which accepts NULL).
@@ -23,9 +31,24 @@
 extern "C" {
 #endif
 
-/* ---- errors ---------------------------------------------------------- */
+/* ---- handles (shim.h) ------------------------------------------------ */
 
 typedef struct hl_error hl_error;
+typedef struct hl_target hl_target;
+typedef struct hl_expr hl_expr;
+typedef struct hl_var hl_var;
+typedef struct hl_func hl_func;
+/** One definition of a Func (its pure definition, an update, or a
+ *  specialization of either), whose loops are scheduled separately. */
+typedef struct hl_stage hl_stage;
+typedef struct hl_loop_level hl_loop_level;
+typedef struct hl_rdom hl_rdom;
+typedef struct hl_image_param hl_image_param;
+typedef struct hl_param hl_param;
+typedef struct hl_pipeline hl_pipeline;
+typedef struct hl_callable hl_callable;
+
+/* ---- errors (error.cpp) ---------------------------------------------- */
 
 /** Which kind of Halide error was raised. */
 typedef enum hl_error_kind {
@@ -45,23 +68,7 @@ void hl_error_free(hl_error *e);
 
 void hl_string_free(char *s);
 
-/* ---- handles ---------------------------------------------------------- */
-
-typedef struct hl_target hl_target;
-typedef struct hl_expr hl_expr;
-typedef struct hl_var hl_var;
-typedef struct hl_func hl_func;
-/** One definition of a Func (its pure definition, an update, or a
- *  specialization of either), whose loops are scheduled separately. */
-typedef struct hl_stage hl_stage;
-typedef struct hl_loop_level hl_loop_level;
-typedef struct hl_rdom hl_rdom;
-typedef struct hl_image_param hl_image_param;
-typedef struct hl_param hl_param;
-typedef struct hl_pipeline hl_pipeline;
-typedef struct hl_callable hl_callable;
-
-/* ---- targets --------------------------------------------------------- */
+/* ---- targets (target.cpp) -------------------------------------------- */
 
 /** The host's target (what `host` means in a target string). */
 hl_target *hl_target_host(hl_error **err);
@@ -83,7 +90,7 @@ int hl_target_natural_vector_size(const hl_target *t, struct halide_type_t type,
 /** Whether t has a GPU feature (cuda, opencl, metal, ...). */
 bool hl_target_has_gpu_feature(const hl_target *t, hl_error **err);
 
-/* ---- expressions ----------------------------------------------------- */
+/* ---- expressions (expr.cpp) ------------------------------------------ */
 
 /** Binary operators, in Halide's semantics (C-like, with its type promotion). */
 typedef enum hl_binary_op {
@@ -172,7 +179,80 @@ typedef enum hl_inline_reduction {
 size_t hl_expr_inline_reduce(hl_inline_reduction kind, const hl_rdom *r, const hl_expr *e, const char *name,
                              hl_expr **out, size_t capacity, hl_error **err);
 
-/* ---- variables -------------------------------------------------------- */
+/* ---- math (math.cpp) ------------------------------------------------- */
+
+/** Halide's functions of one expression, named as in Halide::. */
+typedef enum hl_math1 {
+    HL_MATH1_SQRT = 0,
+    HL_MATH1_SIN,
+    HL_MATH1_COS,
+    HL_MATH1_TAN,
+    HL_MATH1_ASIN,
+    HL_MATH1_ACOS,
+    HL_MATH1_ATAN,
+    HL_MATH1_SINH,
+    HL_MATH1_COSH,
+    HL_MATH1_TANH,
+    HL_MATH1_ASINH,
+    HL_MATH1_ACOSH,
+    HL_MATH1_ATANH,
+    HL_MATH1_EXP,
+    HL_MATH1_LOG,
+    HL_MATH1_ABS,
+    HL_MATH1_FLOOR,
+    HL_MATH1_CEIL,
+    HL_MATH1_ROUND,
+    HL_MATH1_TRUNC,
+    HL_MATH1_FRACT,
+    HL_MATH1_IS_NAN,
+    HL_MATH1_IS_INF,
+    HL_MATH1_IS_FINITE,
+    HL_MATH1_POPCOUNT,
+    HL_MATH1_COUNT_LEADING_ZEROS,
+    HL_MATH1_COUNT_TRAILING_ZEROS,
+    HL_MATH1_FAST_INVERSE,
+    HL_MATH1_FAST_INVERSE_SQRT,
+    HL_MATH1_FAST_LOG,
+    HL_MATH1_FAST_EXP,
+    HL_MATH1_FAST_SIN,
+    HL_MATH1_FAST_COS,
+    HL_MATH1_ERF,
+    HL_MATH1_LIKELY,
+    HL_MATH1_LIKELY_IF_INNERMOST,
+    HL_MATH1_STRICT_FLOAT,
+} hl_math1;
+/** Halide's functions of two expressions. */
+typedef enum hl_math2 {
+    HL_MATH2_POW = 0,
+    HL_MATH2_ATAN2,
+    HL_MATH2_ABSD,
+    HL_MATH2_FAST_POW,
+    HL_MATH2_WIDENING_ADD,
+    HL_MATH2_WIDENING_SUB,
+    HL_MATH2_WIDENING_MUL,
+    HL_MATH2_SATURATING_ADD,
+    HL_MATH2_SATURATING_SUB,
+    HL_MATH2_HALVING_ADD,
+    HL_MATH2_HALVING_SUB,
+    HL_MATH2_ROUNDING_HALVING_ADD,
+} hl_math2;
+/** Halide's functions of three expressions. */
+typedef enum hl_math3 {
+    HL_MATH3_CLAMP = 0,
+    HL_MATH3_LERP,
+    HL_MATH3_MUL_SHIFT_RIGHT,
+    HL_MATH3_ROUNDING_MUL_SHIFT_RIGHT,
+} hl_math3;
+
+hl_expr *hl_expr_math1(hl_math1 op, const hl_expr *a, hl_error **err);
+hl_expr *hl_expr_math2(hl_math2 op, const hl_expr *a, const hl_expr *b, hl_error **err);
+hl_expr *hl_expr_math3(hl_math3 op, const hl_expr *a, const hl_expr *b, const hl_expr *c, hl_error **err);
+/** The bits of e read as type t (of the same total width). */
+hl_expr *hl_expr_reinterpret(struct halide_type_t t, const hl_expr *e, hl_error **err);
+/** e converted to t, clamping to t's range instead of wrapping. */
+hl_expr *hl_expr_saturating_cast(struct halide_type_t t, const hl_expr *e, hl_error **err);
+
+/* ---- variables (var.cpp) --------------------------------------------- */
 
 /** A new Var; name may be NULL for a unique generated name. */
 hl_var *hl_var_new(const char *name, hl_error **err);
@@ -181,7 +261,59 @@ char *hl_var_name(const hl_var *v, hl_error **err);
 hl_expr *hl_var_to_expr(const hl_var *v, hl_error **err);
 void hl_var_free(hl_var *v);
 
-/* ---- functions -------------------------------------------------------- */
+/* ---- scalar and image parameters (param.cpp) ------------------------- */
+
+/** An input image of element type t with `dimensions` dimensions. */
+hl_image_param *hl_image_param_new(struct halide_type_t t, int dimensions, const char *name, hl_error **err);
+void hl_image_param_free(hl_image_param *p);
+char *hl_image_param_name(const hl_image_param *p, hl_error **err);
+/** The call `p(args...)` as an expression. */
+hl_expr *hl_image_param_call(const hl_image_param *p, const hl_expr *const *args, size_t n_args, hl_error **err);
+
+/** A field of a buffer dimension that can be constrained. */
+typedef enum hl_dim_field {
+    HL_DIM_MIN = 0,
+    HL_DIM_EXTENT,
+    HL_DIM_STRIDE,
+} hl_dim_field;
+
+/** Tells autoschedulers that dimension `dim` of the buffers p accepts is [min, min + extent). */
+bool hl_image_param_set_estimate(hl_image_param *p, int dim, const hl_expr *min, const hl_expr *extent, hl_error **err);
+/** Constrains one field of dimension `dim` of the buffers p accepts to `value`;
+ *  with value NULL, removes the constraint (by default stride 0 must be 1). */
+bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field field, const hl_expr *value, hl_error **err);
+
+/** A scalar input of type t. */
+hl_param *hl_param_new(struct halide_type_t t, const char *name, hl_error **err);
+void hl_param_free(hl_param *p);
+char *hl_param_name(const hl_param *p, hl_error **err);
+hl_expr *hl_param_to_expr(const hl_param *p, hl_error **err);
+/** Sets the value realize() uses; `value` points at one scalar of p's type. */
+bool hl_param_set_value(hl_param *p, const void *value, hl_error **err);
+/** Sets (or with NULL, clears) the smallest and largest values p may take. */
+bool hl_param_set_range(hl_param *p, const hl_expr *min, const hl_expr *max, hl_error **err);
+/** Sets the value autoschedulers assume for p. */
+bool hl_param_set_estimate(hl_param *p, const hl_expr *estimate, hl_error **err);
+/** Sets the default value recorded for p in compiled pipelines' metadata. */
+bool hl_param_set_default(hl_param *p, const hl_expr *value, hl_error **err);
+
+/* ---- reduction domains (rdom.cpp) ------------------------------------ */
+
+/** A reduction domain over [mins[i], mins[i] + extents[i]) in each of n_dims dimensions. */
+hl_rdom *hl_rdom_new(const hl_expr *const *mins, const hl_expr *const *extents, size_t n_dims, const char *name,
+                     hl_error **err);
+void hl_rdom_free(hl_rdom *r);
+int hl_rdom_dimensions(const hl_rdom *r, hl_error **err);
+/** Dimension i of r (its RVar) as an expression. */
+hl_expr *hl_rdom_var(const hl_rdom *r, int i, hl_error **err);
+/** The name of dimension i of r (its RVar), for scheduling. */
+char *hl_rdom_var_name(const hl_rdom *r, int i, hl_error **err);
+/** A reduction domain over every element of the buffers p accepts. */
+hl_rdom *hl_rdom_from_image_param(const hl_image_param *p, const char *name, hl_error **err);
+/** Restricts r to the points where `predicate` holds. */
+bool hl_rdom_where(hl_rdom *r, const hl_expr *predicate, hl_error **err);
+
+/* ---- functions (func.cpp) -------------------------------------------- */
 
 /** A new, undefined Func; name may be NULL for a unique generated name. */
 hl_func *hl_func_new(const char *name, hl_error **err);
@@ -200,10 +332,65 @@ hl_var *hl_func_arg(const hl_func *f, int i, hl_error **err);
  *  n_values > 1 a Tuple. The Var named `_` stands for implicit arguments. */
 bool hl_func_define(hl_func *f, const hl_var *const *args, size_t n_args, const hl_expr *const *values,
                     size_t n_values, hl_error **err);
+/** An update definition `f(args...) = value`: args are expressions, which
+ *  may use reduction-domain variables; value may call f itself. */
+bool hl_func_define_update(hl_func *f, const hl_expr *const *args, size_t n_args, const hl_expr *const *values,
+                           size_t n_values, hl_error **err);
+/** The number of update definitions f has. */
+int hl_func_updates(const hl_func *f, hl_error **err);
 /** The call `f(args...)` as an expression; with value_index >= 0, the
  *  Tuple element `f(args...)[value_index]`. */
 hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_t n_args, int value_index, hl_error **err);
-/* ---- scheduling ------------------------------------------------------- */
+
+/** Drops f's JIT-compiled code, so the next realize compiles again (needed
+ *  after constraints on its inputs change). */
+bool hl_func_invalidate_jit(hl_func *f, hl_error **err);
+/** JIT-compiles f for target t ahead of the first realize. */
+bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err);
+/** Handlers for what a running pipeline reports, called on the pipeline's
+ *  threads. NULL members keep Halide's default (print to stderr, ...). */
+typedef struct hl_handlers {
+    void *user;
+    /** A message from print(), print_when() or the runtime. */
+    void (*print)(void *user, const char *message);
+    /** A trace event; returns the event's id (for parent_id of later events). */
+    int (*trace)(void *user, const struct halide_trace_event_t *event);
+    /** An error message; the call then fails and reports it too. */
+    void (*error)(void *user, const char *message);
+} hl_handlers;
+
+/** Realizes f into caller-owned buffers, one per output, for target t.
+ *  The buffers' shapes say which region to compute. The buffers'
+ *  flags and device fields are updated to what Halide left in them.
+ *  Each of params reads the buffer at the same index of inputs, during this
+ *  call only: both are bound before
+ *  realizing and unbound afterwards, also when realizing fails. */
+bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outputs,
+                     const hl_image_param *const *params, const halide_buffer_t *const *inputs, size_t n_inputs,
+                     const hl_target *t, const hl_handlers *handlers, hl_error **err);
+
+/** The statement Halide lowers f to for target t, as text or HTML. */
+char *hl_func_lowered_stmt(hl_func *f, const hl_target *t, bool html, hl_error **err);
+
+/* ---- boundary conditions (boundary.cpp) ------------------------------ */
+
+typedef enum hl_boundary {
+    HL_BOUNDARY_CONSTANT_EXTERIOR = 0,
+    HL_BOUNDARY_REPEAT_EDGE,
+    HL_BOUNDARY_REPEAT_IMAGE,
+    HL_BOUNDARY_MIRROR_IMAGE,
+    HL_BOUNDARY_MIRROR_INTERIOR,
+} hl_boundary;
+
+/** A Func equal to `source` inside the region dimension i in [mins[i],
+ *  mins[i] + extents[i]), extended outside it as `kind` says; `value` is
+ *  the exterior of HL_BOUNDARY_CONSTANT_EXTERIOR (ignored otherwise). */
+hl_func *hl_boundary_func(hl_boundary kind, const hl_func *source, const hl_expr *const *mins,
+                          const hl_expr *const *extents, size_t n_dims, const hl_expr *value, hl_error **err);
+/** The same over an input image, within the bounds of the buffer it is given. */
+hl_func *hl_boundary_image(hl_boundary kind, const hl_image_param *source, const hl_expr *value, hl_error **err);
+
+/* ---- scheduling (schedule.cpp) --------------------------------------- */
 
 /** How a split handles extents that the factor does not divide. */
 typedef enum hl_tail_strategy {
@@ -225,9 +412,6 @@ typedef enum hl_loop_kind {
     HL_LOOP_VECTORIZED,
     HL_LOOP_UNROLLED,
 } hl_loop_kind;
-
-/** Tells autoschedulers that dimension var of f is used over [min, min + extent). */
-bool hl_func_set_estimate(hl_func *f, const hl_var *var, const hl_expr *min, const hl_expr *extent, hl_error **err);
 
 /** A loop variable of a schedule: a pure Var or a reduction variable (RVar),
  *  named as in the Func's definition or as a new loop made by a split. */
@@ -333,98 +517,7 @@ bool hl_func_set_flag(hl_func *f, hl_func_flag flag, hl_error **err);
  *  `clone`, each consumer gets its own copy of f instead. */
 hl_func *hl_func_wrapper(hl_func *f, hl_func *const *consumers, size_t n_consumers, bool clone, hl_error **err);
 
-/** The statement Halide lowers f to for target t, as text or HTML. */
-char *hl_func_lowered_stmt(hl_func *f, const hl_target *t, bool html, hl_error **err);
-
-/* ---- reduction domains ---------------------------------------------------- */
-
-/** A reduction domain over [mins[i], mins[i] + extents[i]) in each of n_dims dimensions. */
-hl_rdom *hl_rdom_new(const hl_expr *const *mins, const hl_expr *const *extents, size_t n_dims, const char *name,
-                     hl_error **err);
-void hl_rdom_free(hl_rdom *r);
-int hl_rdom_dimensions(const hl_rdom *r, hl_error **err);
-/** Dimension i of r (its RVar) as an expression. */
-hl_expr *hl_rdom_var(const hl_rdom *r, int i, hl_error **err);
-/** The name of dimension i of r (its RVar), for scheduling. */
-char *hl_rdom_var_name(const hl_rdom *r, int i, hl_error **err);
-/** A reduction domain over every element of the buffers p accepts. */
-hl_rdom *hl_rdom_from_image_param(const hl_image_param *p, const char *name, hl_error **err);
-/** Restricts r to the points where `predicate` holds. */
-bool hl_rdom_where(hl_rdom *r, const hl_expr *predicate, hl_error **err);
-
-/* ---- image parameters --------------------------------------------------- */
-
-/** An input image of element type t with `dimensions` dimensions. */
-hl_image_param *hl_image_param_new(struct halide_type_t t, int dimensions, const char *name, hl_error **err);
-void hl_image_param_free(hl_image_param *p);
-char *hl_image_param_name(const hl_image_param *p, hl_error **err);
-/** The call `p(args...)` as an expression. */
-hl_expr *hl_image_param_call(const hl_image_param *p, const hl_expr *const *args, size_t n_args, hl_error **err);
-
-/** A field of a buffer dimension that can be constrained. */
-typedef enum hl_dim_field {
-    HL_DIM_MIN = 0,
-    HL_DIM_EXTENT,
-    HL_DIM_STRIDE,
-} hl_dim_field;
-
-/** Tells autoschedulers that dimension `dim` of the buffers p accepts is [min, min + extent). */
-bool hl_image_param_set_estimate(hl_image_param *p, int dim, const hl_expr *min, const hl_expr *extent, hl_error **err);
-/** Constrains one field of dimension `dim` of the buffers p accepts to `value`;
- *  with value NULL, removes the constraint (by default stride 0 must be 1). */
-bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field field, const hl_expr *value, hl_error **err);
-
-/** Drops f's JIT-compiled code, so the next realize compiles again (needed
- *  after constraints on its inputs change). */
-bool hl_func_invalidate_jit(hl_func *f, hl_error **err);
-/** An update definition `f(args...) = value`: args are expressions, which
- *  may use reduction-domain variables; value may call f itself. */
-bool hl_func_define_update(hl_func *f, const hl_expr *const *args, size_t n_args, const hl_expr *const *values,
-                           size_t n_values, hl_error **err);
-/** The number of update definitions f has. */
-int hl_func_updates(const hl_func *f, hl_error **err);
-
-/** JIT-compiles f for target t ahead of the first realize. */
-bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err);
-/** Handlers for what a running pipeline reports, called on the pipeline's
- *  threads. NULL members keep Halide's default (print to stderr, ...). */
-typedef struct hl_handlers {
-    void *user;
-    /** A message from print(), print_when() or the runtime. */
-    void (*print)(void *user, const char *message);
-    /** A trace event; returns the event's id (for parent_id of later events). */
-    int (*trace)(void *user, const struct halide_trace_event_t *event);
-    /** An error message; the call then fails and reports it too. */
-    void (*error)(void *user, const char *message);
-} hl_handlers;
-
-/** Realizes f into caller-owned buffers, one per output, for target t.
- *  The buffers' shapes say which region to compute. The buffers'
- *  flags and device fields are updated to what Halide left in them.
- *  Each of params reads the buffer at the same index of inputs, during this
- *  call only: both are bound before
- *  realizing and unbound afterwards, also when realizing fails. */
-bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outputs,
-                     const hl_image_param *const *params, const halide_buffer_t *const *inputs, size_t n_inputs,
-                     const hl_target *t, const hl_handlers *handlers, hl_error **err);
-
-/* ---- scalar parameters ------------------------------------------------ */
-
-/** A scalar input of type t. */
-hl_param *hl_param_new(struct halide_type_t t, const char *name, hl_error **err);
-void hl_param_free(hl_param *p);
-char *hl_param_name(const hl_param *p, hl_error **err);
-hl_expr *hl_param_to_expr(const hl_param *p, hl_error **err);
-/** Sets the value realize() uses; `value` points at one scalar of p's type. */
-bool hl_param_set_value(hl_param *p, const void *value, hl_error **err);
-/** Sets (or with NULL, clears) the smallest and largest values p may take. */
-bool hl_param_set_range(hl_param *p, const hl_expr *min, const hl_expr *max, hl_error **err);
-/** Sets the value autoschedulers assume for p. */
-bool hl_param_set_estimate(hl_param *p, const hl_expr *estimate, hl_error **err);
-/** Sets the default value recorded for p in compiled pipelines' metadata. */
-bool hl_param_set_default(hl_param *p, const hl_expr *value, hl_error **err);
-
-/* ---- pipelines and compiled callables ---------------------------------- */
+/* ---- pipelines and compiled callables (pipeline.cpp) ----------------- */
 
 /** A pipeline computing the given Funcs together. */
 hl_pipeline *hl_pipeline_new(hl_func *const *outputs, size_t n_outputs, hl_error **err);
@@ -443,13 +536,6 @@ typedef struct hl_argument {
     struct halide_type_t type;
     int dimensions;
 } hl_argument;
-
-/** Loads an autoscheduler plugin from the shared library at `path`. */
-bool hl_load_plugin(const char *path, hl_error **err);
-/** Schedules p with the autoscheduler registered as `name`, for target t,
- *  with its parameters keys[i] = values[i]; returns the schedule as C++ source. */
-char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t, const char *name, const char *const *keys,
-                                      const char *const *values, size_t n_params, hl_error **err);
 
 /** JIT-compiles p for target t into a callable whose arguments are its
  *  inputs followed by one output buffer per output value. The inputs are
@@ -471,7 +557,19 @@ int hl_callable_call(const hl_callable *c, const void **argv, size_t argc, const
                      hl_error **err);
 void hl_callable_free(hl_callable *c);
 
-/* ---- ahead-of-time compilation ------------------------------------------ */
+/* ---- autoschedulers (autoschedule.cpp) ------------------------------- */
+
+/** Loads an autoscheduler plugin from the shared library at `path`. */
+bool hl_load_plugin(const char *path, hl_error **err);
+/** Schedules p with the autoscheduler registered as `name`, for target t,
+ *  with its parameters keys[i] = values[i]; returns the schedule as C++ source. */
+char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t, const char *name, const char *const *keys,
+                                      const char *const *values, size_t n_params, hl_error **err);
+
+/** Tells autoschedulers that dimension var of f is used over [min, min + extent). */
+bool hl_func_set_estimate(hl_func *f, const hl_var *var, const hl_expr *min, const hl_expr *extent, hl_error **err);
+
+/* ---- ahead-of-time compilation (aot.cpp) ----------------------------- */
 
 /** The file name extension Halide uses for output kind `kind` (Halide's
  *  name: "static_library", "c_header", "function_info_header", ...) on
@@ -491,97 +589,6 @@ bool hl_pipeline_compile_to(hl_pipeline *p, const hl_target *const *targets, siz
  *  or "static_library"). */
 bool hl_compile_standalone_runtime(const hl_target *t, const char *const *kinds, const char *const *paths,
                                    size_t n_outputs, hl_error **err);
-
-/* ---- math ------------------------------------------------------------- */
-
-/** Halide's functions of one expression, named as in Halide::. */
-typedef enum hl_math1 {
-    HL_MATH1_SQRT = 0,
-    HL_MATH1_SIN,
-    HL_MATH1_COS,
-    HL_MATH1_TAN,
-    HL_MATH1_ASIN,
-    HL_MATH1_ACOS,
-    HL_MATH1_ATAN,
-    HL_MATH1_SINH,
-    HL_MATH1_COSH,
-    HL_MATH1_TANH,
-    HL_MATH1_ASINH,
-    HL_MATH1_ACOSH,
-    HL_MATH1_ATANH,
-    HL_MATH1_EXP,
-    HL_MATH1_LOG,
-    HL_MATH1_ABS,
-    HL_MATH1_FLOOR,
-    HL_MATH1_CEIL,
-    HL_MATH1_ROUND,
-    HL_MATH1_TRUNC,
-    HL_MATH1_FRACT,
-    HL_MATH1_IS_NAN,
-    HL_MATH1_IS_INF,
-    HL_MATH1_IS_FINITE,
-    HL_MATH1_POPCOUNT,
-    HL_MATH1_COUNT_LEADING_ZEROS,
-    HL_MATH1_COUNT_TRAILING_ZEROS,
-    HL_MATH1_FAST_INVERSE,
-    HL_MATH1_FAST_INVERSE_SQRT,
-    HL_MATH1_FAST_LOG,
-    HL_MATH1_FAST_EXP,
-    HL_MATH1_FAST_SIN,
-    HL_MATH1_FAST_COS,
-    HL_MATH1_ERF,
-    HL_MATH1_LIKELY,
-    HL_MATH1_LIKELY_IF_INNERMOST,
-    HL_MATH1_STRICT_FLOAT,
-} hl_math1;
-/** Halide's functions of two expressions. */
-typedef enum hl_math2 {
-    HL_MATH2_POW = 0,
-    HL_MATH2_ATAN2,
-    HL_MATH2_ABSD,
-    HL_MATH2_FAST_POW,
-    HL_MATH2_WIDENING_ADD,
-    HL_MATH2_WIDENING_SUB,
-    HL_MATH2_WIDENING_MUL,
-    HL_MATH2_SATURATING_ADD,
-    HL_MATH2_SATURATING_SUB,
-    HL_MATH2_HALVING_ADD,
-    HL_MATH2_HALVING_SUB,
-    HL_MATH2_ROUNDING_HALVING_ADD,
-} hl_math2;
-/** Halide's functions of three expressions. */
-typedef enum hl_math3 {
-    HL_MATH3_CLAMP = 0,
-    HL_MATH3_LERP,
-    HL_MATH3_MUL_SHIFT_RIGHT,
-    HL_MATH3_ROUNDING_MUL_SHIFT_RIGHT,
-} hl_math3;
-
-hl_expr *hl_expr_math1(hl_math1 op, const hl_expr *a, hl_error **err);
-hl_expr *hl_expr_math2(hl_math2 op, const hl_expr *a, const hl_expr *b, hl_error **err);
-hl_expr *hl_expr_math3(hl_math3 op, const hl_expr *a, const hl_expr *b, const hl_expr *c, hl_error **err);
-/** The bits of e read as type t (of the same total width). */
-hl_expr *hl_expr_reinterpret(struct halide_type_t t, const hl_expr *e, hl_error **err);
-/** e converted to t, clamping to t's range instead of wrapping. */
-hl_expr *hl_expr_saturating_cast(struct halide_type_t t, const hl_expr *e, hl_error **err);
-
-/* ---- boundary conditions ------------------------------------------------ */
-
-typedef enum hl_boundary {
-    HL_BOUNDARY_CONSTANT_EXTERIOR = 0,
-    HL_BOUNDARY_REPEAT_EDGE,
-    HL_BOUNDARY_REPEAT_IMAGE,
-    HL_BOUNDARY_MIRROR_IMAGE,
-    HL_BOUNDARY_MIRROR_INTERIOR,
-} hl_boundary;
-
-/** A Func equal to `source` inside the region dimension i in [mins[i],
- *  mins[i] + extents[i]), extended outside it as `kind` says; `value` is
- *  the exterior of HL_BOUNDARY_CONSTANT_EXTERIOR (ignored otherwise). */
-hl_func *hl_boundary_func(hl_boundary kind, const hl_func *source, const hl_expr *const *mins,
-                          const hl_expr *const *extents, size_t n_dims, const hl_expr *value, hl_error **err);
-/** The same over an input image, within the bounds of the buffer it is given. */
-hl_func *hl_boundary_image(hl_boundary kind, const hl_image_param *source, const hl_expr *value, hl_error **err);
 
 #ifdef __cplusplus
 }

@@ -17,29 +17,6 @@ HL_API void hl_pipeline_free(hl_pipeline *p) {
     HL_GUARD(nullptr, , { delete p; });
 }
 
-HL_API bool hl_load_plugin(const char *path, hl_error **err) {
-    HL_GUARD(err, false, {
-        if (!path) throw std::invalid_argument("hl_load_plugin: null path");
-        Halide::load_plugin(path);
-        return true;
-    });
-}
-
-HL_API char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t, const char *name, const char *const *keys,
-                                             const char *const *values, size_t n_params, hl_error **err) {
-    HL_GUARD(err, nullptr, {
-        if (!name) throw std::invalid_argument("hl_pipeline_apply_autoscheduler: null name");
-        std::map<std::string, std::string> extra;
-        for (size_t i = 0; i < n_params; i++) {
-            if (!keys[i] || !values[i]) throw std::invalid_argument("autoscheduler parameter is null");
-            extra[keys[i]] = values[i];
-        }
-        Halide::AutoSchedulerResults results = arg(p, "hl_pipeline_apply_autoscheduler").v.apply_autoscheduler(
-            arg(t, "hl_pipeline_apply_autoscheduler target").v, Halide::AutoschedulerParams(name, extra));
-        return hl_shim::copy_string(results.schedule_source);
-    });
-}
-
 HL_API hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, bool infer, const hl_param *const *scalars,
                                         const hl_image_param *const *buffers, size_t n_inputs, hl_error **err) {
     HL_GUARD(err, nullptr, {

@@ -1,11 +1,6 @@
 // Scheduling: loop transformations and where Funcs are computed and stored.
 #include "shim.h"
 
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
-
 using hl_shim::arg;
 using hl_shim::expr_arg;
 
@@ -248,14 +243,6 @@ HL_API bool hl_func_bound(hl_func *f, const hl_var *var, const hl_expr *min, con
     });
 }
 
-HL_API bool hl_func_set_estimate(hl_func *f, const hl_var *var, const hl_expr *min, const hl_expr *extent,
-                                 hl_error **err) {
-    HL_GUARD(err, false, {
-        arg(f, "hl_func_set_estimate").v.set_estimate(var_arg(var, "var"), expr_arg(min, "min"), expr_arg(extent, "extent"));
-        return true;
-    });
-}
-
 HL_API hl_loop_level *hl_loop_level_root(hl_error **err) {
     HL_GUARD(err, nullptr, { return new hl_loop_level{Halide::LoopLevel::root()}; });
 }
@@ -349,46 +336,5 @@ HL_API hl_func *hl_func_wrapper(hl_func *f, hl_func *const *consumers, size_t n_
             return new hl_func{func.clone_in(fs), Halide::Pipeline()};
         }
         return new hl_func{fs.empty() ? func.in() : func.in(fs), Halide::Pipeline()};
-    });
-}
-
-namespace {
-
-// A file that holds Halide's output for as long as it is read, then goes.
-class TempFile {
-public:
-    explicit TempFile(const char *suffix) {
-        const char *dir = std::getenv("TMPDIR");
-        std::string pattern = std::string(dir && *dir ? dir : "/tmp") + "/halide-rs-XXXXXX" + suffix;
-        std::vector<char> buf(pattern.begin(), pattern.end());
-        buf.push_back('\0');
-        int fd = mkstemps(buf.data(), int(std::strlen(suffix)));
-        if (fd < 0) throw std::runtime_error("cannot create a temporary file in " + pattern);
-        close(fd);
-        path = buf.data();
-    }
-    ~TempFile() { std::remove(path.c_str()); }
-    TempFile(const TempFile &) = delete;
-    TempFile &operator=(const TempFile &) = delete;
-
-    std::string read() const {
-        std::ifstream in(path);
-        std::stringstream text;
-        text << in.rdbuf();
-        return text.str();
-    }
-
-    std::string path;
-};
-
-}  // namespace
-
-HL_API char *hl_func_lowered_stmt(hl_func *f, const hl_target *t, bool html, hl_error **err) {
-    HL_GUARD(err, nullptr, {
-        Halide::Func &func = arg(f, "hl_func_lowered_stmt").v;
-        TempFile file(html ? ".html" : ".stmt");
-        func.compile_to_lowered_stmt(file.path, func.infer_arguments(), html ? Halide::HTML : Halide::Text,
-                                     arg(t, "hl_func_lowered_stmt target").v);
-        return hl_shim::copy_string(file.read());
     });
 }

@@ -6,11 +6,25 @@
 #include "Halide.h"
 #include "halide_c.h"
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <string>
+#include <type_traits>
 #include <vector>
+
+// On the Rust side hl_handlers is halide-runtime's RawHandlers, not a
+// struct bindgen generates, so nothing there reads this header's layout.
+// Both sides pin the same one instead: four pointers, in this order, of
+// these types. halide-sys's lib.rs asserts the same of RawHandlers.
+static_assert(std::is_same_v<decltype(hl_handlers::user), void *>);
+static_assert(std::is_same_v<decltype(hl_handlers::print), void (*)(void *, const char *)>);
+static_assert(std::is_same_v<decltype(hl_handlers::trace), int (*)(void *, const halide_trace_event_t *)>);
+static_assert(std::is_same_v<decltype(hl_handlers::error), void (*)(void *, const char *)>);
+static_assert(sizeof(hl_handlers) == 4 * sizeof(void *) && alignof(hl_handlers) == alignof(void *));
+static_assert(offsetof(hl_handlers, user) == 0 && offsetof(hl_handlers, print) == sizeof(void *) &&
+              offsetof(hl_handlers, trace) == 2 * sizeof(void *) && offsetof(hl_handlers, error) == 3 * sizeof(void *));
 
 struct hl_error {
     hl_error_kind kind;

@@ -37,3 +37,33 @@ mod bindings {
     include!("bindings.rs");
 }
 pub use bindings::*;
+
+// `hl_handlers` is halide-runtime's `RawHandlers`, re-exported by the
+// bindings instead of generated, so no layout test of bindgen's covers it.
+// The C header's struct is four pointers of these types, in this order
+// (shim.h asserts that on the C++ side); this asserts the same of the Rust
+// struct. The struct literal names every field with the C field's type, so
+// a field added, removed, renamed or retyped on either side fails a build.
+const _: () = {
+    use core::ffi::{c_char, c_int, c_void};
+    use core::mem::{align_of, offset_of, size_of};
+    use halide_runtime::sys::halide_trace_event_t;
+
+    type Text = unsafe extern "C" fn(user: *mut c_void, message: *const c_char);
+    type Trace =
+        unsafe extern "C" fn(user: *mut c_void, event: *const halide_trace_event_t) -> c_int;
+    const PTR: usize = size_of::<*mut c_void>();
+
+    let _ = hl_handlers {
+        user: core::ptr::null_mut::<c_void>(),
+        print: None::<Text>,
+        trace: None::<Trace>,
+        error: None::<Text>,
+    };
+    assert!(size_of::<hl_handlers>() == 4 * PTR);
+    assert!(align_of::<hl_handlers>() == align_of::<*mut c_void>());
+    assert!(offset_of!(hl_handlers, user) == 0);
+    assert!(offset_of!(hl_handlers, print) == PTR);
+    assert!(offset_of!(hl_handlers, trace) == 2 * PTR);
+    assert!(offset_of!(hl_handlers, error) == 3 * PTR);
+};

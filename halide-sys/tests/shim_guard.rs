@@ -1,13 +1,13 @@
 //! No C++ exception may cross into Rust: every entry point of the shim runs
 //! its body inside HL_GUARD, and every function the C header declares is
-//! defined that way.
+//! defined that way. And the header's sections follow the shim's files.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-/// (name, first statement of the body) of every `HL_API` definition.
-fn definitions() -> Vec<(String, String)> {
+/// (file, name, first statement of the body) of every `HL_API` definition.
+fn definitions() -> Vec<(String, String, String)> {
     let shim = Path::new(env!("CARGO_MANIFEST_DIR")).join("shim");
     let mut out = Vec::new();
     for entry in fs::read_dir(&shim).unwrap() {
@@ -15,6 +15,7 @@ fn definitions() -> Vec<(String, String)> {
         if path.extension().is_none_or(|e| e != "cpp") {
             continue;
         }
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
         let text = fs::read_to_string(&path).unwrap();
         for (i, chunk) in text.split("HL_API ").enumerate().skip(1) {
             let name = chunk
@@ -31,33 +32,60 @@ fn definitions() -> Vec<(String, String)> {
                 .unwrap_or("");
             let first = body.lines().next().unwrap_or("").to_owned();
             assert!(i > 0);
-            out.push((name, first));
+            out.push((file.clone(), name, first));
         }
     }
     out
 }
 
+fn header() -> String {
+    fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("shim/halide_c.h")).unwrap()
+}
+
+/// The function a header line starts to declare, if any.
+fn declared_on(line: &str) -> Option<String> {
+    if line.trim_start().starts_with(['/', '*', '#']) || !line.contains("hl_") {
+        return None;
+    }
+    let before = line.split_once('(')?.0;
+    let name = before.split_whitespace().last()?.trim_start_matches('*');
+    name.starts_with("hl_").then(|| name.to_owned())
+}
+
 fn declared() -> BTreeSet<String> {
-    let header =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("shim/halide_c.h")).unwrap();
-    header
-        .lines()
-        .filter(|l| {
-            !l.trim_start().starts_with(['/', '*', '#']) && l.contains("hl_") && l.contains('(')
-        })
-        .filter_map(|l| {
-            let before = l.split('(').next()?;
-            let name = before.split_whitespace().last()?.trim_start_matches('*');
-            name.starts_with("hl_").then(|| name.to_owned())
-        })
-        .collect()
+    header().lines().filter_map(declared_on).collect()
+}
+
+/// The header's sections in order: (the file named in the title, the
+/// functions declared under it). A title reads `/* ---- topic (file) ---- */`.
+fn sections() -> Vec<(String, BTreeSet<String>)> {
+    let mut out: Vec<(String, BTreeSet<String>)> = Vec::new();
+    for line in header().lines() {
+        if let Some(title) = line.strip_prefix("/* ---- ") {
+            let file = title
+                .split_once('(')
+                .and_then(|(_, rest)| rest.split_once(')'))
+                .map(|(file, _)| file.to_owned())
+                .unwrap_or_else(|| panic!("section title names no file: {line:?}"));
+            out.push((file, BTreeSet::new()));
+        } else if let Some(name) = declared_on(line) {
+            let (file, names) = out
+                .last_mut()
+                .unwrap_or_else(|| panic!("{name} is declared before any section"));
+            assert!(
+                names.insert(name.clone()),
+                "{name} declared twice in {file}'s section"
+            );
+        }
+    }
+    out
 }
 
 #[test]
 fn every_entry_point_is_guarded() {
     let defs = definitions();
     assert!(defs.len() > 30, "found only {} definitions", defs.len());
-    for (name, first) in &defs {
+    for (_, name, first) in &defs {
         assert!(
             first.starts_with("HL_GUARD("),
             "{name} does not start with HL_GUARD: {first:?}"
@@ -67,7 +95,7 @@ fn every_entry_point_is_guarded() {
 
 #[test]
 fn every_declared_function_is_defined_with_hl_api() {
-    let defined: BTreeSet<String> = definitions().into_iter().map(|(n, _)| n).collect();
+    let defined: BTreeSet<String> = definitions().into_iter().map(|(_, n, _)| n).collect();
     let declared = declared();
     let missing: Vec<_> = declared.difference(&defined).collect();
     assert!(
@@ -79,6 +107,36 @@ fn every_declared_function_is_defined_with_hl_api() {
         extra.is_empty(),
         "defined with HL_API but not declared in halide_c.h: {extra:?}"
     );
+}
+
+#[test]
+fn each_header_section_declares_exactly_its_files_functions() {
+    let mut by_file: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (file, name, _) in definitions() {
+        by_file.entry(file).or_default().insert(name);
+    }
+    let sections = sections();
+    let mut seen = BTreeSet::new();
+    for (file, names) in &sections {
+        assert!(seen.insert(file), "two sections name {file}");
+        if file.ends_with(".cpp") {
+            let defined = by_file.get(file).cloned().unwrap_or_default();
+            let elsewhere: Vec<_> = names.difference(&defined).collect();
+            let undeclared: Vec<_> = defined.difference(names).collect();
+            assert!(
+                elsewhere.is_empty() && undeclared.is_empty(),
+                "the section of {file} declares {elsewhere:?}, defined elsewhere, \
+                 and misses {undeclared:?}, which {file} defines"
+            );
+        } else {
+            assert!(
+                names.is_empty(),
+                "the section of {file} declares functions, but only .cpp files define any: {names:?}"
+            );
+        }
+    }
+    let without: Vec<_> = by_file.keys().filter(|f| !seen.contains(f)).collect();
+    assert!(without.is_empty(), "no header section for {without:?}");
 }
 
 #[test]

@@ -83,14 +83,17 @@ fn runtime_options(builder: bindgen::Builder) -> bindgen::Builder {
 }
 
 /// The shim: every `hl_*` item; Halide's runtime types come from halide-runtime.
+/// So does `hl_handlers`, which is halide-runtime's `RawHandlers`: one Rust
+/// definition of the struct (halide-sys's lib.rs and the shim's shim.h both
+/// assert the layout the two sides share).
 fn shim_options(builder: bindgen::Builder) -> bindgen::Builder {
     common(builder)
         .allowlist_function("hl_.*")
         .allowlist_type("hl_.*")
         .blocklist_type("halide_.*")
-        .raw_line(
-            "use halide_runtime::sys::{halide_buffer_t, halide_trace_event_t, halide_type_t};",
-        )
+        .blocklist_type("hl_handlers")
+        .raw_line("use halide_runtime::sys::{halide_buffer_t, halide_type_t};")
+        .raw_line("pub use halide_runtime::RawHandlers as hl_handlers;")
 }
 
 /// The first line of a generated file: what it was generated from.
