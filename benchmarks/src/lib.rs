@@ -6,6 +6,8 @@
 //! same pipeline compiled to a C++ `Halide::Callable` and called from C++
 //! ([`CppCallable`]), and through `Func::realize_into`.
 
+pub mod paired;
+
 use halide::prelude::*;
 use halide_runtime::sys::halide_buffer_t;
 

@@ -8,12 +8,18 @@
 //! ```
 //! use halide::prelude::*;
 //!
-//! let (x, y) = (Var::new("x"), Var::new("y"));
+//! let [x, y] = Var::many(["x", "y"]);
 //! let mut brighter = Func::new("brighter");
 //! brighter.define([&x, &y], min((&x + &y).cast::<u16>() * 2, 255).cast::<u8>())?;
 //! let out: Buffer<u8> = brighter.realize(&[200, 100])?;
 //! assert_eq!(out.get(&[10, 20]), Some(60));
 //! assert_eq!(out.get(&[150, 90]), Some(255));
+//!
+//! // Comparisons are methods; Rust scalars take the other side's type.
+//! let mut lower = Func::new("lower_triangle");
+//! lower.define([&x, &y], select(x.le(&y), 255u8, 0u8))?;
+//! let mask: Buffer<u8> = lower.realize(&[4, 4])?;
+//! assert_eq!((mask.get(&[1, 2]), mask.get(&[2, 1])), (Some(255), Some(0)));
 //! # Ok::<(), halide::Error>(())
 //! ```
 //!
