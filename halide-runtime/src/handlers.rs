@@ -85,6 +85,7 @@ impl Handlers {
     /// Runs a pipeline: `f` gets the C view of these handlers (`None` for
     /// all defaults), valid for its duration. A handler's panic resumes here
     /// afterwards, on the caller's thread.
+    #[inline]
     pub fn run<R>(&self, f: impl FnOnce(Option<&RawHandlers>) -> R) -> R {
         let run = Run::new(self);
         let raw = run.raw();

@@ -36,6 +36,7 @@ impl Arg<'_> {
         }
     }
 
+    #[inline]
     pub(crate) fn as_argv(&self) -> *const c_void {
         match &self.value {
             ArgValue::Scalar { bits, .. } => std::ptr::from_ref(bits).cast(),

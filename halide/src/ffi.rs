@@ -73,6 +73,7 @@ unsafe fn take_error(err: *mut sys::hl_error) -> Error {
 /// # Safety
 /// `f` must call one shim function, with arguments valid for the call and
 /// the error slot it is given, and return what that function returned.
+#[inline]
 pub(crate) unsafe fn call<R: ShimReturn>(
     f: impl FnOnce(*mut *mut sys::hl_error) -> R,
 ) -> Result<R::Output> {
@@ -216,6 +217,7 @@ macro_rules! plain_returns {
     ($($t:ty),*) => {$(
         impl ShimReturn for $t {
             type Output = $t;
+            #[inline]
             unsafe fn adopt(self) -> Result<$t> {
                 Ok(self)
             }

@@ -63,6 +63,7 @@ impl RawBuffer {
     }
 
     /// The C struct, for reading.
+    #[inline]
     pub fn as_raw(&self) -> &halide_buffer_t {
         &self.buf
     }
@@ -74,6 +75,7 @@ impl RawBuffer {
     }
 
     /// Number of dimensions.
+    #[inline]
     pub fn dimensions(&self) -> usize {
         self.dims.len()
     }
@@ -91,6 +93,7 @@ impl RawBuffer {
     }
 
     /// The element type.
+    #[inline]
     pub fn element_type(&self) -> Type {
         Type::from_raw(self.buf.type_).expect("buffers are only built with valid types")
     }
