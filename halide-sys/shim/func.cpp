@@ -82,7 +82,13 @@ HL_API bool hl_func_define(hl_func *f, const hl_var *const *args, size_t n_args,
         for (size_t i = 0; i < n_args; i++) {
             vars.push_back(arg(args[i], "hl_func_define argument").v);
         }
-        assign(arg(f, "hl_func_define").v(vars), values, n_values, "hl_func_define value");
+        Halide::Func &func = arg(f, "hl_func_define").v;
+        // In C++ a second pure definition is an update; here updates have
+        // their own function, and define never changes compiled code.
+        if (func.defined()) {
+            throw std::invalid_argument("Func \"" + func.name() + "\" is already defined: add an update instead");
+        }
+        assign(func(vars), values, n_values, "hl_func_define value");
         return true;
     });
 }

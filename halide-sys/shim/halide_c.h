@@ -10,12 +10,18 @@
  *
  * Conventions, the same for every function:
  * - Objects are opaque handles created by `hl_*_new` / returned by operations,
- *   and released by the matching `hl_*_free` (which accepts NULL).
+ *   and released by the matching `hl_*_free` (which accepts NULL). Every
+ *   object returned as `hl_x *` is new, owned by the caller.
  * - Every function that can fail takes `hl_error **err` last. On failure it
  *   stores a new error there (release it with hl_error_free) and returns
- *   NULL / 0 / false; on success it leaves *err untouched. err may be NULL to
- *   ignore errors.
+ *   NULL / 0 / false (-1 for hl_callable_call); on success it leaves *err
+ *   untouched. err may be NULL to ignore errors.
  * - No C++ exception ever leaves a function of this API.
+ * - Arguments are checked: a NULL handle or name, an undefined expression,
+ *   an index out of range, a type Halide cannot represent is an error, never
+ *   a crash. What cannot be checked is the caller's part: a non-NULL pointer
+ *   points to a live object, an array has the length given with it, an enum
+ *   argument is one of its named values.
  * - Strings returned as `char *` are owned by the caller: hl_string_free.
  */
 #ifndef HALIDE_C_H
@@ -60,6 +66,9 @@ typedef enum hl_error_kind {
     HL_ERROR_INTERNAL = 3,
     /** Any other C++ exception (std::bad_alloc, ...). */
     HL_ERROR_OTHER = 4,
+    /** The shim refused an argument (std::invalid_argument): a NULL handle,
+     *  an index out of range, a type Halide cannot represent, ... */
+    HL_ERROR_INVALID_ARGUMENT = 5,
 } hl_error_kind;
 
 const char *hl_error_message(const hl_error *e);
@@ -423,7 +432,7 @@ typedef struct hl_loop_var {
 /** Stage `index` of f: 0 is the pure definition, i > 0 update definition i - 1. */
 hl_stage *hl_func_stage(const hl_func *f, int index, hl_error **err);
 void hl_stage_free(hl_stage *s);
-/** The stage's name, e.g. `f.s0` or `f.s1` for the first update. */
+/** The stage's name: `f` for a pure definition, `f.update(0)` for the first update. */
 char *hl_stage_name(const hl_stage *s, hl_error **err);
 
 /** Marks loop `var` of s as `kind`. With a factor, splits var by it first

@@ -2,6 +2,8 @@
 // scalar parameters.
 #include "shim.h"
 
+#include <sstream>
+
 using hl_shim::arg;
 
 HL_API hl_image_param *hl_image_param_new(struct halide_type_t t, int dimensions, const char *name, hl_error **err) {
@@ -48,7 +50,14 @@ HL_API bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field fiel
 HL_API hl_param *hl_param_new(struct halide_type_t t, const char *name, hl_error **err) {
     HL_GUARD(err, nullptr, {
         if (!name) throw std::invalid_argument("hl_param_new: null name");
-        return new hl_param{Halide::Param<>(hl_shim::to_type(t), std::string(name))};
+        Halide::Type type = hl_shim::to_type(t);
+        // hl_param_set_value copies one scalar into halide_scalar_value_t.
+        if (type.lanes() != 1 || size_t(type.bytes()) > sizeof(halide_scalar_value_t::u)) {
+            std::ostringstream msg;
+            msg << "a Param holds one scalar of at most 8 bytes, not a " << type;
+            throw std::invalid_argument(msg.str());
+        }
+        return new hl_param{Halide::Param<>(type, std::string(name))};
     });
 }
 

@@ -253,8 +253,11 @@ HL_API hl_loop_level *hl_loop_level_inlined(hl_error **err) {
 
 HL_API hl_loop_level *hl_loop_level_at(const hl_func *f, hl_loop_var var, int stage_index, hl_error **err) {
     HL_GUARD(err, nullptr, {
-        return new hl_loop_level{
-            Halide::LoopLevel(arg(f, "hl_loop_level_at").v, loop_var(var, "hl_loop_level_at var"), stage_index)};
+        const Halide::Func &func = arg(f, "hl_loop_level_at").v;
+        if (stage_index < -1 || (stage_index >= 0 && func.defined() && stage_index > func.num_update_definitions())) {
+            throw std::invalid_argument("Func \"" + func.name() + "\" has no stage " + std::to_string(stage_index));
+        }
+        return new hl_loop_level{Halide::LoopLevel(func, loop_var(var, "hl_loop_level_at var"), stage_index)};
     });
 }
 

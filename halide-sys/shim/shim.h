@@ -92,7 +92,6 @@ inline hl_error_kind kind_of(const Halide::Error &e) {
     return HL_ERROR_OTHER;
 }
 
-/** A malloc'd copy of s, released by hl_string_free. */
 /** The inputs of a pipeline: the given ones in order (for each i exactly
  *  one of scalars[i] and buffers[i]), or with `infer`, those it reads. */
 inline std::vector<Halide::Argument> pipeline_inputs(Halide::Pipeline &pipeline, bool infer,
@@ -109,6 +108,7 @@ inline std::vector<Halide::Argument> pipeline_inputs(Halide::Pipeline &pipeline,
     return inputs;
 }
 
+/** A malloc'd copy of s, released by hl_string_free. */
 inline char *copy_string(const std::string &s) {
     char *out = static_cast<char *>(std::malloc(s.size() + 1));
     if (!out) throw std::bad_alloc();
@@ -116,7 +116,22 @@ inline char *copy_string(const std::string &s) {
     return out;
 }
 
+/** Every type the C API takes passes here: one Halide can represent (a
+ *  known code with one of its widths, at least one lane), or an error. */
 inline Halide::Type to_type(halide_type_t t) {
+    bool ok = false;
+    switch (t.code) {
+    case halide_type_int: ok = t.bits == 8 || t.bits == 16 || t.bits == 32 || t.bits == 64; break;
+    case halide_type_uint: ok = t.bits == 1 || t.bits == 8 || t.bits == 16 || t.bits == 32 || t.bits == 64; break;
+    case halide_type_float: ok = t.bits == 16 || t.bits == 32 || t.bits == 64; break;
+    case halide_type_bfloat: ok = t.bits == 16; break;
+    case halide_type_handle: ok = t.bits == 64; break;
+    }
+    if (!ok || t.lanes < 1) {
+        throw std::invalid_argument("no Halide type has code " + std::to_string(int(t.code)) + ", " +
+                                    std::to_string(int(t.bits)) + " bits and " + std::to_string(int(t.lanes)) +
+                                    " lanes");
+    }
     return Halide::Type(t);
 }
 
@@ -201,6 +216,8 @@ struct CallContext : Halide::JITUserContext {
             __VA_ARGS__                                                           \
         } catch (const Halide::Error &e) {                                        \
             ::hl_shim::set_error(err, ::hl_shim::kind_of(e), e.what());           \
+        } catch (const std::invalid_argument &e) {                                \
+            ::hl_shim::set_error(err, HL_ERROR_INVALID_ARGUMENT, e.what());       \
         } catch (const std::exception &e) {                                       \
             ::hl_shim::set_error(err, HL_ERROR_OTHER, e.what());                  \
         } catch (...) {                                                           \

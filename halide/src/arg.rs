@@ -84,9 +84,10 @@ impl<'a, B: HalideBufferMut> IntoArg<'a> for &'a mut B {
 }
 
 fn scalar_arg<T: Scalar>(value: T) -> Arg<'static> {
+    const { assert!(size_of::<T>() <= 8 && align_of::<T>() <= 8) };
     let mut bits = 0u64;
-    // SAFETY: T is at most 8 bytes (Halide scalars are), and u64's alignment
-    // satisfies every scalar's.
+    // SAFETY: T is at most 8 bytes and aligned to at most 8 (checked at
+    // compile time above), so it fits at the start of a u64.
     unsafe { std::ptr::from_mut(&mut bits).cast::<T>().write(value) };
     Arg {
         value: ArgValue::Scalar { ty: T::TYPE, bits },

@@ -154,8 +154,15 @@ impl<'a> IntoOperand<'a> for &'a Expr {
 
 holds_expr!(Var, expr);
 
-/// A Rust scalar type that can appear in expressions.
-pub trait Scalar: Element {
+mod sealed {
+    /// Only the scalars Halide's Params and constants can hold (at most 8
+    /// bytes, one lane) are [`Scalar`](super::Scalar)s.
+    pub trait Sealed {}
+}
+
+/// A Rust scalar type that can appear in expressions: the integers, `f32`,
+/// `f64` and `bool`.
+pub trait Scalar: Element + sealed::Sealed {
     /// A constant of exactly this type.
     fn typed_constant(self) -> Expr;
     #[doc(hidden)]
@@ -220,6 +227,7 @@ impl Scalar for bool {
 
 macro_rules! scalar_conversions {
     ($($t:ty),*) => {$(
+        impl sealed::Sealed for $t {}
         impl IntoExpr for $t {
             fn into_expr(self) -> Expr {
                 self.typed_constant()

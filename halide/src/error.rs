@@ -72,18 +72,30 @@ impl Error {
         }
     }
 
+    /// An error Halide reported, its message without Halide's `Error:`
+    /// prefix and surrounding blank space.
+    pub(crate) fn from_halide(kind: ErrorKind, message: &str) -> Self {
+        let message = message.trim();
+        Error::new(
+            kind,
+            message
+                .strip_prefix("Error: ")
+                .unwrap_or(message)
+                .trim_start(),
+        )
+    }
+
     /// A run-time failure of a compiled pipeline, with its error code.
     pub(crate) fn runtime(code: halide_runtime::ErrorCode, message: &str) -> Self {
-        let message = message.trim_end();
-        let message = message.strip_prefix("Error: ").unwrap_or(message);
-        let message = if message.is_empty() {
-            code.description()
-        } else {
-            message
-        };
+        let e = Error::from_halide(ErrorKind::Runtime, message);
         Error {
             code: Some(code),
-            ..Error::new(ErrorKind::Runtime, message)
+            message: if e.message.is_empty() {
+                code.description().to_owned()
+            } else {
+                e.message
+            },
+            ..Error::new(ErrorKind::Runtime, "")
         }
     }
 

@@ -5,10 +5,12 @@
 //!
 //! `halide_c.h` promises, for every function: no C++ exception leaves it;
 //! NULL handles and undefined expressions are refused with an error, not
-//! dereferenced; an object returned as `hl_x *` is new and owned by the
-//! caller; a string returned as `char *` is owned by the caller. What the
-//! shim cannot check is that a non-NULL pointer is live, and that an array
-//! pointer and its length agree.
+//! dereferenced; indices are range-checked and types validated; an object
+//! returned as `hl_x *` is new and owned by the caller; a string returned
+//! as `char *` is owned by the caller. What the shim cannot check is that a
+//! non-NULL pointer is live, and that an array pointer and its length
+//! agree. Enum arguments are the header's own constants: this crate passes
+//! only named values, never a number of its own.
 //!
 //! So a shim function may be called safely with arguments that are each a
 //! plain value, or a pointer that stays valid for the whole call.
@@ -26,9 +28,12 @@
 //! definition, schedule or inputs takes its handle as non-`const`, so the
 //! only way to get a `*mut` handle, [`Mutating`], records a change (see
 //! `staleness`). The few non-`const` calls that change no generated code
-//! (binding a value, compiling, realizing) ask for
+//! (setting a Param's value, a Func's first definition, making a pipeline,
+//! compiling, lowering, realizing, dropping stale code) ask for
 //! [`keeping_code`](Handle::keeping_code) by name, so that skipping the
-//! record is visible where it happens.
+//! record is visible where it happens. The record is process-wide: a
+//! change to any Func makes every Func recompile at its next realization,
+//! which costs only where schedules change between realizations.
 
 use crate::error::{Error, ErrorKind, Result};
 use halide_sys as sys;
@@ -55,16 +60,10 @@ unsafe fn take_error(err: *mut sys::hl_error) -> Error {
         sys::hl_error_kind::HL_ERROR_COMPILE => ErrorKind::Compile,
         sys::hl_error_kind::HL_ERROR_RUNTIME => ErrorKind::Runtime,
         sys::hl_error_kind::HL_ERROR_INTERNAL => ErrorKind::Internal,
+        sys::hl_error_kind::HL_ERROR_INVALID_ARGUMENT => ErrorKind::InvalidArgument,
         _ => ErrorKind::Other,
     };
-    let message = message.trim_end();
-    Error::new(
-        kind,
-        message
-            .strip_prefix("Error: ")
-            .unwrap_or(message)
-            .trim_start(),
-    )
+    Error::from_halide(kind, &message)
 }
 
 /// Calls a shim function with an error out-parameter, and turns what it
@@ -95,11 +94,13 @@ pub(crate) fn c_string(s: &str) -> Result<CString> {
 }
 
 /// An argument a shim function may be given as it is: a plain value, or a
-/// pointer valid for as long as the Rust value it came from lives.
+/// pointer into something `Self` borrows.
 ///
 /// # Safety
-/// `raw` must return a value the shim may read (and, for output slots,
-/// write) for as long as `self`'s borrow lasts.
+/// `raw` must return a plain value, or a pointer the shim may read (and,
+/// for output slots, write) for as long as the lifetimes in `Self` last.
+/// `Self` must not own the pointee: `raw` consumes `self`, and the pointer
+/// must outlive it.
 pub(crate) unsafe trait ShimArg {
     /// The C parameter's type.
     type Raw;
@@ -334,8 +335,8 @@ impl<T: Object> Handle<T> {
         Mutating(self.0, PhantomData)
     }
 
-    /// A `*mut` pointer for a call that changes no generated code
-    /// (binding a value, compiling, realizing): no change is recorded.
+    /// A `*mut` pointer for a call that changes no generated code (see the
+    /// module docs for which): no change is recorded.
     pub(crate) fn keeping_code(&self) -> Mutating<'_, T> {
         Mutating(self.0, PhantomData)
     }

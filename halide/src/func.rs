@@ -6,7 +6,7 @@
 use crate::convert::{IntoArgs, IntoExpr, IntoValues, IntoVars};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, raw_ptrs};
-use crate::ffi::{self, Handle, Ptrs, shim};
+use crate::ffi::{self, Handle, Mutating, Ptrs, shim};
 use crate::target::Target;
 use crate::tuple::Tuple;
 use crate::var::Var;
@@ -103,31 +103,16 @@ impl Func {
     /// Gives the function its pure definition: `self(vars...) = value`,
     /// where `value` is one expression or a [`Tuple`] of several.
     ///
-    /// Fails with Halide's message if `value` is invalid, if the function is
-    /// already defined with other arguments, or if the variables repeat.
+    /// Fails with Halide's message if `value` is invalid or the variables
+    /// repeat, and if the function is already defined: further definitions
+    /// are [`update`](Self::update)s.
     pub fn define(&mut self, vars: impl IntoVars, value: impl IntoValues) -> Result<()> {
         let vars = vars.into_vars();
-        let ptrs = Ptrs::new(vars.iter().map(Var::handle));
-        let values = value.into_values();
-        let vptrs = raw_ptrs(&values)?;
-        // A pure definition can only be given once, before anything is
-        // compiled from this Func: no compiled code can be stale.
-        let f = self.handle.keeping_code().as_ptr();
-        // SAFETY: the Func, the Vars and the values are borrowed for the
-        // call; each array's length is its own.
-        unsafe {
-            ffi::call(|err| {
-                sys::hl_func_define(
-                    f,
-                    ptrs.as_ptr(),
-                    ptrs.len(),
-                    vptrs.as_ptr(),
-                    vptrs.len(),
-                    err,
-                )
-            })
-        }?;
-        Ok(())
+        // The shim refuses a second definition, so this is the Func's first:
+        // nothing was compiled from it, and no compiled code goes stale.
+        let f = self.handle.keeping_code();
+        let lhs = Ptrs::new(vars.iter().map(Var::handle));
+        definition(f, sys::hl_func_define, &lhs, value)
     }
 
     /// Adds an update definition: `self(args...) = value`, where the
@@ -136,25 +121,12 @@ impl Func {
     /// Tuple-valued function is updated with a Tuple of as many values.
     pub fn update(&mut self, args: impl IntoArgs, value: impl IntoValues) -> Result<()> {
         let args = args.into_args();
-        let ptrs = raw_ptrs(&args)?;
-        let values = value.into_values();
-        let vptrs = raw_ptrs(&values)?;
-        let f = self.handle.mutating();
-        // SAFETY: the Func, the arguments and the values are borrowed for
-        // the call; each array's length is its own.
-        unsafe {
-            ffi::call(|err| {
-                sys::hl_func_define_update(
-                    f.as_ptr(),
-                    ptrs.as_ptr(),
-                    ptrs.len(),
-                    vptrs.as_ptr(),
-                    vptrs.len(),
-                    err,
-                )
-            })
-        }?;
-        Ok(())
+        definition(
+            self.handle.mutating(),
+            sys::hl_func_define_update,
+            &raw_ptrs(&args)?,
+            value,
+        )
     }
 
     /// The number of update definitions.
@@ -284,6 +256,43 @@ impl Func {
             .map(|i| shim!(sys::hl_func_arg, &self.handle, i).map(Var::from_handle))
             .collect()
     }
+}
+
+/// The shim's definitions: `f(lhs...) = values`, with Vars (a pure
+/// definition) or expressions (an update) on the left.
+type DefineFn<L> = unsafe extern "C" fn(
+    *mut sys::hl_func,
+    *const *const L,
+    usize,
+    *const *const sys::hl_expr,
+    usize,
+    *mut *mut sys::hl_error,
+) -> bool;
+
+fn definition<L>(
+    f: Mutating<'_, sys::hl_func>,
+    define: DefineFn<L>,
+    lhs: &Ptrs<'_, L>,
+    value: impl IntoValues,
+) -> Result<()> {
+    let values = value.into_values();
+    let rhs = raw_ptrs(&values)?;
+    // SAFETY: define is hl_func_define or hl_func_define_update; the Func
+    // and both arrays' objects are borrowed for the call, and each array's
+    // length is its own.
+    unsafe {
+        ffi::call(|err| {
+            define(
+                f.as_ptr(),
+                lhs.as_ptr(),
+                lhs.len(),
+                rhs.as_ptr(),
+                rhs.len(),
+                err,
+            )
+        })
+    }?;
+    Ok(())
 }
 
 impl fmt::Debug for Func {

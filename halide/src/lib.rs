@@ -95,9 +95,6 @@ pub use target::Target;
 pub use tuple::Tuple;
 pub use var::Var;
 
-#[doc(hidden)]
-pub use convert::Operand;
-
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

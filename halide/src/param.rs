@@ -46,22 +46,29 @@ impl ImageParam {
     /// If `name` contains a NUL byte.
     pub fn new<T: Element>(dimensions: usize, name: &str) -> Self {
         Self::with_type(T::TYPE, dimensions, name)
+            .unwrap_or_else(|e| panic!("ImageParam::new: {e}"))
     }
 
-    /// An input of element type `ty` with `dimensions` dimensions.
+    /// An input of element type `ty` with `dimensions` dimensions; `Err`
+    /// for a type Halide cannot represent or a name with a NUL byte.
     ///
-    /// # Panics
-    /// If `name` contains a NUL byte.
-    pub fn with_type(ty: Type, dimensions: usize, name: &str) -> Self {
-        let c = ffi::c_string(name).expect("ImageParam names cannot contain NUL bytes");
-        let dims = i32::try_from(dimensions).expect("dimension count fits in i32");
-        let handle = shim!(sys::hl_image_param_new, ty.to_raw(), dims, c.as_c_str())
-            .expect("out of memory creating a Halide ImageParam");
-        ImageParam {
+    /// ```
+    /// use halide::prelude::*;
+    /// let input = ImageParam::with_type(Type::uint(16), 2, "input")?;
+    /// assert_eq!(input.element_type(), Type::uint(16));
+    /// assert!(ImageParam::with_type(Type::uint(3), 2, "odd").is_err());
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn with_type(ty: Type, dimensions: usize, name: &str) -> Result<Self> {
+        let c = ffi::c_string(name)?;
+        let dims = i32::try_from(dimensions)
+            .map_err(|_| Error::invalid(format!("{dimensions} dimensions are too many")))?;
+        let handle = shim!(sys::hl_image_param_new, ty.to_raw(), dims, c.as_c_str())?;
+        Ok(ImageParam {
             handle,
             ty,
             dimensions,
-        }
+        })
     }
 
     /// The parameter's name.
@@ -313,10 +320,10 @@ impl<T: Scalar> Param<T> {
     pub fn set(&self, value: T) -> Result<()> {
         let ptr: *const T = &value;
         // A value is read when the pipeline runs, not compiled in.
-        let param = self.handle.keeping_code().as_ptr();
+        let param = self.handle.keeping_code();
         // SAFETY: the param is borrowed and ptr points at one T, the
-        // param's type, for the call.
-        unsafe { ffi::call(|err| sys::hl_param_set_value(param, ptr.cast(), err)) }?;
+        // param's type (at most 8 bytes: the shim checks), for the call.
+        unsafe { ffi::call(|err| sys::hl_param_set_value(param.as_ptr(), ptr.cast(), err)) }?;
         Ok(())
     }
 

@@ -46,10 +46,8 @@ impl Pipeline {
             return Err(Error::invalid("a pipeline needs at least one output Func"));
         }
         // Making a pipeline changes none of its Funcs.
-        let ptrs: Vec<*mut sys::hl_func> = outputs
-            .iter()
-            .map(|f| f.handle().keeping_code().as_ptr())
-            .collect();
+        let funcs: Vec<_> = outputs.iter().map(|f| f.handle().keeping_code()).collect();
+        let ptrs: Vec<*mut sys::hl_func> = funcs.iter().map(|f| f.as_ptr()).collect();
         // SAFETY: the Funcs are borrowed for the call; the length is the array's.
         let handle =
             unsafe { ffi::call(|err| sys::hl_pipeline_new(ptrs.as_ptr(), ptrs.len(), err)) }?;
@@ -96,14 +94,14 @@ impl Pipeline {
     fn compile_raw(&self, target: &Target, inputs: Option<&[&dyn Input]>) -> Result<Callable> {
         let (scalars, buffers) = split_inputs(inputs.unwrap_or_default());
         // Compiling changes nothing the pipeline is made of.
-        let p = self.handle.keeping_code().as_ptr();
+        let p = self.handle.keeping_code();
         let t = target.handle().as_ptr();
         // SAFETY: the pipeline, the target and the params are borrowed for
         // the call; both arrays have the inputs' length.
         let handle: CallableHandle = unsafe {
             ffi::call(|err| {
                 sys::hl_pipeline_compile(
-                    p,
+                    p.as_ptr(),
                     t,
                     inputs.is_none(),
                     scalars.as_ptr(),
@@ -118,7 +116,8 @@ impl Pipeline {
             .map(|i| {
                 let mut raw = sys::hl_argument::default();
                 shim!(sys::hl_callable_argument, &handle, i, &mut raw)?;
-                argument_from_raw(&raw)
+                // SAFETY: the shim filled raw from the callable, which lives.
+                unsafe { argument_from_raw(&raw) }
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Callable {
@@ -151,9 +150,12 @@ pub(crate) fn split_inputs(
 }
 
 /// Describes a compiled callable's argument from the shim's view of it.
-fn argument_from_raw(raw: &sys::hl_argument) -> Result<ArgumentInfo> {
-    // SAFETY: the shim filled `raw` from a callable that outlives this call,
-    // and the name it points to lives as long as the callable.
+///
+/// # Safety
+/// `raw` was filled by `hl_callable_argument` from a callable that is
+/// still alive (its name points into the callable).
+unsafe fn argument_from_raw(raw: &sys::hl_argument) -> Result<ArgumentInfo> {
+    // SAFETY: per the contract, the name is a live C string.
     let name = unsafe { CStr::from_ptr(raw.name) }
         .to_string_lossy()
         .into_owned()

@@ -128,13 +128,15 @@ impl Func {
         let params: Vec<_> = inputs.iter().map(|i| i.param().as_ptr()).collect();
         let buffers: Vec<_> = inputs.iter().map(Binding::buffer).collect();
         // Realizing compiles and runs what the Func is; it changes nothing.
-        let f = self.handle().keeping_code().as_ptr();
+        let f = self.handle().keeping_code();
         let t = target.handle().as_ptr();
         handlers::run_with(&self.jit.handlers, |handlers| {
             // SAFETY: each output points to a halide_buffer_t whose shape lies
             // inside memory its owner owns or borrows mutably, and which stays
-            // mutably borrowed for the whole call (the callers' `&mut`);
-            // Halide writes elements and flags only. Each input buffer is
+            // mutably borrowed for the whole call (the callers' `&mut`); on
+            // CPU targets Halide writes elements and flags only (who owns
+            // device memory a GPU target allocates is not settled yet: see
+            // the GPU issue). Each input buffer is
             // borrowed by its Binding for at least this call, and the shim
             // unbinds it before returning. The Func, the params and the
             // target are borrowed; each array has its length. The handlers
@@ -142,7 +144,7 @@ impl Func {
             unsafe {
                 ffi::call(|err| {
                     sys::hl_func_realize(
-                        f,
+                        f.as_ptr(),
                         outputs.as_ptr(),
                         outputs.len(),
                         params.as_ptr(),

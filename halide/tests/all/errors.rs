@@ -88,7 +88,7 @@ fn redefinition_with_other_arguments() {
     let mut f = Func::new("redefined");
     f.define([&x, &y], &x + &y).unwrap();
     let err = f.define([&x], &x).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Compile);
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     assert_still_works();
 }
 
@@ -127,4 +127,25 @@ fn errors_leave_the_process_usable_under_load() {
         assert!(f.realize::<u8>(&[1]).is_err());
     }
     assert_still_works();
+}
+
+#[test]
+fn a_second_definition_is_refused_and_the_first_kept() {
+    let x = Var::new("x");
+    let mut f = Func::new("defined_once");
+    f.define([&x], &x * 2).unwrap();
+    assert_eq!(f.realize::<i32>(&[4]).unwrap().get(&[3]), Some(6));
+    let err = f.define([&x], &x * 3).unwrap_err();
+    assert!(err.message().contains("already defined"), "{err}");
+    assert_eq!(f.realize::<i32>(&[4]).unwrap().get(&[3]), Some(6));
+}
+
+#[test]
+fn a_type_halide_cannot_represent_is_an_error() {
+    let e = Expr::from(1).cast_to(Type::uint(3));
+    let err = e.check().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(err.message().contains("3 bits"), "{err}");
+    let err = ImageParam::with_type(Type::float(8), 1, "bad_type").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
 }

@@ -1,7 +1,9 @@
 //! The crate's modules form a stack of layers: `lib.rs` (and a folder's
 //! `mod.rs`, for its files) declares them in groups, bottom-up, and a
 //! module uses only modules of the groups before its own, so a reader can
-//! go bottom-up without meeting a loop. Doc links are free.
+//! go bottom-up without meeting a loop. Doc links are free. Read from the
+//! source text: paths (`crate::x::…`, `crate::{x, y}`, names `lib.rs`
+//! re-exports), not method calls, which Rust resolves wherever the impl is.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -10,17 +12,30 @@ fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
 
+/// The code of `file`, without comments.
+fn code(file: &Path) -> String {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The modules `mod.rs`/`lib.rs` at `file` declares, each with its layer:
 /// runs of `mod` lines, counted from 0, the runs split by any other line.
 fn declared(file: &Path) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     let (mut layer, mut in_run) = (0, false);
-    for line in std::fs::read_to_string(file).unwrap().lines() {
-        let l = line.trim_start();
-        let l = l.strip_prefix("pub ").unwrap_or(l);
+    for line in code(file).lines() {
+        let mut l = line.trim();
+        if let Some(rest) = l.strip_prefix("pub") {
+            // `pub`, `pub(crate)`, `pub(super)`...
+            l = rest.split_once(')').map_or(rest, |(_, r)| r).trim_start();
+        }
         match l.strip_prefix("mod ").and_then(|m| m.strip_suffix(';')) {
             Some(name) => {
-                out.push((name.to_owned(), layer));
+                out.push((name.trim().to_owned(), layer));
                 in_run = true;
             }
             None if in_run => {
@@ -60,32 +75,70 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The names that follow `prefix` (`crate::`, `super::`) in code, not comments.
-fn uses(files: &[PathBuf], prefix: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for file in files {
-        for line in std::fs::read_to_string(file).unwrap().lines() {
-            let code = line.split("//").next().unwrap_or("");
-            for (i, _) in code.match_indices(prefix) {
-                let rest = &code[i + prefix.len()..];
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                out.insert(name);
-            }
+/// Which module each name `lib.rs`/`mod.rs` re-exports comes from
+/// (`pub use func::{Func, lambda};` maps `Func` to `func`).
+fn reexports(root: &Path) -> Vec<(String, String)> {
+    let text = code(root);
+    let mut out = Vec::new();
+    for item in text.split(';') {
+        let Some(path) = item.trim().strip_prefix("pub use ") else {
+            continue;
+        };
+        let Some((module, names)) = path.split_once("::") else {
+            continue;
+        };
+        for name in names.trim_matches(|c| c == '{' || c == '}').split(',') {
+            let name = name.rsplit("::").next().unwrap_or("").trim();
+            out.push((name.to_owned(), module.trim().to_owned()));
         }
     }
     out
 }
 
+/// The first names of the paths that follow `prefix` (`crate::`,
+/// `super::`) in code, including each path of a `prefix{a, b::c}` group.
+fn uses(files: &[PathBuf], prefix: &str) -> BTreeSet<String> {
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut out = BTreeSet::new();
+    for file in files {
+        let text = code(file);
+        for (i, _) in text.match_indices(prefix) {
+            let rest = &text[i + prefix.len()..];
+            match rest.strip_prefix('{') {
+                Some(group) => {
+                    let group = group.split('}').next().unwrap_or("");
+                    out.extend(group.split(',').map(ident));
+                }
+                None => {
+                    out.insert(ident(rest));
+                }
+            }
+        }
+    }
+    out.remove("");
+    out
+}
+
 fn check_stack(dir: &Path, root: &Path, prefix: &str) -> Vec<String> {
     let modules = declared(root);
+    let reexported = reexports(root);
+    let module_of = |name: &str| {
+        let name = reexported
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(name, |(_, m)| m.as_str());
+        modules.iter().find(|(m, _)| m == name)
+    };
     let mut problems = Vec::new();
     for (module, layer) in &modules {
         for used in uses(&files(dir, module), prefix) {
-            if let Some((_, used_layer)) = modules.iter().find(|(m, _)| *m == used) {
-                if used_layer >= layer && used != *module {
+            if let Some((used, used_layer)) = module_of(&used) {
+                if used_layer >= layer && used != module {
                     problems.push(format!("{module} uses {used}, not in a layer below it"));
                 }
             }
@@ -111,28 +164,29 @@ fn modules_only_use_the_modules_below_them() {
 fn the_check_finds_an_upward_use() {
     let dir = std::env::temp_dir().join(format!("halide-layers-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("lib.rs"),
-        "mod low;\n// -\nmod high;\nmod beside;\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("low.rs"),
-        "use crate::high::X; // crate::ignored\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("high.rs"),
-        "use crate::low::Y;\nuse crate::beside::Z;\n",
-    )
-    .unwrap();
-    std::fs::write(dir.join("beside.rs"), "use crate::low::Y;\n").unwrap();
+    let files = [
+        (
+            "lib.rs",
+            "mod low;\n// -\npub(crate) mod high; // a note\nmod beside;\nmod top;\npub use top::Top;\n",
+        ),
+        ("low.rs", "use crate::{high::X}; // crate::ignored\n"),
+        (
+            "high.rs",
+            "use crate::low::Y;\nuse crate::{low, beside::Z};\n",
+        ),
+        ("beside.rs", "fn f() -> crate::Top {\n    todo!()\n}\n"),
+        ("top.rs", "pub struct Top;\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
     let problems = check_stack(&dir, &dir.join("lib.rs"), "crate::");
     assert_eq!(
         problems,
         [
             "low uses high, not in a layer below it",
-            "high uses beside, not in a layer below it"
+            "high uses beside, not in a layer below it",
+            "beside uses top, not in a layer below it"
         ]
     );
     std::fs::remove_dir_all(&dir).unwrap();

@@ -32,7 +32,7 @@ fn unknown_features_are_errors() {
     let t = Target::host().unwrap();
     for bad in ["avx3000", "", "cuda-avx2"] {
         let err = t.has_feature(bad).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Other);
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument);
         assert!(err.message().contains("unknown target feature"), "{err}");
         assert!(t.with_feature(bad).is_err());
     }
