@@ -1,7 +1,7 @@
 //! JIT-compiled Funcs realized straight into arrays.
 
 use crate::{AsBufferMut, AxisOrder, Error};
-use halide::{Binding, Func};
+use halide::{Arg, Func};
 use halide_runtime::Element;
 use ndarray::{Array, ArrayBase, DataMut, Dimension, ShapeBuilder};
 
@@ -12,7 +12,7 @@ use ndarray::{Array, ArrayBase, DataMut, Dimension, ShapeBuilder};
 pub fn realize_array<T: Element, Sh: ShapeBuilder>(
     func: &mut Func,
     shape: Sh,
-    inputs: &[Binding<'_>],
+    inputs: &[Arg<'_>],
 ) -> Result<Array<T, Sh::Dim>, Error> {
     realize_array_with(func, shape, inputs, AxisOrder::Reversed)
 }
@@ -23,7 +23,7 @@ pub fn realize_array<T: Element, Sh: ShapeBuilder>(
 pub fn realize_array_with<T: Element, Sh: ShapeBuilder>(
     func: &mut Func,
     shape: Sh,
-    inputs: &[Binding<'_>],
+    inputs: &[Arg<'_>],
     order: AxisOrder,
 ) -> Result<Array<T, Sh::Dim>, Error> {
     let shape = match order {
@@ -40,7 +40,7 @@ pub fn realize_array_with<T: Element, Sh: ShapeBuilder>(
 pub fn realize_into_array<T: Element, S: DataMut<Elem = T>, D: Dimension>(
     func: &mut Func,
     out: &mut ArrayBase<S, D>,
-    inputs: &[Binding<'_>],
+    inputs: &[Arg<'_>],
 ) -> Result<(), Error> {
     realize_into_array_with(func, out, inputs, AxisOrder::Reversed)
 }
@@ -49,7 +49,7 @@ pub fn realize_into_array<T: Element, S: DataMut<Elem = T>, D: Dimension>(
 pub fn realize_into_array_with<T: Element, S: DataMut<Elem = T>, D: Dimension>(
     func: &mut Func,
     out: &mut ArrayBase<S, D>,
-    inputs: &[Binding<'_>],
+    inputs: &[Arg<'_>],
     order: AxisOrder,
 ) -> Result<(), Error> {
     let mut buffer = out.as_buffer_mut_with(order)?;

@@ -47,7 +47,8 @@ HL_API bool hl_pipeline_compile_to(hl_pipeline *p, const hl_target *const *targe
         if (n_targets == 0 || !targets) throw std::invalid_argument("hl_pipeline_compile_to: no target");
         std::vector<Halide::Target> ts;
         for (size_t i = 0; i < n_targets; i++) ts.push_back(arg(targets[i], "hl_pipeline_compile_to target").v);
-        std::vector<Halide::Argument> inputs = hl_shim::pipeline_inputs(pipeline, infer, scalars, buffers, n_inputs);
+        std::vector<Halide::Argument> inputs =
+            hl_shim::pipeline_inputs(pipeline, infer, scalars, buffers, n_inputs).arguments;
         auto files = output_files(kinds, paths, n_outputs, ts[0]);
         if (ts.size() == 1) {
             pipeline.compile_to(files, inputs, fn_name, ts[0]);

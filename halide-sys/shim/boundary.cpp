@@ -28,7 +28,7 @@ HL_API hl_func *hl_boundary_func(hl_boundary kind, const hl_func *source, const 
         for (size_t i = 0; i < n_dims; i++) {
             bounds.emplace_back(expr_arg(mins[i], "min"), expr_arg(extents[i], "extent"));
         }
-        return new hl_func{extend(kind, arg(source, "hl_boundary_func").v, bounds, value), Halide::Pipeline()};
+        return new hl_func{extend(kind, arg(source, "hl_boundary_func").v, bounds, value)};
     });
 }
 
@@ -40,6 +40,6 @@ HL_API hl_func *hl_boundary_image(hl_boundary kind, const hl_image_param *source
         for (int d = 0; d < image.dimensions(); d++) {
             bounds.emplace_back(image.dim(d).min(), image.dim(d).extent());
         }
-        return new hl_func{extend(kind, Halide::Func(image), bounds, value), Halide::Pipeline()};
+        return new hl_func{extend(kind, Halide::Func(image), bounds, value)};
     });
 }

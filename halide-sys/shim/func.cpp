@@ -10,8 +10,8 @@ using hl_shim::arg;
 using hl_shim::expr_arg;
 
 HL_API hl_func *hl_func_new(const char *name, hl_error **err) {
-    HL_GUARD(err, nullptr, { return name ? new hl_func{Halide::Func(std::string(name)), Halide::Pipeline()}
-                                   : new hl_func{Halide::Func(), Halide::Pipeline()}; });
+    HL_GUARD(err, nullptr, { return name ? new hl_func{Halide::Func(std::string(name))}
+                                   : new hl_func{Halide::Func()}; });
 }
 
 HL_API void hl_func_free(hl_func *f) {
@@ -117,98 +117,6 @@ HL_API hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_
         std::vector<Halide::Expr> exprs = hl_shim::expr_args(args, n_args, "hl_func_call argument");
         Halide::FuncRef ref = arg(f, "hl_func_call").v(exprs);
         return new hl_expr{value_index < 0 ? Halide::Expr(ref) : Halide::Expr(ref[value_index])};
-    });
-}
-
-static Halide::Pipeline &pipeline_of(hl_func *f, const char *what) {
-    hl_func &func = arg(f, what);
-    if (!func.pipeline.defined()) {
-        func.pipeline = Halide::Pipeline(func.v);
-    }
-    return func.pipeline;
-}
-
-HL_API bool hl_func_invalidate_jit(hl_func *f, hl_error **err) {
-    HL_GUARD(err, false, {
-        hl_func &func = arg(f, "hl_func_invalidate_jit");
-        if (func.pipeline.defined()) {
-            func.pipeline.invalidate_cache();
-        }
-        return true;
-    });
-}
-
-HL_API bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err) {
-    HL_GUARD(err, false, {
-        pipeline_of(f, "hl_func_compile_jit").compile_jit(arg(t, "hl_func_compile_jit target").v);
-        return true;
-    });
-}
-
-namespace {
-
-// Binds image parameters to the caller's buffers for one realization, and
-// unbinds them on the way out however it ends, so Halide never keeps a
-// pointer to memory the caller may free after the call.
-class InputBinding {
-public:
-    InputBinding(const hl_image_param *const *params, const halide_buffer_t *const *inputs, size_t n) {
-        try {
-            for (size_t i = 0; i < n; i++) {
-                Halide::ImageParam p = arg(params[i], "hl_func_realize input parameter").v;
-                bound.push_back(p);
-                p.set(Halide::Buffer<>(Halide::Runtime::Buffer<>(arg(inputs[i], "hl_func_realize input buffer"))));
-            }
-        } catch (...) {
-            // A throwing constructor runs no destructor: unbind here.
-            unbind();
-            throw;
-        }
-    }
-    ~InputBinding() { unbind(); }
-    InputBinding(const InputBinding &) = delete;
-    InputBinding &operator=(const InputBinding &) = delete;
-
-private:
-    void unbind() {
-        for (Halide::ImageParam &p : bound) {
-            p.reset();
-        }
-    }
-
-    std::vector<Halide::ImageParam> bound;
-};
-
-}  // namespace
-
-HL_API bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outputs,
-                            const hl_image_param *const *params, const halide_buffer_t *const *inputs, size_t n_inputs,
-                            const hl_target *t, const hl_handlers *handlers, hl_error **err) {
-    HL_GUARD(err, false, {
-        Halide::Pipeline &pipeline = pipeline_of(f, "hl_func_realize");
-        InputBinding binding(params, inputs, n_inputs);
-        std::vector<Halide::Buffer<>> buffers;
-        buffers.reserve(n_outputs);
-        for (size_t i = 0; i < n_outputs; i++) {
-            // A non-owning view of the caller's buffer: Halide writes through
-            // its host pointer and never frees it.
-            buffers.emplace_back(Halide::Runtime::Buffer<>(arg(outputs[i], "hl_func_realize output")));
-        }
-        // Errors are captured rather than thrown by Halide, so that a user
-        // error handler and the thrown error see the same message.
-        hl_shim::CallContext context(handlers, true);
-        pipeline.realize(&context, Halide::Realization(buffers), arg(t, "hl_func_realize target").v);
-        if (!context.messages.empty()) {
-            hl_shim::set_error(err, HL_ERROR_RUNTIME, context.messages.c_str());
-            return false;
-        }
-        for (size_t i = 0; i < n_outputs; i++) {
-            const halide_buffer_t *done = buffers[i].raw_buffer();
-            outputs[i]->flags = done->flags;
-            outputs[i]->device = done->device;
-            outputs[i]->device_interface = done->device_interface;
-        }
-        return true;
     });
 }
 

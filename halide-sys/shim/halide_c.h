@@ -351,33 +351,6 @@ int hl_func_updates(const hl_func *f, hl_error **err);
  *  Tuple element `f(args...)[value_index]`. */
 hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_t n_args, int value_index, hl_error **err);
 
-/** Drops f's JIT-compiled code, so the next realize compiles again (needed
- *  after constraints on its inputs change). */
-bool hl_func_invalidate_jit(hl_func *f, hl_error **err);
-/** JIT-compiles f for target t ahead of the first realize. */
-bool hl_func_compile_jit(hl_func *f, const hl_target *t, hl_error **err);
-/** Handlers for what a running pipeline reports, called on the pipeline's
- *  threads. NULL members keep Halide's default (print to stderr, ...). */
-typedef struct hl_handlers {
-    void *user;
-    /** A message from print(), print_when() or the runtime. */
-    void (*print)(void *user, const char *message);
-    /** A trace event; returns the event's id (for parent_id of later events). */
-    int (*trace)(void *user, const struct halide_trace_event_t *event);
-    /** An error message; the call then fails and reports it too. */
-    void (*error)(void *user, const char *message);
-} hl_handlers;
-
-/** Realizes f into caller-owned buffers, one per output, for target t.
- *  The buffers' shapes say which region to compute. The buffers'
- *  flags and device fields are updated to what Halide left in them.
- *  Each of params reads the buffer at the same index of inputs, during this
- *  call only: both are bound before
- *  realizing and unbound afterwards, also when realizing fails. */
-bool hl_func_realize(hl_func *f, halide_buffer_t *const *outputs, size_t n_outputs,
-                     const hl_image_param *const *params, const halide_buffer_t *const *inputs, size_t n_inputs,
-                     const hl_target *t, const hl_handlers *handlers, hl_error **err);
-
 /** The statement Halide lowers f to for target t, as text or HTML. */
 char *hl_func_lowered_stmt(hl_func *f, const hl_target *t, bool html, hl_error **err);
 
@@ -556,6 +529,21 @@ hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, bool infer,
 size_t hl_callable_argument_count(const hl_callable *c, hl_error **err);
 /** Writes argument i's description to *out. */
 bool hl_callable_argument(const hl_callable *c, size_t i, hl_argument *out, hl_error **err);
+/** Handlers for what a running pipeline reports, called on the pipeline's
+ *  threads. NULL members keep Halide's default (print to stderr, ...). */
+typedef struct hl_handlers {
+    void *user;
+    /** A message from print(), print_when() or the runtime. */
+    void (*print)(void *user, const char *message);
+    /** A trace event; returns the event's id (for parent_id of later events). */
+    int (*trace)(void *user, const struct halide_trace_event_t *event);
+    /** An error message; the call then fails and reports it too. */
+    void (*error)(void *user, const char *message);
+} hl_handlers;
+
+/** Writes the current value of scalar input i (its Param's last set value)
+ *  to the start of *out. */
+bool hl_callable_param_value(const hl_callable *c, size_t i, uint64_t *out, hl_error **err);
 /** Calls c. argv has argc + 1 slots: slot 0 is reserved for the call's
  *  context (the shim fills it), then the arguments in order: a pointer to
  *  the value for a scalar, a halide_buffer_t* for a buffer. argc must equal

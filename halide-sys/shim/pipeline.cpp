@@ -21,16 +21,17 @@ HL_API hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, bool
                                         const hl_image_param *const *buffers, size_t n_inputs, hl_error **err) {
     HL_GUARD(err, nullptr, {
         Halide::Pipeline &pipeline = arg(p, "hl_pipeline_compile").v;
-        std::vector<Halide::Argument> inputs = hl_shim::pipeline_inputs(pipeline, infer, scalars, buffers, n_inputs);
-        Halide::Callable callable = pipeline.compile_to_callable(inputs, arg(t, "hl_pipeline_compile target").v);
-        std::vector<Halide::Argument> arguments = inputs;
+        hl_shim::Inputs inputs = hl_shim::pipeline_inputs(pipeline, infer, scalars, buffers, n_inputs);
+        Halide::Callable callable =
+            pipeline.compile_to_callable(inputs.arguments, arg(t, "hl_pipeline_compile target").v);
+        std::vector<Halide::Argument> arguments = inputs.arguments;
         for (const Halide::Func &out : pipeline.outputs()) {
             for (const Halide::Type &type : out.types()) {
                 arguments.emplace_back(out.name(), Halide::Argument::OutputBuffer, type, out.dimensions(),
                                        Halide::ArgumentEstimates{});
             }
         }
-        return new hl_callable{callable, arguments};
+        return new hl_callable{callable, arguments, inputs.params};
     });
 }
 
@@ -55,6 +56,48 @@ HL_API bool hl_callable_argument(const hl_callable *c, size_t i, hl_argument *ou
     });
 }
 
+namespace {
+
+template <typename T>
+void store(const Halide::Parameter &p, uint64_t *out) {
+    T value = p.scalar<T>();
+    std::memcpy(out, &value, sizeof value);
+}
+
+}  // namespace
+
+HL_API bool hl_callable_param_value(const hl_callable *c, size_t i, uint64_t *out, hl_error **err) {
+    HL_GUARD(err, false, {
+        const hl_callable &callable = arg(c, "hl_callable_param_value");
+        if (i >= callable.params.size() || !out) {
+            throw std::invalid_argument("input index " + std::to_string(i) + " out of range");
+        }
+        const Halide::Parameter &p = callable.params[i];
+        if (p.is_buffer()) throw std::invalid_argument("input " + p.name() + " is a buffer, not a scalar");
+        if (!p.has_scalar_value()) throw std::invalid_argument("input " + p.name() + " has no value");
+        const Halide::Type t = p.type();
+        // Parameter::scalar<T> asserts that T is the parameter's type, so
+        // dispatch on it; these are the types a Param can be made with.
+        if (t == Halide::Bool()) store<bool>(p, out);
+        else if (t == Halide::Int(8)) store<int8_t>(p, out);
+        else if (t == Halide::Int(16)) store<int16_t>(p, out);
+        else if (t == Halide::Int(32)) store<int32_t>(p, out);
+        else if (t == Halide::Int(64)) store<int64_t>(p, out);
+        else if (t == Halide::UInt(8)) store<uint8_t>(p, out);
+        else if (t == Halide::UInt(16)) store<uint16_t>(p, out);
+        else if (t == Halide::UInt(32)) store<uint32_t>(p, out);
+        else if (t == Halide::UInt(64)) store<uint64_t>(p, out);
+        else if (t == Halide::Float(32)) store<float>(p, out);
+        else if (t == Halide::Float(64)) store<double>(p, out);
+        else {
+            std::ostringstream msg;
+            msg << "input " << p.name() << " has type " << t << ", which has no current value to read";
+            throw std::invalid_argument(msg.str());
+        }
+        return true;
+    });
+}
+
 HL_API int hl_callable_call(const hl_callable *c, const void **argv, size_t argc, const hl_handlers *handlers,
                             char **message, hl_error **err) {
     HL_GUARD(err, -1, {
@@ -63,7 +106,7 @@ HL_API int hl_callable_call(const hl_callable *c, const void **argv, size_t argc
             throw std::invalid_argument("expected " + std::to_string(callable.arguments.size()) + " arguments, got " +
                                         std::to_string(argc));
         }
-        hl_shim::CallContext context(handlers, true);
+        hl_shim::CallContext context(handlers);
         Halide::JITUserContext *context_ptr = &context;
         argv[0] = &context_ptr;
         int code = callable.v.call_argv_fast(argc + 1, argv);

@@ -196,7 +196,7 @@ HL_API hl_func *hl_stage_rfactor(hl_stage *s, const hl_loop_var *rvars, const hl
             if (!rvars[i].name) throw std::invalid_argument("hl_stage_rfactor: null RVar name");
             preserved.emplace_back(Halide::RVar(rvars[i].name), var_arg(vars[i], "hl_stage_rfactor var"));
         }
-        return new hl_func{arg(s, "hl_stage_rfactor").v.rfactor(preserved), Halide::Pipeline()};
+        return new hl_func{arg(s, "hl_stage_rfactor").v.rfactor(preserved)};
     });
 }
 
@@ -336,8 +336,8 @@ HL_API hl_func *hl_func_wrapper(hl_func *f, hl_func *const *consumers, size_t n_
         for (size_t i = 0; i < n_consumers; i++) fs.push_back(arg(consumers[i], "hl_func_wrapper consumer").v);
         if (clone) {
             if (fs.empty()) throw std::invalid_argument("clone_in needs at least one consumer");
-            return new hl_func{func.clone_in(fs), Halide::Pipeline()};
+            return new hl_func{func.clone_in(fs)};
         }
-        return new hl_func{fs.empty() ? func.in() : func.in(fs), Halide::Pipeline()};
+        return new hl_func{fs.empty() ? func.in() : func.in(fs)};
     });
 }

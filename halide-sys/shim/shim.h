@@ -42,9 +42,6 @@ struct hl_var {
 };
 struct hl_func {
     Halide::Func v;
-    /** The pipeline that realizes v, made on first use (as Func::pipeline()
-     *  does), kept here because only a Pipeline's JIT cache can be invalidated. */
-    Halide::Pipeline pipeline;
 };
 struct hl_stage {
     Halide::Stage v;
@@ -66,7 +63,11 @@ struct hl_pipeline {
 };
 struct hl_callable {
     Halide::Callable v;
+    /** The inputs, then the outputs. */
     std::vector<Halide::Argument> arguments;
+    /** The parameter behind each input, in the inputs' order: where a caller
+     *  that has no value of its own reads the current one. */
+    std::vector<Halide::Parameter> params;
 };
 
 #define HL_API extern "C" __attribute__((visibility("default")))
@@ -92,18 +93,46 @@ inline hl_error_kind kind_of(const Halide::Error &e) {
     return HL_ERROR_OTHER;
 }
 
+/** The inputs of a pipeline, each with the parameter behind it. */
+struct Inputs {
+    std::vector<Halide::Argument> arguments;
+    std::vector<Halide::Parameter> params;
+};
+
 /** The inputs of a pipeline: the given ones in order (for each i exactly
- *  one of scalars[i] and buffers[i]), or with `infer`, those it reads. */
-inline std::vector<Halide::Argument> pipeline_inputs(Halide::Pipeline &pipeline, bool infer,
-                                                     const hl_param *const *scalars,
-                                                     const hl_image_param *const *buffers, size_t n_inputs) {
-    if (infer) return pipeline.infer_arguments();
-    std::vector<Halide::Argument> inputs;
+ *  one of scalars[i] and buffers[i]), or with `infer`, those it reads,
+ *  buffers first, then scalars, each in name order. Inference is Halide's
+ *  own (what Pipeline::infer_arguments returns), keeping the parameters that
+ *  it drops, less the constant images it embeds and the user context. */
+inline Inputs pipeline_inputs(const Halide::Pipeline &pipeline, bool infer, const hl_param *const *scalars,
+                              const hl_image_param *const *buffers, size_t n_inputs) {
+    Inputs inputs;
+    if (infer) {
+        std::vector<Halide::Internal::Function> outputs;
+        for (const Halide::Func &f : pipeline.outputs()) {
+            outputs.push_back(f.function());
+        }
+        std::vector<Halide::Internal::Stmt> requirements = pipeline.requirements();
+        Halide::Internal::Stmt body;
+        if (!requirements.empty()) body = Halide::Internal::Block::make(requirements);
+        for (const Halide::Internal::InferredArgument &a : Halide::Internal::infer_arguments(body, outputs)) {
+            if (a.buffer.defined() || !a.param.defined() || a.arg.name == "__user_context") continue;
+            inputs.arguments.push_back(a.arg);
+            inputs.params.push_back(a.param);
+        }
+        return inputs;
+    }
     for (size_t i = 0; i < n_inputs; i++) {
         if (bool(scalars && scalars[i]) == bool(buffers && buffers[i])) {
             throw std::invalid_argument("input " + std::to_string(i) + ": give exactly one of a scalar and a buffer");
         }
-        inputs.push_back(scalars && scalars[i] ? Halide::Argument(scalars[i]->v) : Halide::Argument(buffers[i]->v));
+        if (scalars && scalars[i]) {
+            inputs.arguments.push_back(Halide::Argument(scalars[i]->v));
+            inputs.params.push_back(scalars[i]->v.parameter());
+        } else {
+            inputs.arguments.push_back(Halide::Argument(buffers[i]->v));
+            inputs.params.push_back(buffers[i]->v.parameter());
+        }
     }
     return inputs;
 }
@@ -172,23 +201,20 @@ inline Halide::VarOrRVar loop_var(const hl_loop_var &v, const char *what) {
 
 /** The context of one run of a pipeline: Halide's runtime sees it as a
  *  JITUserContext and reports errors into it, so that concurrent runs keep
- *  their messages apart, and passes print and trace events to the caller's
- *  handlers. */
+ *  their messages apart, and passes print, trace and error events to the
+ *  caller's handlers. The AOT path has its own, in Rust (halide-runtime's
+ *  aot module): it has no JITUserContext, and it must run without libHalide. */
 struct CallContext : Halide::JITUserContext {
     std::string messages;
     hl_handlers user_handlers{};
 
-    /** With capture_errors, errors are collected in messages (for
-     *  callables); otherwise Halide throws them after the run (realize). */
-    CallContext(const hl_handlers *h, bool capture_errors) {
+    explicit CallContext(const hl_handlers *h) {
         if (h) user_handlers = *h;
-        if (capture_errors || user_handlers.error) {
-            handlers.custom_error = [](Halide::JITUserContext *ctx, const char *msg) {
-                auto *self = static_cast<CallContext *>(ctx);
-                self->messages += msg ? msg : "";
-                if (self->user_handlers.error) self->user_handlers.error(self->user_handlers.user, msg ? msg : "");
-            };
-        }
+        handlers.custom_error = [](Halide::JITUserContext *ctx, const char *msg) {
+            auto *self = static_cast<CallContext *>(ctx);
+            self->messages += msg ? msg : "";
+            if (self->user_handlers.error) self->user_handlers.error(self->user_handlers.user, msg ? msg : "");
+        };
         if (user_handlers.print) {
             handlers.custom_print = [](Halide::JITUserContext *ctx, const char *msg) {
                 auto *self = static_cast<CallContext *>(ctx);

@@ -23,13 +23,13 @@
 //!
 //! # Keeping JIT code fresh
 //!
-//! Halide caches JIT code and does not notice later changes to what it was
-//! compiled from. In the header, a function that changes a Func's
+//! A Func keeps its JIT code between realizations, and that code does not
+//! follow later changes to what it was compiled from. In the header, a function that changes a Func's
 //! definition, schedule or inputs takes its handle as non-`const`, so the
 //! only way to get a `*mut` handle, [`Mutating`], records a change (see
 //! `staleness`). The few non-`const` calls that change no generated code
 //! (setting a Param's value, a Func's first definition, making a pipeline,
-//! compiling, lowering, realizing, dropping stale code) ask for
+//! compiling, lowering) ask for
 //! [`keeping_code`](Handle::keeping_code) by name, so that skipping the
 //! record is visible where it happens. The record is process-wide: a
 //! change to any Func makes every Func recompile at its next realization,
@@ -168,7 +168,7 @@ macro_rules! output_slots {
         }
     )*};
 }
-output_slots!(halide_runtime::sys::halide_type_t, sys::hl_argument);
+output_slots!(u64, halide_runtime::sys::halide_type_t, sys::hl_argument);
 
 /// A loop variable's name as the shim takes it: by value, pointing into a
 /// string that [`LoopVarName`] owns.

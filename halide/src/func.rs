@@ -3,6 +3,7 @@
 //! Scheduling a Func is in [`schedule`](crate::Schedule), realizing it by
 //! JIT compilation in `realize`.
 
+use crate::callable::Callable;
 use crate::convert::{IntoArgs, IntoExpr, IntoValues, IntoVars};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, raw_ptrs};
@@ -41,8 +42,9 @@ pub(crate) struct Jit {
     /// The target of the last `compile_jit`, reused by realizations so that
     /// they run the code compiled for it.
     pub(crate) target: Option<Target>,
-    /// The staleness count (see `staleness`) the JIT code was compiled under.
-    pub(crate) generation: Option<u64>,
+    /// The Func's pipeline compiled for `target`, with the staleness count
+    /// (see `staleness`) it was compiled under.
+    pub(crate) callable: Option<(Callable, u64)>,
     /// Where realizations' print, trace and error output goes.
     pub(crate) handlers: Handlers,
 }

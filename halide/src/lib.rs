@@ -46,10 +46,15 @@ mod expr;
 mod var;
 // -
 pub mod convert;
-// Inputs, targets, reduction domains.
+// Inputs and targets.
 mod param;
 mod target;
+// Compiled code and its arguments.
+mod arg;
+mod handlers;
 // -
+mod callable;
+// Reduction domains.
 mod rdom;
 // Operators and functions of expressions.
 mod ops;
@@ -65,9 +70,6 @@ mod func;
 pub mod boundary;
 mod schedule;
 // Compiling and running pipelines.
-mod arg;
-mod handlers;
-// -
 mod pipeline;
 // -
 mod autoschedule;
@@ -79,6 +81,7 @@ pub mod generator;
 
 pub use arg::{Arg, IntoArg};
 pub use autoschedule::Autoscheduler;
+pub use callable::Callable;
 pub use convert::{IntoArgs, IntoExpr, IntoOperand, IntoValues, IntoVars, Scalar};
 pub use error::{Error, ErrorKind, Result};
 pub use expr::Expr;
@@ -87,8 +90,8 @@ pub use halide_runtime::{
     ArgumentInfo, ArgumentKind, Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer,
     HalideBufferMut, Handlers, TraceEvent, TraceEventKind, Type, TypeCode,
 };
-pub use param::{Binding, Dimension, ImageParam, Input, Param};
-pub use pipeline::{Callable, Pipeline};
+pub use param::{Dimension, ImageParam, Input, Param};
+pub use pipeline::Pipeline;
 pub use rdom::{RDom, RVar};
 pub use schedule::{GpuTile, LoopLevel, LoopVar, Schedule, Stage, TailStrategy};
 pub use target::Target;

@@ -1,11 +1,10 @@
-//! Pipeline inputs: image parameters, bound to buffers only for one call.
+//! Pipeline inputs: image parameters and scalar parameters.
 
 use crate::convert::{IntoArgs, IntoExpr, IntoOperand, Operand, Scalar};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, raw_ptrs};
 use crate::ffi::{self, Handle, shim};
-use halide_runtime::sys::halide_buffer_t;
-use halide_runtime::{Element, HalideBuffer, Type};
+use halide_runtime::{Element, Type};
 use halide_sys as sys;
 use std::borrow::Cow;
 use std::fmt;
@@ -35,6 +34,7 @@ type ParamHandle = Handle<sys::hl_param>;
 /// ```
 pub struct ImageParam {
     handle: ImageParamHandle,
+    name: String,
     ty: Type,
     dimensions: usize,
 }
@@ -64,16 +64,18 @@ impl ImageParam {
         let dims = i32::try_from(dimensions)
             .map_err(|_| Error::invalid(format!("{dimensions} dimensions are too many")))?;
         let handle = shim!(sys::hl_image_param_new, ty.to_raw(), dims, c.as_c_str())?;
+        let name = shim!(sys::hl_image_param_name, &handle)?;
         Ok(ImageParam {
             handle,
+            name,
             ty,
             dimensions,
         })
     }
 
-    /// The parameter's name.
-    pub fn name(&self) -> String {
-        shim!(sys::hl_image_param_name, &self.handle).unwrap_or_default()
+    /// The parameter's name: the name of its argument in compiled code.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// The element type buffers bound to it must have.
@@ -121,16 +123,6 @@ impl ImageParam {
             // for the call; the length is the array's.
             unsafe { ffi::call(|err| sys::hl_image_param_call(h, ptrs.as_ptr(), ptrs.len(), err)) }
         })
-    }
-
-    /// Pairs this input with a buffer for one realization. The buffer stays
-    /// borrowed for as long as the returned [`Binding`] lives.
-    pub fn bind<'a, B: HalideBuffer>(&'a self, buffer: &'a B) -> Binding<'a> {
-        Binding {
-            param: self,
-            buffer: buffer.as_raw_ptr(),
-            _borrow: PhantomData,
-        }
     }
 
     /// Tells autoschedulers that buffers span `[min, min + extent)` in each
@@ -229,25 +221,6 @@ impl Dimension<'_> {
     }
 }
 
-/// An [`ImageParam`] paired with the buffer it reads during one
-/// realization: made by [`ImageParam::bind`].
-pub struct Binding<'a> {
-    param: &'a ImageParam,
-    /// Points into a buffer borrowed for 'a.
-    buffer: *const halide_buffer_t,
-    _borrow: PhantomData<&'a ()>,
-}
-
-impl Binding<'_> {
-    pub(crate) fn param(&self) -> &ImageParamHandle {
-        &self.param.handle
-    }
-
-    pub(crate) fn buffer(&self) -> *const halide_buffer_t {
-        self.buffer
-    }
-}
-
 /// A scalar input of a pipeline, of Rust type `T`.
 ///
 /// A param is an expression like any other. Its value is an argument of
@@ -269,6 +242,7 @@ impl Binding<'_> {
 /// ```
 pub struct Param<T> {
     handle: ParamHandle,
+    name: String,
     /// The param as an expression, made once so that `&p` in an expression
     /// borrows instead of allocating.
     expr: Expr,
@@ -285,8 +259,11 @@ impl<T: Scalar> Param<T> {
         let handle: ParamHandle = shim!(sys::hl_param_new, T::TYPE.to_raw(), c.as_c_str())
             .expect("out of memory creating a Halide Param");
         let expr = Expr::from_result(shim!(sys::hl_param_to_expr, &handle));
+        let name =
+            shim!(sys::hl_param_name, &handle).expect("out of memory creating a Halide Param");
         let p = Param {
             handle,
+            name,
             expr,
             _value: PhantomData,
         };
@@ -306,9 +283,9 @@ impl<T: Scalar> Param<T> {
         Ok(p)
     }
 
-    /// The parameter's name.
-    pub fn name(&self) -> String {
-        shim!(sys::hl_param_name, &self.handle).unwrap_or_default()
+    /// The parameter's name: the name of its argument in compiled code.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// The parameter as an expression.

@@ -1,16 +1,15 @@
-//! Realizing a Func: JIT-compiling the pipeline it outputs and running it
-//! over buffers the caller owns or borrows.
+//! Realizing a Func: compiling the pipeline it outputs to a [`Callable`]
+//! once, and calling that with the inputs found by name and the outputs
+//! the caller owns or borrows. There is no second calling convention: a
+//! realization is a [`Callable::call`].
 
-use crate::arg::Arg;
+use crate::arg::{Arg, IntoArg};
+use crate::callable::Callable;
 use crate::error::{Error, Result};
-use crate::ffi;
 use crate::func::Func;
-use crate::handlers;
-use crate::param::Binding;
+use crate::pipeline::Pipeline;
 use crate::target::Target;
-use halide_runtime::sys::halide_buffer_t;
-use halide_runtime::{Buffer, Element, HalideBufferMut, Handlers};
-use halide_sys as sys;
+use halide_runtime::{ArgumentKind, Buffer, Element, HalideBufferMut, Handlers};
 
 impl Func {
     /// Sends the print, trace and error output of this function's
@@ -23,28 +22,29 @@ impl Func {
     /// this code. Without it, the first realization compiles for
     /// [`Target::jit_from_environment`].
     pub fn compile_jit(&mut self, target: &Target) -> Result<()> {
-        self.refresh()?;
-        let f = self.handle().keeping_code();
-        ffi::shim!(sys::hl_func_compile_jit, f, target.handle())?;
         self.jit.target = Some(target.clone());
-        Ok(())
+        self.jit.callable = None;
+        self.callable().map(drop)
     }
 
-    /// Drops JIT code compiled before input constraints or schedules last
-    /// changed (see `ffi` and `staleness`).
-    fn refresh(&mut self) -> Result<()> {
+    /// The compiled code realizations call, compiled again when schedules
+    /// or input constraints changed since (see `ffi` and `staleness`).
+    fn callable(&mut self) -> Result<&Callable> {
         let now = crate::staleness::current();
-        if self.jit.generation.is_some_and(|g| g != now) {
-            ffi::shim!(sys::hl_func_invalidate_jit, self.handle().keeping_code())?;
+        if self.jit.callable.as_ref().is_some_and(|(_, g)| *g != now) {
+            self.jit.callable = None;
         }
-        self.jit.generation = Some(now);
-        Ok(())
-    }
-
-    fn target(&self) -> Result<Target> {
-        match &self.jit.target {
-            Some(t) => Ok(t.clone()),
-            None => Target::jit_from_environment(),
+        if self.jit.callable.is_none() {
+            let target = match &self.jit.target {
+                Some(t) => t.clone(),
+                None => Target::jit_from_environment()?,
+            };
+            let callable = Pipeline::new(&[self])?.compile(&target)?;
+            self.jit.callable = Some((callable, now));
+        }
+        match &self.jit.callable {
+            Some((callable, _)) => Ok(callable),
+            None => unreachable!("compiled just above"),
         }
     }
 
@@ -54,11 +54,15 @@ impl Func {
         self.realize_with(sizes, &[])
     }
 
-    /// [`realize`](Self::realize), reading the given inputs.
+    /// [`realize`](Self::realize), with inputs bound by
+    /// [`ImageParam::bind`](crate::ImageParam::bind) and
+    /// [`Param::bind`](crate::Param::bind). Every image the function reads
+    /// must be bound; a scalar input not bound takes the value last
+    /// [`set`](crate::Param::set). Bound inputs it does not read are ignored.
     pub fn realize_with<T: Element>(
         &mut self,
         sizes: &[i32],
-        inputs: &[Binding<'_>],
+        inputs: &[Arg<'_>],
     ) -> Result<Buffer<T>> {
         let mut out = Buffer::<T>::new(sizes)?;
         self.realize_into_with(&mut out, inputs)?;
@@ -74,14 +78,14 @@ impl Func {
         self.realize_into_with(out, &[])
     }
 
-    /// [`realize_into`](Self::realize_into), reading the given inputs. Each
-    /// input's buffer is bound to its parameter for this call only.
+    /// [`realize_into`](Self::realize_into), reading the given inputs (as
+    /// [`realize_with`](Self::realize_with) does).
     pub fn realize_into_with(
         &mut self,
         out: &mut impl HalideBufferMut,
-        inputs: &[Binding<'_>],
+        inputs: &[Arg<'_>],
     ) -> Result<()> {
-        self.realize_raw(&[out.as_raw_mut_ptr()], inputs)
+        self.realize_into_all_with(&[out.into_arg()], inputs)
     }
 
     /// Computes every value of this Tuple-valued function into its own
@@ -91,72 +95,44 @@ impl Func {
         self.realize_into_all_with(outputs, &[])
     }
 
-    /// [`realize_into_all`](Self::realize_into_all), reading the given inputs.
-    pub fn realize_into_all_with(
-        &mut self,
-        outputs: &[Arg<'_>],
-        inputs: &[Binding<'_>],
-    ) -> Result<()> {
-        let types = self.output_types()?;
-        if outputs.len() != types.len() {
+    /// [`realize_into_all`](Self::realize_into_all), reading the given
+    /// inputs (as [`realize_with`](Self::realize_with) does).
+    pub fn realize_into_all_with(&mut self, outputs: &[Arg<'_>], inputs: &[Arg<'_>]) -> Result<()> {
+        self.callable()?;
+        let (Some((callable, _)), handlers) = (&self.jit.callable, &self.jit.handlers) else {
+            unreachable!("compiled just above")
+        };
+        let arguments = callable.arguments();
+        let n_inputs = arguments
+            .iter()
+            .take_while(|a| a.kind != ArgumentKind::OutputBuffer)
+            .count();
+        if outputs.len() != arguments.len() - n_inputs {
             return Err(Error::invalid(format!(
                 "Func {} computes {} values, but {} output buffers were given",
                 self.name(),
-                types.len(),
+                arguments.len() - n_inputs,
                 outputs.len()
             )));
         }
-        let raws = outputs
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                a.output_buffer().ok_or_else(|| {
-                    Error::invalid(format!("output {i} is not a buffer borrowed with `&mut`"))
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        self.realize_raw(&raws, inputs)
-    }
-
-    fn realize_raw(
-        &mut self,
-        outputs: &[*mut halide_buffer_t],
-        inputs: &[Binding<'_>],
-    ) -> Result<()> {
-        self.refresh()?;
-        let target = self.target()?;
-        let params: Vec<_> = inputs.iter().map(|i| i.param().as_ptr()).collect();
-        let buffers: Vec<_> = inputs.iter().map(Binding::buffer).collect();
-        // Realizing compiles and runs what the Func is; it changes nothing.
-        let f = self.handle().keeping_code();
-        let t = target.handle().as_ptr();
-        handlers::run_with(&self.jit.handlers, |handlers| {
-            // SAFETY: each output points to a halide_buffer_t whose shape lies
-            // inside memory its owner owns or borrows mutably, and which stays
-            // mutably borrowed for the whole call (the callers' `&mut`); on
-            // CPU targets Halide writes elements and flags only (who owns
-            // device memory a GPU target allocates is not settled yet: see
-            // the GPU issue). Each input buffer is
-            // borrowed by its Binding for at least this call, and the shim
-            // unbinds it before returning. The Func, the params and the
-            // target are borrowed; each array has its length. The handlers
-            // stay valid during `run`.
-            unsafe {
-                ffi::call(|err| {
-                    sys::hl_func_realize(
-                        f.as_ptr(),
-                        outputs.as_ptr(),
-                        outputs.len(),
-                        params.as_ptr(),
-                        buffers.as_ptr(),
-                        inputs.len(),
-                        t,
-                        handlers,
-                        err,
-                    )
-                })
-            }
-            .map(drop)
-        })
+        let mut values = Vec::with_capacity(n_inputs);
+        for (i, info) in arguments[..n_inputs].iter().enumerate() {
+            let bound = inputs.iter().find(|a| a.input == Some(&*info.name));
+            values.push(match (bound, info.kind) {
+                (Some(arg), _) => arg.reborrow(),
+                (None, ArgumentKind::InputScalar) => callable.current_value(i)?,
+                (None, _) => {
+                    return Err(Error::invalid(format!(
+                        "Func {} reads the image {}; bind a buffer to it: \
+                         `realize_with(sizes, &[{}.bind(&buffer)])`",
+                        self.name(),
+                        info.name,
+                        info.name
+                    )));
+                }
+            });
+        }
+        values.extend(outputs.iter().map(Arg::reborrow));
+        callable.call_with(&values, handlers)
     }
 }

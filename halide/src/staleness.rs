@@ -1,10 +1,11 @@
 //! Counts changes that make JIT-compiled code stale.
 //!
-//! Halide bakes input constraints and schedules into the code it compiles
-//! and caches that code per pipeline, without noticing later changes to
-//! them, including changes to the schedule of a producer another pipeline
-//! calls. Every such change bumps one process-wide count; a Func whose code
-//! predates the current count drops it before running (`Func::refresh`).
+//! Halide bakes input constraints and schedules into the code it compiles,
+//! and a Func keeps its compiled code between realizations, which would
+//! not notice later changes to them, including changes to the schedule of
+//! a producer another pipeline calls. Every such change bumps one
+//! process-wide count; a Func whose code predates the current count
+//! compiles again before running (`realize`).
 //! Changes normally all happen before the first compilation, so in practice
 //! nothing compiles twice.
 

@@ -102,13 +102,13 @@ fn wrong_argument_types_are_refused_before_the_call() {
         ])
         .unwrap_err();
     assert!(
-        err.message().contains("argument 0") && err.message().contains("float32 x2"),
+        err.message().contains("argument 0") && err.message().contains("element type float32"),
         "{err}"
     );
 
     let flat = BufferRef::new(&data, &[4]).unwrap();
     let err = c.call(args![&flat, 1i16, 1.0f32, &mut out]).unwrap_err();
-    assert!(err.message().contains("uint8 x1"), "{err}");
+    assert!(err.message().contains("1-dimensional"), "{err}");
 
     let err = c.call(args![&input, 1i32, 1.0f32, &mut out]).unwrap_err();
     assert!(

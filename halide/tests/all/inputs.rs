@@ -114,3 +114,76 @@ fn dimension_constraints() {
             .contains("no dimension 2")
     );
 }
+
+#[test]
+fn an_unbound_image_is_named_with_the_fix() {
+    let (_x, _input, mut f) = shifted_copy();
+    let err = f.realize::<u16>(&[4]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(err.message().contains("reads the image input"), "{err}");
+    assert!(err.message().contains("input.bind(&buffer)"), "{err}");
+}
+
+#[test]
+fn inputs_are_found_by_name_in_any_order_and_extras_are_ignored() {
+    let x = Var::new("x");
+    let (a, b) = (
+        ImageParam::new::<i32>(1, "a"),
+        ImageParam::new::<i32>(1, "b"),
+    );
+    let unused = ImageParam::new::<f32>(2, "unused");
+    let offset = Param::<i32>::with_value("offset", 100).unwrap();
+    let mut f = Func::new("a_minus_b");
+    f.define([&x], a.at([&x]) - b.at([&x]) + &offset).unwrap();
+    let (da, db) = ([10, 20, 30], [1, 2, 3]);
+    let (ba, bb) = (
+        BufferRef::new(&da, &[3]).unwrap(),
+        BufferRef::new(&db, &[3]).unwrap(),
+    );
+    let junk = Buffer::<f32>::new(&[1, 1]).unwrap();
+    let out = f
+        .realize_with::<i32>(&[3], &[b.bind(&bb), unused.bind(&junk), a.bind(&ba)])
+        .unwrap();
+    assert_eq!(out.as_slice(), &[109, 118, 127]);
+    // A bound scalar overrides the set value for that call only.
+    let out = f
+        .realize_with::<i32>(&[3], &[a.bind(&ba), offset.bind(0), b.bind(&bb)])
+        .unwrap();
+    assert_eq!(out.as_slice(), &[9, 18, 27]);
+    let out = f
+        .realize_with::<i32>(&[3], &[a.bind(&ba), b.bind(&bb)])
+        .unwrap();
+    assert_eq!(out.as_slice(), &[109, 118, 127]);
+}
+
+#[test]
+fn a_callable_checks_the_names_of_bound_arguments() {
+    let x = Var::new("x");
+    let (a, b) = (
+        ImageParam::new::<i32>(1, "a"),
+        ImageParam::new::<i32>(1, "b"),
+    );
+    let mut f = Func::new("a_minus_b");
+    f.define([&x], a.at([&x]) - b.at([&x])).unwrap();
+    let callable = Pipeline::new(&[&f])
+        .unwrap()
+        .compile(&Target::host().unwrap())
+        .unwrap();
+    let (da, db) = ([10, 20], [1, 2]);
+    let (ba, bb) = (
+        BufferRef::new(&da, &[2]).unwrap(),
+        BufferRef::new(&db, &[2]).unwrap(),
+    );
+    let mut out = Buffer::<i32>::new(&[2]).unwrap();
+    // Bound in the wrong order: refused, naming both, instead of computing b - a.
+    let err = callable
+        .call(halide::args![b.bind(&bb), a.bind(&ba), &mut out])
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(err.message().contains("argument 0"), "{err}");
+    assert!(err.message().contains("bound to input b"), "{err}");
+    callable
+        .call(halide::args![a.bind(&ba), b.bind(&bb), &mut out])
+        .unwrap();
+    assert_eq!(out.as_slice(), &[9, 18]);
+}

@@ -1,0 +1,231 @@
+//! Compiled pipelines and the one way JIT code is called: positional
+//! [`Arg`]s, checked against the callable's signature, on the stack.
+//!
+//! [`Callable::call`] and [`Func::realize`](crate::Func::realize) both end
+//! here: a realization is a call of the Func's cached callable with its
+//! inputs looked up by name.
+
+use crate::arg::{Arg, ArgValue};
+use crate::error::{Error, Result};
+use crate::ffi::{self, Handle, shim};
+use crate::handlers;
+use halide_runtime::{ArgumentInfo, ArgumentKind, ErrorCode, Handlers, Type};
+use halide_sys as sys;
+use std::ffi::{CStr, c_void};
+use std::fmt;
+
+pub(crate) type CallableHandle = Handle<sys::hl_callable>;
+
+/// A compiled pipeline: call it any number of times, from any number of
+/// threads at once, with buffers borrowed only for the call.
+///
+/// Arguments are checked against [`arguments`](Callable::arguments) before
+/// the call (count, kind, element type, dimensions, and the name of an
+/// argument made by [`ImageParam::bind`](crate::ImageParam::bind) or
+/// [`Param::bind`](crate::Param::bind)); the pipeline itself checks sizes
+/// and constraints, and its failures come back as
+/// [`ErrorKind::Runtime`](crate::ErrorKind::Runtime) errors with Halide's
+/// code and message.
+pub struct Callable {
+    handle: CallableHandle,
+    arguments: Vec<ArgumentInfo>,
+    name: String,
+    handlers: Handlers,
+}
+
+// SAFETY: a Halide Callable is immutable once compiled, and each call gets
+// its own JIT context (see hl_callable_call), so calls from several threads
+// at once are safe, as Halide documents.
+unsafe impl Send for Callable {}
+// SAFETY: as above; `call` takes &self.
+unsafe impl Sync for Callable {}
+
+/// Describes a compiled callable's argument from the shim's view of it.
+///
+/// # Safety
+/// `raw` was filled by `hl_callable_argument` from a callable that is
+/// still alive (its name points into the callable).
+unsafe fn argument_from_raw(raw: &sys::hl_argument) -> Result<ArgumentInfo> {
+    // SAFETY: per the contract, the name is a live C string.
+    let name = unsafe { CStr::from_ptr(raw.name) }
+        .to_string_lossy()
+        .into_owned()
+        .into();
+    let kind = match raw.kind {
+        sys::hl_argument_kind::HL_ARGUMENT_INPUT_SCALAR => ArgumentKind::InputScalar,
+        sys::hl_argument_kind::HL_ARGUMENT_INPUT_BUFFER => ArgumentKind::InputBuffer,
+        _ => ArgumentKind::OutputBuffer,
+    };
+    let ty = Type::from_raw(raw.type_)
+        .ok_or_else(|| Error::invalid("Halide returned an unknown type code"))?;
+    Ok(ArgumentInfo {
+        name,
+        kind,
+        ty,
+        dimensions: usize::try_from(raw.dimensions).unwrap_or(0),
+    })
+}
+
+impl Callable {
+    /// The callable the shim compiled, named `name` in messages.
+    pub(crate) fn from_handle(handle: CallableHandle, name: String) -> Result<Self> {
+        let n = shim!(sys::hl_callable_argument_count, &handle)?;
+        let arguments = (0..n)
+            .map(|i| {
+                let mut raw = sys::hl_argument::default();
+                shim!(sys::hl_callable_argument, &handle, i, &mut raw)?;
+                // SAFETY: the shim filled raw from the callable, which lives.
+                unsafe { argument_from_raw(&raw) }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Callable {
+            handle,
+            arguments,
+            name,
+            handlers: Handlers::new(),
+        })
+    }
+
+    /// This callable with its print, trace and error output going to
+    /// `handlers` (set it before sharing the callable between threads).
+    pub fn with_handlers(mut self, handlers: Handlers) -> Self {
+        self.handlers = handlers;
+        self
+    }
+
+    /// The arguments [`call`](Callable::call) takes, in order: the inputs
+    /// (as given to [`Pipeline::compile_with_inputs`](crate::Pipeline::compile_with_inputs),
+    /// or else buffers, then scalars, each in name order), then the outputs.
+    pub fn arguments(&self) -> &[ArgumentInfo] {
+        &self.arguments
+    }
+
+    /// The value input `i` takes when the caller gives none: the one its
+    /// [`Param`](crate::Param) was last [`set`](crate::Param::set) to.
+    pub(crate) fn current_value(&self, i: usize) -> Result<Arg<'static>> {
+        let ty = self.arguments[i].ty;
+        let mut bits = 0u64;
+        shim!(sys::hl_callable_param_value, &self.handle, i, &mut bits)?;
+        Ok(Arg::from_bits(ty, bits))
+    }
+
+    fn signature(&self) -> String {
+        let args: Vec<String> = self.arguments.iter().map(ToString::to_string).collect();
+        format!("{}({})", self.name, args.join(", "))
+    }
+
+    fn check(&self, args: &[Arg<'_>]) -> Result<()> {
+        if args.len() != self.arguments.len() {
+            return Err(Error::invalid(format!(
+                "{} takes {} arguments, {} given",
+                self.signature(),
+                self.arguments.len(),
+                args.len()
+            )));
+        }
+        for (i, (info, arg)) in self.arguments.iter().zip(args).enumerate() {
+            if let Some(problem) = mismatch(info, arg) {
+                return Err(Error::invalid(format!(
+                    "argument {i} of {} is {info}, but {problem}",
+                    self.name
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the pipeline. Build the arguments with [`args!`](crate::args):
+    /// `&buffer` for inputs, `&mut buffer` for outputs, values for scalars.
+    pub fn call(&self, args: &[Arg<'_>]) -> Result<()> {
+        self.call_with(args, &self.handlers)
+    }
+
+    /// [`call`](Self::call), reporting to `handlers`.
+    #[inline]
+    pub(crate) fn call_with(&self, args: &[Arg<'_>], handlers: &Handlers) -> Result<()> {
+        self.check(args)?;
+        // Slot 0 is the shim's; the arguments follow. Up to 16 arguments
+        // need no allocation, so a call costs what C++'s Callable costs.
+        let mut stack = [std::ptr::null::<c_void>(); 17];
+        let mut heap = Vec::new();
+        let argv: &mut [*const c_void] = if args.len() < stack.len() {
+            &mut stack[..=args.len()]
+        } else {
+            heap.resize(args.len() + 1, std::ptr::null());
+            &mut heap
+        };
+        for (slot, arg) in argv[1..].iter_mut().zip(args) {
+            *slot = arg.as_argv();
+        }
+        let mut message = std::ptr::null_mut();
+        let c = self.handle.as_ptr();
+        let code = handlers::run_with(handlers, |handlers| {
+            // SAFETY: check() matched every argument to the signature: scalars
+            // point at values of the declared type inside `args`, buffers at
+            // halide_buffer_t's whose memory is borrowed by `args` for this call
+            // (mutably for outputs). argv has args.len() + 1 slots. The
+            // handlers stay valid during `run`.
+            unsafe {
+                ffi::call(|err| {
+                    sys::hl_callable_call(
+                        c,
+                        argv.as_mut_ptr(),
+                        args.len(),
+                        handlers,
+                        &mut message,
+                        err,
+                    )
+                })
+            }
+        })?;
+        let text = if message.is_null() {
+            String::new()
+        } else {
+            // SAFETY: the shim stored an owned `char *` in message.
+            unsafe { ffi::ShimReturn::adopt(message) }?
+        };
+        match ErrorCode::from_code(code) {
+            None => Ok(()),
+            Some(code) => Err(Error::runtime(code, &text)),
+        }
+    }
+}
+
+/// Why `arg` cannot be passed as the argument `info` describes, if it cannot.
+fn mismatch(info: &ArgumentInfo, arg: &Arg<'_>) -> Option<String> {
+    if let Some(input) = arg.input.filter(|input| **input != *info.name) {
+        return Some(format!("an argument bound to input {input} was given"));
+    }
+    match (&arg.value, info.kind) {
+        (ArgValue::Scalar { ty, .. }, ArgumentKind::InputScalar) => {
+            (*ty != info.ty).then(|| format!("a {ty} scalar was given"))
+        }
+        (
+            ArgValue::Buffer {
+                ty,
+                dimensions,
+                writable,
+                ..
+            },
+            kind,
+        ) if kind != ArgumentKind::InputScalar => {
+            if kind == ArgumentKind::OutputBuffer && !writable {
+                Some("a read-only buffer was given; pass `&mut`".to_owned())
+            } else if *ty != info.ty {
+                Some(format!("a buffer of element type {ty} was given"))
+            } else if *dimensions != info.dimensions {
+                Some(format!("a {dimensions}-dimensional buffer was given"))
+            } else {
+                None
+            }
+        }
+        (ArgValue::Scalar { ty, .. }, _) => Some(format!("a {ty} scalar was given")),
+        (ArgValue::Buffer { .. }, _) => Some("a buffer was given".to_owned()),
+    }
+}
+
+impl fmt::Debug for Callable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Callable({})", self.signature())
+    }
+}
