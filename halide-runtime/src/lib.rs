@@ -21,6 +21,7 @@
 pub mod aot;
 pub mod argument;
 pub mod buffer;
+pub mod device;
 pub mod error;
 pub mod handlers;
 #[allow(
@@ -42,6 +43,7 @@ pub use buffer::{
     ALIGNMENT, Buffer, BufferMut, BufferRef, Dim, HalideBuffer, HalideBufferMut, RawBuffer,
     ShapeError,
 };
+pub use device::{DeviceApi, LentInput};
 pub use error::{Error, ErrorCode};
 pub use handlers::{Handlers, RawHandlers};
 pub use trace::{TraceEvent, TraceEventKind};

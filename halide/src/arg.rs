@@ -6,7 +6,7 @@
 use crate::convert::Scalar;
 use crate::param::{ImageParam, Param};
 use halide_runtime::sys::halide_buffer_t;
-use halide_runtime::{HalideBuffer, HalideBufferMut, Type};
+use halide_runtime::{HalideBuffer, HalideBufferMut, LentInput, Type};
 use std::ffi::c_void;
 use std::marker::PhantomData;
 
@@ -54,6 +54,37 @@ impl<'a> Arg<'a> {
     fn bound_to(mut self, input: &'a str) -> Self {
         self.input = Some(input);
         self
+    }
+
+    /// A copy of the `halide_buffer_t` of a buffer lent by `&`, for code
+    /// that may move it to a device.
+    pub(crate) fn lent_input(&self) -> Option<LentInput> {
+        let ArgValue::Buffer {
+            ptr,
+            writable: false,
+            ..
+        } = self.value
+        else {
+            return None;
+        };
+        // SAFETY: `ptr` came from a `&B` borrowed for 'a, which `self`
+        // still holds, so it points at a live halide_buffer_t.
+        Some(LentInput::new(unsafe { &*ptr }))
+    }
+
+    /// Prepares the buffer of an argument made from `&mut buffer` to be an
+    /// input of device code (`halide_runtime::device::prepare_input`).
+    pub(crate) fn prepare_device_input(&self) {
+        if let ArgValue::Buffer {
+            ptr,
+            writable: true,
+            ..
+        } = self.value
+        {
+            // SAFETY: `ptr` came from a `&mut B` borrowed for 'a, which
+            // `self` still holds: a live halide_buffer_t we may write.
+            halide_runtime::device::prepare_input(unsafe { &mut *ptr.cast_mut() });
+        }
     }
 
     #[inline]

@@ -9,7 +9,8 @@ use crate::arg::{Arg, ArgValue};
 use crate::error::{Error, Result};
 use crate::ffi::{self, Handle, shim};
 use crate::handlers;
-use halide_runtime::{ArgumentInfo, ArgumentKind, ErrorCode, Handlers, Type};
+use crate::target::Target;
+use halide_runtime::{ArgumentInfo, ArgumentKind, ErrorCode, Handlers, LentInput, Type};
 use halide_sys as sys;
 use std::ffi::{CStr, c_void};
 use std::fmt;
@@ -31,6 +32,9 @@ pub struct Callable {
     arguments: Vec<ArgumentInfo>,
     name: String,
     handlers: Handlers,
+    /// Whether the code may move inputs to a device, writing the device
+    /// fields of their `halide_buffer_t` (see [`LentInput`]).
+    on_device: bool,
 }
 
 // SAFETY: a Halide Callable is immutable once compiled, and each call gets
@@ -67,8 +71,12 @@ unsafe fn argument_from_raw(raw: &sys::hl_argument) -> Result<ArgumentInfo> {
 }
 
 impl Callable {
-    /// The callable the shim compiled, named `name` in messages.
-    pub(crate) fn from_handle(handle: CallableHandle, name: String) -> Result<Self> {
+    /// The callable the shim compiled for `target`, named `name` in messages.
+    pub(crate) fn from_handle(
+        handle: CallableHandle,
+        name: String,
+        target: &Target,
+    ) -> Result<Self> {
         let n = shim!(sys::hl_callable_argument_count, &handle)?;
         let arguments = (0..n)
             .map(|i| {
@@ -83,6 +91,7 @@ impl Callable {
             arguments,
             name,
             handlers: Handlers::new(),
+            on_device: target.has_gpu_feature(),
         })
     }
 
@@ -157,6 +166,24 @@ impl Callable {
         for (slot, arg) in argv[1..].iter_mut().zip(args) {
             *slot = arg.as_argv();
         }
+        // Device code reads inputs lent by `&` from copies (halide-runtime's
+        // `device` module says why), which must stay in place until the
+        // call ends: all are made before any is pointed to.
+        let mut lent: Vec<(usize, LentInput)> = Vec::new();
+        if self.on_device {
+            for (i, (info, arg)) in self.arguments.iter().zip(args).enumerate() {
+                if info.kind != ArgumentKind::InputBuffer {
+                    continue;
+                }
+                match arg.lent_input() {
+                    Some(copy) => lent.push((i, copy)),
+                    None => arg.prepare_device_input(),
+                }
+            }
+            for (i, copy) in &mut lent {
+                argv[*i + 1] = copy.as_mut_ptr().cast_const().cast();
+            }
+        }
         let mut message = std::ptr::null_mut();
         let c = self.handle.as_ptr();
         let code = handlers::run_with(handlers, |handlers| {
@@ -178,6 +205,7 @@ impl Callable {
                 })
             }
         })?;
+        drop(lent);
         let text = if message.is_null() {
             String::new()
         } else {

@@ -159,6 +159,12 @@ impl From<halide_build::Error> for Error {
     }
 }
 
+impl From<halide_runtime::Error> for Error {
+    fn from(e: halide_runtime::Error) -> Self {
+        Error::runtime(e.code(), e.message().unwrap_or_default())
+    }
+}
+
 impl From<halide_runtime::ShapeError> for Error {
     fn from(e: halide_runtime::ShapeError) -> Self {
         Error::invalid(e.to_string())

@@ -76,6 +76,7 @@ mod autoschedule;
 mod realize;
 // -
 pub mod aot;
+pub mod gpu;
 // -
 pub mod generator;
 

@@ -107,7 +107,7 @@ impl Pipeline {
                 )
             })
         }?;
-        Callable::from_handle(handle, self.name.clone())
+        Callable::from_handle(handle, self.name.clone(), target)
     }
 }
 

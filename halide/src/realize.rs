@@ -66,6 +66,8 @@ impl Func {
     ) -> Result<Buffer<T>> {
         let mut out = Buffer::<T>::new(sizes)?;
         self.realize_into_with(&mut out, inputs)?;
+        // As C++'s Func::realize does: the returned buffer's host data is current.
+        out.copy_to_host()?;
         Ok(out)
     }
 
@@ -73,7 +75,9 @@ impl Func {
     ///
     /// `out` may be an owned [`Buffer`] or a [`halide_runtime::BufferMut`]
     /// over the caller's memory; its element type must match the function's,
-    /// and it is only borrowed for the duration of this call.
+    /// and it is only borrowed for the duration of this call. For a GPU
+    /// target the result stays on the device (`out.device_dirty()`) until
+    /// [`copy_to_host`](HalideBufferMut::copy_to_host).
     pub fn realize_into(&mut self, out: &mut impl HalideBufferMut) -> Result<()> {
         self.realize_into_with(out, &[])
     }

@@ -9,9 +9,13 @@
 //!   `target/halide/<target>/`. Python generators are skipped, with a line
 //!   saying what to install, when Halide's Python package is missing,
 //!   unless `--require-python` makes that an error.
+//! - `gpu-test [--require API]...`: run the GPU test suite once per device
+//!   API and report, per API, what ran and what was skipped and why; a
+//!   required API that does not work here fails the run.
 
 mod bindgen;
 mod generators;
+mod gpu_test;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,7 +30,7 @@ fn workspace_root() -> PathBuf {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings\n  build-generators [--target T]... [--list] [--clean] [--require-python]\n                      build the workspace's generators into target/halide/<target>/"
+        "usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings\n  build-generators [--target T]... [--list] [--clean] [--require-python]\n                      build the workspace's generators into target/halide/<target>/\n  gpu-test [--require API]...\n                      run the GPU tests on every device API, report per API"
     );
     ExitCode::from(2)
 }
@@ -46,6 +50,17 @@ fn main() -> ExitCode {
                 return usage();
             }
         },
+        Some("gpu-test") => {
+            let mut required = Vec::new();
+            let mut rest = args[1..].iter();
+            while let Some(flag) = rest.next() {
+                match (flag.as_str(), rest.next()) {
+                    ("--require", Some(api)) => required.push(api.clone()),
+                    _ => return usage(),
+                }
+            }
+            gpu_test::run(&required)
+        }
         _ => return usage(),
     };
     match result {

@@ -252,6 +252,23 @@ pub trait HalideBuffer: sealed::Sealed {
         Some(unsafe { element.read() })
     }
 
+    /// Whether the host copy is newer than the device copy.
+    fn host_dirty(&self) -> bool {
+        self.raw().host_dirty()
+    }
+
+    /// Whether a pipeline left newer data on a device than on the host:
+    /// element reads see the old host data until
+    /// [`copy_to_host`](HalideBufferMut::copy_to_host).
+    fn device_dirty(&self) -> bool {
+        self.raw().device_dirty()
+    }
+
+    /// Whether the buffer owns device memory a pipeline attached to it.
+    fn has_device_allocation(&self) -> bool {
+        self.raw().has_device_allocation()
+    }
+
     /// A pointer to the `halide_buffer_t`, valid while `self` is borrowed,
     /// for passing to Halide as an input.
     fn as_raw_ptr(&self) -> *const halide_buffer_t {
@@ -281,6 +298,7 @@ pub trait HalideBufferMut: HalideBuffer {
         // buffers that own their memory or borrow it exclusively implement
         // this trait, and `&mut self` keeps every other access out meanwhile.
         unsafe { element.write(value) };
+        self.raw_mut(sealed::Token(())).set_host_dirty();
         Ok(())
     }
 

@@ -168,6 +168,7 @@ impl<T: Element> Buffer<T> {
 
     /// The elements in memory order, mutably.
     pub fn as_mut_slice(&mut self) -> &mut [T] {
+        self.raw.set_host_dirty();
         // SAFETY: as in as_slice, and `&mut self` makes the borrow exclusive.
         unsafe { std::slice::from_raw_parts_mut(self.data_ptr(), self.raw.len()) }
     }

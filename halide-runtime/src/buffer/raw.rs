@@ -2,12 +2,13 @@
 //! and the device memory a pipeline may attach to it.
 
 use super::{Dim, ShapeError};
+use crate::device::{DeviceOp, device_call};
 use crate::error::{Error, ErrorCode};
 use crate::sys::{
     halide_buffer_flags, halide_buffer_t, halide_device_interface_t, halide_dimension_t,
 };
 use crate::types::{Element, Type};
-use std::ffi::{c_int, c_void};
+use std::ffi::c_int;
 use std::fmt;
 
 /// The `halide_buffer_t` Halide sees, with the dimension array it points to.
@@ -30,9 +31,6 @@ pub struct RawBuffer {
 unsafe impl Send for RawBuffer {}
 // SAFETY: as above; through `&RawBuffer` only its own fields are read.
 unsafe impl Sync for RawBuffer {}
-
-/// A device interface operation on one buffer (`copy_to_host`, `device_free`).
-type DeviceOp = unsafe extern "C" fn(*mut c_void, *mut halide_buffer_t) -> c_int;
 
 impl RawBuffer {
     /// Describes elements of type `T` laid out as `dims`, with the element at
@@ -164,23 +162,28 @@ impl RawBuffer {
         self.flag(halide_buffer_flags::halide_buffer_flag_device_dirty)
     }
 
-    /// Runs the operation `op` picks from this buffer's device interface on
-    /// this buffer; `None` when it has no interface or the interface lacks
-    /// the operation.
+    /// Whether a pipeline attached device memory to this buffer (which
+    /// the buffer owns: see `device`).
+    pub fn has_device_allocation(&self) -> bool {
+        self.buf.device != 0
+    }
+
+    /// Records that the host copy changed, so that a pipeline reading the
+    /// buffer on a device copies it there again. Only meaningful with a
+    /// device allocation; element writes through the buffer types call it.
+    pub(super) fn set_host_dirty(&mut self) {
+        if self.has_device_allocation() {
+            self.buf.flags |= u64::from(halide_buffer_flags::halide_buffer_flag_host_dirty.0);
+        }
+    }
+
     fn device_call(
         &mut self,
         op: fn(&halide_device_interface_t) -> Option<DeviceOp>,
     ) -> Option<c_int> {
-        // SAFETY: `device_interface` is null until a Halide runtime moves the
-        // data to a device; from then on it points at that runtime's static
-        // interface, valid while the runtime stays loaded, which a buffer
-        // with device data relies on as Halide's own buffers do.
-        let iface = unsafe { self.buf.device_interface.as_ref() }?;
-        let op = op(iface)?;
-        // SAFETY: the interface's operations accept any buffer whose device
-        // data it manages, as it does this one's; a null user context is
-        // what Halide passes when a pipeline was given none.
-        Some(unsafe { op(std::ptr::null_mut(), &mut self.buf) })
+        // SAFETY: by the module invariant the shape lies in memory this
+        // buffer's owner holds; the device fields are the runtime's.
+        unsafe { device_call(&mut self.buf, op) }
     }
 
     /// Brings the host copy up to date when a pipeline left the data on a device.
@@ -220,6 +223,7 @@ impl fmt::Debug for RawBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::c_void;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]

@@ -1,0 +1,213 @@
+//! Device APIs, and who owns the device memory a pipeline attaches to a
+//! buffer.
+//!
+//! One rule, for every path (JIT realize, `Callable`, crops of buffers that
+//! own their `halide_buffer_t`): **a buffer lent mutably may gain a device
+//! allocation, and then owns it**: its drop frees it, exactly once, through
+//! the device interface the runtime attached. **A buffer lent by shared
+//! reference is never written**: a pipeline that moves it to a device does
+//! so on a [`LentInput`], a copy of its `halide_buffer_t` made for that one
+//! call, and whatever device memory the call allocated there is freed when
+//! the call ends. Device memory an input already owned is used as it is.
+
+use crate::sys::{halide_buffer_flags, halide_buffer_t, halide_device_interface_t};
+use std::ffi::{c_int, c_void};
+use std::fmt;
+
+/// A device API Halide can generate code for, named as its target feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeviceApi {
+    /// NVIDIA CUDA (`cuda`).
+    Cuda,
+    /// OpenCL (`opencl`).
+    OpenCl,
+    /// Vulkan compute (`vulkan`).
+    Vulkan,
+    /// Apple Metal (`metal`).
+    Metal,
+    /// WebGPU (`webgpu`).
+    WebGpu,
+    /// Direct3D 12 compute (`d3d12compute`).
+    D3d12Compute,
+}
+
+impl DeviceApi {
+    /// Every device API, in the order Halide's `DeviceAPI` lists them.
+    pub const ALL: [DeviceApi; 6] = [
+        DeviceApi::Cuda,
+        DeviceApi::OpenCl,
+        DeviceApi::Metal,
+        DeviceApi::D3d12Compute,
+        DeviceApi::Vulkan,
+        DeviceApi::WebGpu,
+    ];
+
+    /// The target feature that selects this API: `host-` + this.
+    ///
+    /// ```
+    /// use halide_runtime::DeviceApi;
+    /// assert_eq!(DeviceApi::OpenCl.feature(), "opencl");
+    /// ```
+    pub const fn feature(self) -> &'static str {
+        match self {
+            DeviceApi::Cuda => "cuda",
+            DeviceApi::OpenCl => "opencl",
+            DeviceApi::Vulkan => "vulkan",
+            DeviceApi::Metal => "metal",
+            DeviceApi::WebGpu => "webgpu",
+            DeviceApi::D3d12Compute => "d3d12compute",
+        }
+    }
+}
+
+impl fmt::Display for DeviceApi {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DeviceApi::Cuda => "CUDA",
+            DeviceApi::OpenCl => "OpenCL",
+            DeviceApi::Vulkan => "Vulkan",
+            DeviceApi::Metal => "Metal",
+            DeviceApi::WebGpu => "WebGPU",
+            DeviceApi::D3d12Compute => "D3D12Compute",
+        })
+    }
+}
+
+/// A device interface operation on one buffer (`copy_to_host`, `device_free`).
+pub(crate) type DeviceOp = unsafe extern "C" fn(*mut c_void, *mut halide_buffer_t) -> c_int;
+
+/// Runs the operation `op` picks from `buf`'s device interface on `buf`;
+/// `None` when it has no interface or the interface lacks the operation.
+///
+/// # Safety
+/// `buf` is a buffer a Halide runtime may operate on: its shape describes
+/// memory that stays valid for the call, and its device fields are those a
+/// runtime left there (or zero).
+pub(crate) unsafe fn device_call(
+    buf: &mut halide_buffer_t,
+    op: fn(&halide_device_interface_t) -> Option<DeviceOp>,
+) -> Option<c_int> {
+    // SAFETY: `device_interface` is null until a Halide runtime moves the
+    // data to a device; from then on it points at that runtime's static
+    // interface, valid while the runtime stays loaded, which a buffer
+    // with device data relies on as Halide's own buffers do.
+    let iface = unsafe { buf.device_interface.as_ref() }?;
+    let op = op(iface)?;
+    // SAFETY: the interface's operations accept any buffer whose device
+    // data it manages, as it does this one's (the caller's contract); a null
+    // user context is what Halide passes when a pipeline was given none.
+    Some(unsafe { op(std::ptr::null_mut(), buf) })
+}
+
+/// Prepares `buf` to be read by device code: without a device copy yet,
+/// its data is on the host, which Halide's runtime learns from the
+/// host-dirty flag (C++'s `Buffer` sets it on every element write; ours
+/// set it only once a device copy exists). Without the flag the runtime
+/// would allocate device memory and never fill it.
+pub fn prepare_input(buf: &mut halide_buffer_t) {
+    if buf.device == 0 {
+        buf.flags |= u64::from(halide_buffer_flags::halide_buffer_flag_host_dirty.0);
+    }
+}
+
+/// The `halide_buffer_t` a pipeline gets for an input lent by shared
+/// reference: a copy, so the lender is never written, which frees on drop
+/// any device memory the call attached to it (see the module's rule).
+pub struct LentInput {
+    buf: halide_buffer_t,
+    /// The lender's own device handle, which is not ours to free.
+    lent_device: u64,
+}
+
+impl LentInput {
+    /// A copy of `buf` for one call. It shares `buf`'s host memory, shape
+    /// array and device allocation, so it must not outlive the borrow
+    /// of `buf`'s owner that makes them valid.
+    pub fn new(buf: &halide_buffer_t) -> Self {
+        let mut copy = *buf;
+        prepare_input(&mut copy);
+        LentInput {
+            buf: copy,
+            lent_device: buf.device,
+        }
+    }
+
+    /// The pointer to pass to the pipeline.
+    pub fn as_mut_ptr(&mut self) -> *mut halide_buffer_t {
+        &mut self.buf
+    }
+}
+
+impl Drop for LentInput {
+    fn drop(&mut self) {
+        if self.buf.device != 0 && self.buf.device != self.lent_device {
+            // SAFETY: the device fields are what the runtime attached during
+            // the call; the host memory and shape are the lender's, still
+            // borrowed (see `new`). A failure cannot be reported from drop.
+            let _ = unsafe { device_call(&mut self.buf, |iface| iface.device_free) };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static FREED: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe extern "C" fn count_free(_: *mut c_void, buf: *mut halide_buffer_t) -> c_int {
+        FREED.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: called by device_call with the buffer it was given.
+        unsafe { (*buf).device = 0 };
+        0
+    }
+
+    fn fake_interface() -> &'static halide_device_interface_t {
+        Box::leak(Box::new(halide_device_interface_t {
+            device_free: Some(count_free),
+            ..Default::default()
+        }))
+    }
+
+    #[test]
+    fn a_lent_input_frees_only_what_the_call_attached() {
+        let iface = fake_interface();
+        let lender = halide_buffer_t::default();
+        let before = FREED.load(Ordering::SeqCst);
+        {
+            let mut lent = LentInput::new(&lender);
+            // What a runtime does when it copies the input to the device.
+            // SAFETY: the pointer is to the copy, alive here.
+            unsafe {
+                let b = &mut *lent.as_mut_ptr();
+                b.device = 42;
+                b.device_interface = iface;
+                b.flags |= u64::from(halide_buffer_flags::halide_buffer_flag_device_dirty.0);
+            }
+        }
+        assert_eq!(FREED.load(Ordering::SeqCst), before + 1);
+        assert_eq!(
+            (lender.device, lender.flags),
+            (0, 0),
+            "the lender is untouched"
+        );
+
+        // An input already on the device keeps its allocation.
+        let owner = halide_buffer_t {
+            device: 7,
+            device_interface: iface,
+            ..Default::default()
+        };
+        drop(LentInput::new(&owner));
+        assert_eq!(FREED.load(Ordering::SeqCst), before + 1);
+    }
+
+    #[test]
+    fn every_api_has_a_distinct_feature() {
+        let mut names: Vec<_> = DeviceApi::ALL.iter().map(|a| a.feature()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), DeviceApi::ALL.len());
+    }
+}

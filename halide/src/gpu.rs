@@ -1,0 +1,81 @@
+//! Devices: which device APIs work on this machine.
+//!
+//! A pipeline runs on a device when its target has the API's feature
+//! (`Target::host()?.with_feature("opencl")?`) and its Funcs are scheduled
+//! onto GPU loops ([`Schedule::gpu_tile`]).
+//! Who owns device memory is halide-runtime's `device` module's rule: a
+//! buffer lent `&mut` keeps what a pipeline attached and frees it on drop;
+//! a buffer lent `&` is never written.
+
+use crate::error::Result;
+use crate::func::Func;
+use crate::schedule::{GpuTile, Schedule};
+use crate::target::Target;
+use crate::var::Var;
+pub use halide_runtime::DeviceApi;
+use halide_runtime::{Buffer, HalideBufferMut};
+use std::sync::OnceLock;
+
+/// Every device API with whether it works here (see [`check`]).
+///
+/// ```
+/// for (api, status) in halide::gpu::available() {
+///     match status {
+///         Ok(()) => println!("{api}: works"),
+///         Err(why) => println!("{api}: {why}"),
+///     }
+/// }
+/// ```
+pub fn available() -> Vec<(DeviceApi, Result<()>)> {
+    DeviceApi::ALL
+        .iter()
+        .map(|&api| (api, check(api)))
+        .collect()
+}
+
+/// Whether `api` works here: `Ok` when a small pipeline compiled for the
+/// host with the API's feature ran on it and gave the right values, else
+/// Halide's error saying why (library missing, no device, driver error, or
+/// no JIT support for the API on this OS). Probed once per process.
+///
+/// ```
+/// use halide::gpu::{self, DeviceApi};
+/// if gpu::check(DeviceApi::OpenCl).is_ok() {
+///     // schedule with gpu_tile and compile for host-opencl
+/// }
+/// ```
+pub fn check(api: DeviceApi) -> Result<()> {
+    static PROBED: [OnceLock<Result<()>>; DeviceApi::ALL.len()] =
+        [const { OnceLock::new() }; DeviceApi::ALL.len()];
+    let i = DeviceApi::ALL.iter().position(|&a| a == api).unwrap_or(0);
+    PROBED[i].get_or_init(|| probe(api)).clone()
+}
+
+/// Runs `f(x) = 3x + 1` over 64 values in blocks of 16 threads on `api`.
+fn probe(api: DeviceApi) -> Result<()> {
+    let [x, bx, tx] = Var::many(["x", "bx", "tx"]);
+    let mut f = Func::new("device_probe");
+    f.define([&x], &x * 3 + 1)?;
+    f.gpu_tile(&[GpuTile {
+        var: &x,
+        block: &bx,
+        thread: &tx,
+        size: 16,
+    }])?;
+    f.compile_jit(&Target::host()?.with_feature(api.feature())?)?;
+    let mut out = Buffer::<i32>::new(&[64])?;
+    f.realize_into(&mut out)?;
+    out.copy_to_host()?;
+    if out
+        .as_slice()
+        .iter()
+        .enumerate()
+        .all(|(i, &v)| v == 3 * i as i32 + 1)
+    {
+        Ok(())
+    } else {
+        Err(crate::Error::invalid(format!(
+            "{api} ran but computed wrong values"
+        )))
+    }
+}

@@ -1,0 +1,190 @@
+//! Pipelines on devices: every device API that works on this machine, JIT
+//! realize and Callable, against the same pipeline on the CPU.
+//!
+//! `cargo xtask gpu-test` runs this suite once per API (`HALIDE_GPU_ONLY`
+//! names it) and reports per API. An API that does not work here is skipped
+//! with the reason, unless it is listed in `HALIDE_REQUIRE_GPU`
+//! (comma-separated features, as `.ci/run` sets it for OpenCL and Vulkan),
+//! which turns the skip into a failure.
+
+use halide::gpu::{self, DeviceApi};
+use halide::prelude::*;
+use halide::{GpuTile, args};
+
+const SIZE: i32 = 256;
+
+fn listed(var: &str, api: DeviceApi) -> bool {
+    std::env::var(var)
+        .unwrap_or_default()
+        .split(',')
+        .any(|name| name.trim() == api.feature())
+}
+
+/// The APIs to test: those that work here (of `HALIDE_GPU_ONLY`'s, if set).
+/// Fails if a required one does not work.
+fn apis() -> Vec<DeviceApi> {
+    let only = std::env::var_os("HALIDE_GPU_ONLY").is_some();
+    let mut working = Vec::new();
+    for api in DeviceApi::ALL {
+        if only && !listed("HALIDE_GPU_ONLY", api) {
+            continue;
+        }
+        match gpu::check(api) {
+            Ok(()) => {
+                println!("{api}: runs");
+                working.push(api);
+            }
+            Err(e) if listed("HALIDE_REQUIRE_GPU", api) => {
+                panic!("{api} is required (HALIDE_REQUIRE_GPU) but: {e}")
+            }
+            Err(e) => println!("{api}: skipped: {e}"),
+        }
+    }
+    working
+}
+
+/// `out(x, y) = input(x, y) * 2 + x - y`, tiled onto GPU blocks of 16×16
+/// threads, over a 2-D f32 input.
+fn doubled(input: &ImageParam) -> Func {
+    let [x, y, bx, by, tx, ty] = Var::many(["x", "y", "bx", "by", "tx", "ty"]);
+    let mut f = Func::new("doubled");
+    f.define(
+        [&x, &y],
+        input.at((&x, &y)) * 2.0f32 + (&x - &y).cast::<f32>(),
+    )
+    .unwrap();
+    f.gpu_tile(&[
+        GpuTile {
+            var: &x,
+            block: &bx,
+            thread: &tx,
+            size: 16,
+        },
+        GpuTile {
+            var: &y,
+            block: &by,
+            thread: &ty,
+            size: 16,
+        },
+    ])
+    .unwrap();
+    f
+}
+
+fn input_data() -> Buffer<f32> {
+    Buffer::from_fn(&[SIZE, SIZE], |c| (c[0] * 3 + c[1] * 7 % 100) as f32).unwrap()
+}
+
+fn expected(input: &Buffer<f32>, coords: &[i32]) -> f32 {
+    input.get(coords).unwrap() * 2.0 + (coords[0] - coords[1]) as f32
+}
+
+fn check(out: &Buffer<f32>, input: &Buffer<f32>) {
+    let wrong = (0..SIZE)
+        .flat_map(|y| (0..SIZE).map(move |x| [x, y]))
+        .filter(|c| out.get(c) != Some(expected(input, c)))
+        .count();
+    let sample: Vec<_> = [[0, 0], [1, 0], [0, 1], [5, 9]]
+        .iter()
+        .map(|c| (out.get(c), expected(input, c)))
+        .collect();
+    assert_eq!(
+        wrong,
+        0,
+        "{wrong} of {} values are wrong: {sample:?}",
+        SIZE * SIZE
+    );
+}
+
+fn target(api: DeviceApi) -> Target {
+    Target::host().unwrap().with_feature(api.feature()).unwrap()
+}
+
+/// The sequence that once crashed (OpenCL) or returned wrong values
+/// (Vulkan): realize into a caller's buffer, which comes back device-dirty,
+/// copy it to the host, drop it.
+#[test]
+fn realize_into_then_copy_to_host() {
+    for api in apis() {
+        let input = ImageParam::new::<f32>(2, "input");
+        let mut f = doubled(&input);
+        f.compile_jit(&target(api)).unwrap();
+        let data = input_data();
+        for _ in 0..3 {
+            let mut out = Buffer::<f32>::new(&[SIZE, SIZE]).unwrap();
+            f.realize_into_with(&mut out, &[input.bind(&data)]).unwrap();
+            assert!(out.device_dirty(), "{api}: the output stays on the device");
+            out.copy_to_host().unwrap();
+            assert!(!out.device_dirty());
+            check(&out, &data);
+        }
+        // The input was lent by shared reference: it is left as it was.
+        assert!(!data.device_dirty() && !data.has_device_allocation());
+    }
+}
+
+/// `realize` returns a buffer whose host copy is current, as C++'s does.
+#[test]
+fn realize_returns_host_data() {
+    for api in apis() {
+        let input = ImageParam::new::<f32>(2, "input");
+        let mut f = doubled(&input);
+        f.compile_jit(&target(api)).unwrap();
+        let data = input_data();
+        let out = f
+            .realize_with::<f32>(&[SIZE, SIZE], &[input.bind(&data)])
+            .unwrap();
+        assert!(!out.device_dirty());
+        check(&out, &data);
+    }
+}
+
+#[test]
+fn callable_on_the_device() {
+    for api in apis() {
+        let input = ImageParam::new::<f32>(2, "input");
+        let f = doubled(&input);
+        let callable = Pipeline::new(&[&f]).unwrap().compile(&target(api)).unwrap();
+        let mut data = input_data();
+        let mut out = Buffer::<f32>::new(&[SIZE, SIZE]).unwrap();
+        callable.call(args![&data, &mut out]).unwrap();
+        out.copy_to_host().unwrap();
+        check(&out, &data);
+        // An input lent mutably keeps its device copy for the next call.
+        callable.call(args![&mut data, &mut out]).unwrap();
+        assert!(data.has_device_allocation(), "{api}");
+        callable.call(args![&mut data, &mut out]).unwrap();
+        out.copy_to_host().unwrap();
+        check(&out, &data);
+        // Changing it on the host marks it host-dirty, so the next call
+        // copies it again.
+        data.set(&[5, 5], 1000.0).unwrap();
+        assert!(data.host_dirty());
+        callable.call(args![&mut data, &mut out]).unwrap();
+        out.copy_to_host().unwrap();
+        check(&out, &data);
+        assert_eq!(out.get(&[5, 5]), Some(2000.0));
+    }
+}
+
+#[test]
+fn device_errors_are_errors() {
+    for api in apis() {
+        let input = ImageParam::new::<f32>(2, "input");
+        let mut f = doubled(&input);
+        f.compile_jit(&target(api)).unwrap();
+        // An input too small for the output: Halide's message, nothing lost.
+        let small = Buffer::<f32>::new(&[8, 8]).unwrap();
+        let mut out = Buffer::<f32>::new(&[SIZE, SIZE]).unwrap();
+        let err = f
+            .realize_into_with(&mut out, &[input.bind(&small)])
+            .unwrap_err();
+        assert_eq!(err.kind(), halide::ErrorKind::Runtime, "{api}: {err}");
+        assert!(err.message().contains("input"), "{api}: {err}");
+        // The next call is fine.
+        let data = input_data();
+        f.realize_into_with(&mut out, &[input.bind(&data)]).unwrap();
+        out.copy_to_host().unwrap();
+        check(&out, &data);
+    }
+}

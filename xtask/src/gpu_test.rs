@@ -1,0 +1,140 @@
+//! `cargo xtask gpu-test`: the GPU test suite (`halide/tests/gpu.rs`) once
+//! per device API, each run restricted to that API, with a report of what
+//! ran and what was skipped and why.
+
+use std::process::Command;
+
+/// Halide's device APIs, by target feature, as `halide::gpu::DeviceApi`
+/// names them.
+const APIS: [&str; 6] = [
+    "cuda",
+    "opencl",
+    "metal",
+    "d3d12compute",
+    "vulkan",
+    "webgpu",
+];
+
+/// What one API's run reported.
+struct Report {
+    api: &'static str,
+    /// `runs`, or `skipped: <why>`.
+    status: String,
+    passed: usize,
+    failed: usize,
+}
+
+/// Runs the suite for every API; `required` APIs must run, not be skipped.
+pub fn run(required: &[String]) -> Result<(), String> {
+    for r in required {
+        if !APIS.contains(&r.as_str()) {
+            return Err(format!(
+                "unknown device API {r}; known: {}",
+                APIS.join(", ")
+            ));
+        }
+    }
+    let build = Command::new(env!("CARGO"))
+        .args(["test", "-p", "halide", "--test", "gpu", "--no-run"])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !build.success() {
+        return Err("building the GPU tests failed".into());
+    }
+    let mut reports = Vec::new();
+    for api in APIS {
+        let output = Command::new(env!("CARGO"))
+            .args(["test", "-q", "-p", "halide", "--test", "gpu", "--"])
+            .args(["--nocapture", "--test-threads", "1"])
+            .env("HALIDE_GPU_ONLY", api)
+            .env("HALIDE_REQUIRE_GPU", required.join(","))
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let mut report = parse(api, &stdout);
+        if !output.status.success() && report.failed == 0 {
+            report.failed = 1;
+            eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+        }
+        reports.push(report);
+    }
+    println!("\nGPU tests, per device API:");
+    for r in &reports {
+        println!(
+            "  {:<13} {:<60} {} passed, {} failed",
+            r.api,
+            r.status.chars().take(60).collect::<String>(),
+            r.passed,
+            r.failed
+        );
+    }
+    let failed: usize = reports.iter().map(|r| r.failed).sum();
+    let ran = reports.iter().filter(|r| r.status == "runs").count();
+    match (failed, ran) {
+        (0, 0) => {
+            println!("no device API works here: nothing ran");
+            Ok(())
+        }
+        (0, _) => Ok(()),
+        _ => Err(format!("{failed} GPU test(s) failed")),
+    }
+}
+
+/// Reads one run's output: the suite prints `<API>: runs` or `<API>:
+/// skipped: <why>` per test, and libtest its `test result:` line.
+fn parse(api: &'static str, stdout: &str) -> Report {
+    let mut report = Report {
+        api,
+        status: "not probed".into(),
+        passed: 0,
+        failed: 0,
+    };
+    for line in stdout.lines() {
+        if let Some((_, status)) = line.split_once(": ").filter(|(name, _)| {
+            name.eq_ignore_ascii_case(api) || (api == "d3d12compute" && *name == "D3D12Compute")
+        }) {
+            report.status = status.to_owned();
+        }
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            let count = |word: &str| {
+                rest.split(';')
+                    .find_map(|part| {
+                        part.trim()
+                            .strip_suffix(word)?
+                            .trim()
+                            .rsplit(' ')
+                            .next()?
+                            .parse()
+                            .ok()
+                    })
+                    .unwrap_or(0)
+            };
+            report.passed = count("passed");
+            report.failed = count("failed");
+        }
+    }
+    if report.status != "runs" {
+        // Each test returned at once: nothing ran on this API.
+        report.passed = 0;
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_status_and_counts() {
+        let out = "OpenCL: runs\ntest a ... ok\nOpenCL: runs\n\ntest result: ok. 4 passed; 0 failed; 0 ignored\n";
+        let r = parse("opencl", out);
+        assert_eq!((r.status.as_str(), r.passed, r.failed), ("runs", 4, 0));
+        let out =
+            "CUDA: skipped: CUDA API not found: cuInit\ntest result: ok. 4 passed; 0 failed;\n";
+        let r = parse("cuda", out);
+        assert_eq!(r.status, "skipped: CUDA API not found: cuInit");
+        assert_eq!((r.passed, r.failed), (0, 0));
+        let r = parse("vulkan", "test result: FAILED. 3 passed; 1 failed;");
+        assert_eq!((r.passed, r.failed), (0, 1));
+    }
+}
