@@ -10,9 +10,11 @@
 //! call, and whatever device memory the call allocated there is freed when
 //! the call ends. Device memory an input already owned is used as it is.
 
+use crate::error::{Error, ErrorCode};
 use crate::sys::{halide_buffer_flags, halide_buffer_t, halide_device_interface_t};
 use std::ffi::{c_int, c_void};
 use std::fmt;
+use std::sync::OnceLock;
 
 /// A device API Halide can generate code for, named as its target feature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -73,8 +75,98 @@ impl fmt::Display for DeviceApi {
     }
 }
 
+/// A Halide runtime's interface to one device API: what moves a buffer's
+/// data to that device. JIT programs get one from `halide::gpu::interface`;
+/// programs linking an AOT runtime from its `halide_<api>_device_interface()`
+/// through [`from_raw`](Self::from_raw).
+#[derive(Clone, Copy)]
+pub struct DeviceInterface {
+    raw: &'static halide_device_interface_t,
+}
+
+impl DeviceInterface {
+    /// Wraps a runtime's interface; `None` for null.
+    ///
+    /// # Safety
+    /// `raw` is null or points to the device interface of a Halide runtime
+    /// that stays loaded for the rest of the process (as runtimes linked
+    /// into the program, and libHalide's JIT runtimes, do).
+    pub unsafe fn from_raw(raw: *const halide_device_interface_t) -> Option<Self> {
+        // SAFETY: per the contract, non-null means valid for 'static.
+        unsafe { raw.as_ref() }.map(|raw| DeviceInterface { raw })
+    }
+
+    /// The C struct's address, as Halide's runtime functions take it.
+    pub fn as_raw(&self) -> *const halide_device_interface_t {
+        self.raw
+    }
+
+    /// Runs one of the interface's operations that take an interface
+    /// argument (`device_malloc`, `copy_to_device`) on `buf`.
+    ///
+    /// # Safety
+    /// As for [`device_call`].
+    pub(crate) unsafe fn call(
+        &self,
+        buf: &mut halide_buffer_t,
+        op: fn(&halide_device_interface_t) -> Option<DeviceOpWith>,
+    ) -> Option<Result<(), Error>> {
+        let op = op(self.raw)?;
+        // SAFETY: the caller's contract; the interface is live ('static).
+        Some(with_context(|uc| unsafe { op(uc, buf, self.raw) }))
+    }
+}
+
+impl fmt::Debug for DeviceInterface {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DeviceInterface({:p})", self.raw)
+    }
+}
+
+/// A device interface operation that also takes the interface to use.
+pub(crate) type DeviceOpWith = unsafe extern "C" fn(
+    *mut c_void,
+    *mut halide_buffer_t,
+    *const halide_device_interface_t,
+) -> c_int;
+
 /// A device interface operation on one buffer (`copy_to_host`, `device_free`).
 pub(crate) type DeviceOp = unsafe extern "C" fn(*mut c_void, *mut halide_buffer_t) -> c_int;
+
+/// Runs a device operation `op` (a function of the interface) on a buffer
+/// with the user context its runtime needs, returning the runtime's code
+/// and the message it reported. Without one installed, operations get a
+/// null user context, which suits runtimes linked ahead of time (their
+/// errors reach the handlers `aot` installs); libHalide's JIT runtimes
+/// abort the process on an error without a context of theirs, so the
+/// `halide` crate installs a caller that gives them one.
+pub type DeviceCaller = fn(DeviceOpCall<'_>) -> (c_int, String);
+
+/// One device operation, as a [`DeviceCaller`] receives it.
+pub struct DeviceOpCall<'a> {
+    /// Calls the operation with the given user context.
+    pub run: &'a mut dyn FnMut(*mut c_void) -> c_int,
+}
+
+static CALLER: OnceLock<DeviceCaller> = OnceLock::new();
+
+/// Installs the [`DeviceCaller`] for this process; only the first call
+/// takes effect (the `halide` crate's, in JIT programs).
+pub fn set_device_caller(caller: DeviceCaller) {
+    let _ = CALLER.set(caller);
+}
+
+/// Runs `run` with the installed caller's user context, or a null one.
+fn with_context(mut run: impl FnMut(*mut c_void) -> c_int) -> Result<(), Error> {
+    let (code, message) = match CALLER.get() {
+        Some(caller) => caller(DeviceOpCall { run: &mut run }),
+        None => (run(std::ptr::null_mut()), String::new()),
+    };
+    match ErrorCode::from_code(code) {
+        None => Ok(()),
+        Some(code) => Err(Error::new(code, (!message.is_empty()).then_some(message))),
+    }
+}
 
 /// Runs the operation `op` picks from `buf`'s device interface on `buf`;
 /// `None` when it has no interface or the interface lacks the operation.
@@ -86,7 +178,7 @@ pub(crate) type DeviceOp = unsafe extern "C" fn(*mut c_void, *mut halide_buffer_
 pub(crate) unsafe fn device_call(
     buf: &mut halide_buffer_t,
     op: fn(&halide_device_interface_t) -> Option<DeviceOp>,
-) -> Option<c_int> {
+) -> Option<Result<(), Error>> {
     // SAFETY: `device_interface` is null until a Halide runtime moves the
     // data to a device; from then on it points at that runtime's static
     // interface, valid while the runtime stays loaded, which a buffer
@@ -94,9 +186,9 @@ pub(crate) unsafe fn device_call(
     let iface = unsafe { buf.device_interface.as_ref() }?;
     let op = op(iface)?;
     // SAFETY: the interface's operations accept any buffer whose device
-    // data it manages, as it does this one's (the caller's contract); a null
-    // user context is what Halide passes when a pipeline was given none.
-    Some(unsafe { op(std::ptr::null_mut(), buf) })
+    // data it manages, as it does this one's (the caller's contract), with
+    // a null user context or the installed caller's.
+    Some(with_context(|uc| unsafe { op(uc, buf) }))
 }
 
 /// Prepares `buf` to be read by device code: without a device copy yet,

@@ -43,7 +43,7 @@ pub use buffer::{
     ALIGNMENT, Buffer, BufferMut, BufferRef, Dim, HalideBuffer, HalideBufferMut, RawBuffer,
     ShapeError,
 };
-pub use device::{DeviceApi, LentInput};
+pub use device::{DeviceApi, DeviceInterface, LentInput};
 pub use error::{Error, ErrorCode};
 pub use handlers::{Handlers, RawHandlers};
 pub use trace::{TraceEvent, TraceEventKind};

@@ -554,6 +554,19 @@ int hl_callable_call(const hl_callable *c, const void **argv, size_t argc, const
                      hl_error **err);
 void hl_callable_free(hl_callable *c);
 
+/* ---- devices (device.cpp) -------------------------------------------- */
+
+/** The device interface of libHalide's JIT runtime for the device API whose
+ *  target feature is `api` ("cuda", "opencl", "vulkan", ...), for target t;
+ *  loads that runtime on first use. It lives for the rest of the process. */
+const struct halide_device_interface_t *hl_device_interface(const char *api, const hl_target *t, hl_error **err);
+/** Calls run(data, user_context) with a user context of libHalide's JIT
+ *  runtimes, which capture errors into it (without one, they abort the
+ *  process on an error): for device operations on buffers outside a
+ *  pipeline call. Returns run's result; if nonzero, stores the messages
+ *  reported meanwhile in *message (free with hl_string_free). */
+int hl_with_jit_context(int (*run)(void *data, void *user_context), void *data, char **message, hl_error **err);
+
 /* ---- autoschedulers (autoschedule.cpp) ------------------------------- */
 
 /** Loads an autoscheduler plugin from the shared library at `path`. */

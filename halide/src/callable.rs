@@ -12,7 +12,7 @@ use crate::handlers;
 use crate::target::Target;
 use halide_runtime::{ArgumentInfo, ArgumentKind, ErrorCode, Handlers, LentInput, Type};
 use halide_sys as sys;
-use std::ffi::{CStr, c_void};
+use std::ffi::{CStr, c_int, c_void};
 use std::fmt;
 
 pub(crate) type CallableHandle = Handle<sys::hl_callable>;
@@ -68,6 +68,37 @@ unsafe fn argument_from_raw(raw: &sys::hl_argument) -> Result<ArgumentInfo> {
         ty,
         dimensions: usize::try_from(raw.dimensions).unwrap_or(0),
     })
+}
+
+/// Device operations on buffers outside a call (copies, frees on drop)
+/// run inside a JIT user context, so that a failing one is an error, not
+/// an abort (see halide-runtime's `DeviceCaller`). Installed when JIT code
+/// or a JIT device interface first exists.
+pub(crate) fn install_device_caller() {
+    halide_runtime::device::set_device_caller(|call| {
+        unsafe extern "C" fn trampoline(data: *mut c_void, user_context: *mut c_void) -> c_int {
+            // SAFETY: `data` is the `&mut dyn FnMut` below, live for the call.
+            let run = unsafe { &mut *data.cast::<&mut dyn FnMut(*mut c_void) -> c_int>() };
+            run(user_context)
+        }
+        let mut run = call.run;
+        let data = std::ptr::from_mut(&mut run).cast::<c_void>();
+        let mut message = std::ptr::null_mut();
+        // SAFETY: the trampoline gets `data` back, which points at `run`
+        // for the whole call; message is a slot for an owned string.
+        let code = unsafe {
+            ffi::call(|err| sys::hl_with_jit_context(Some(trampoline), data, &mut message, err))
+        };
+        match code {
+            Ok(code) if message.is_null() => (code, String::new()),
+            // SAFETY: the shim stored an owned `char *` in message.
+            Ok(code) => (
+                code,
+                unsafe { ffi::ShimReturn::adopt(message) }.unwrap_or_default(),
+            ),
+            Err(e) => (ErrorCode::Generic.code(), e.to_string()),
+        }
+    });
 }
 
 impl Callable {

@@ -241,6 +241,16 @@ impl ShimReturn for *mut c_char {
     }
 }
 
+impl ShimReturn for *const halide_runtime::sys::halide_device_interface_t {
+    type Output = halide_runtime::DeviceInterface;
+    unsafe fn adopt(self) -> Result<Self::Output> {
+        // SAFETY: per the header, a returned device interface belongs to a
+        // JIT runtime libHalide keeps loaded for the rest of the process.
+        let iface = unsafe { halide_runtime::DeviceInterface::from_raw(self) };
+        iface.ok_or_else(|| non_null(std::ptr::null_mut::<u8>()).unwrap_err())
+    }
+}
+
 /// NULL without an error means even allocating the error failed.
 fn non_null<T>(p: *mut T) -> Result<NonNull<T>> {
     NonNull::new(p).ok_or_else(|| {

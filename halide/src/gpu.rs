@@ -7,13 +7,15 @@
 //! buffer lent `&mut` keeps what a pipeline attached and frees it on drop;
 //! a buffer lent `&` is never written.
 
-use crate::error::Result;
+use crate::error::{ErrorKind, Result};
+use crate::ffi::{self, shim};
 use crate::func::Func;
 use crate::schedule::{GpuTile, Schedule};
 use crate::target::Target;
 use crate::var::Var;
-pub use halide_runtime::DeviceApi;
 use halide_runtime::{Buffer, HalideBufferMut};
+pub use halide_runtime::{DeviceApi, DeviceInterface};
+use halide_sys as sys;
 use std::sync::OnceLock;
 
 /// Every device API with whether it works here (see [`check`]).
@@ -49,6 +51,39 @@ pub fn check(api: DeviceApi) -> Result<()> {
         [const { OnceLock::new() }; DeviceApi::ALL.len()];
     let i = DeviceApi::ALL.iter().position(|&a| a == api).unwrap_or(0);
     PROBED[i].get_or_init(|| probe(api)).clone()
+}
+
+/// The device interface of libHalide's JIT runtime for `api`: what
+/// [`HalideBufferMut::copy_to_device`] takes to put a buffer's data on
+/// that device ahead of the pipelines that read it there. Loads the
+/// runtime on first use.
+///
+/// ```
+/// use halide::gpu::{self, DeviceApi};
+/// use halide::prelude::*;
+/// if let Ok(opencl) = gpu::interface(DeviceApi::OpenCl) {
+///     let mut b = Buffer::<f32>::from_fn(&[64], |c| c[0] as f32)?;
+///     if b.copy_to_device(opencl).is_ok() {
+///         assert!(b.has_device_allocation() && !b.host_dirty());
+///     }
+/// }
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn interface(api: DeviceApi) -> Result<DeviceInterface> {
+    // An API whose runtime libHalide could not even build or link here
+    // (WebGPU without a webgpu.h implementation in the process, Metal off
+    // macOS) is refused with that error: asking libHalide for the same
+    // runtime again can crash inside it. A run-time failure (no driver,
+    // no device) leaves it sound, and copies then fail with the reason.
+    if let Err(e) = check(api) {
+        if e.kind() != ErrorKind::Runtime {
+            return Err(e);
+        }
+    }
+    crate::callable::install_device_caller();
+    let name = ffi::c_string(api.feature())?;
+    let target = Target::host()?.with_feature(api.feature())?;
+    shim!(sys::hl_device_interface, name.as_c_str(), target.handle())
 }
 
 /// Runs `f(x) = 3x + 1` over 64 values in blocks of 16 threads on `api`.

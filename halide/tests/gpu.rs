@@ -188,3 +188,164 @@ fn device_errors_are_errors() {
         check(&out, &data);
     }
 }
+
+/// One pipeline's device output is the next one's input, never visiting
+/// the host: the result is right while the intermediate's host copy was
+/// never written (it stays zero and device-dirty).
+#[test]
+fn device_resident_inputs_are_read_on_the_device() {
+    for api in apis() {
+        let input = ImageParam::new::<f32>(2, "input");
+        let first = Pipeline::new(&[&doubled(&input)])
+            .unwrap()
+            .compile(&target(api))
+            .unwrap();
+        let data = input_data();
+        let mut mid = Buffer::<f32>::new(&[SIZE, SIZE]).unwrap();
+        first.call(args![&data, &mut mid]).unwrap();
+        assert!(mid.device_dirty());
+        let mut out = Buffer::<f32>::new(&[SIZE, SIZE]).unwrap();
+        first.call(args![&mid, &mut out]).unwrap();
+        assert!(mid.device_dirty() && mid.as_slice().iter().all(|&v| v == 0.0));
+        out.copy_to_host().unwrap();
+        let wrong = (0..SIZE)
+            .flat_map(|y| (0..SIZE).map(move |x| [x, y]))
+            .filter(|c| {
+                let twice = expected(&data, c) * 2.0 + (c[0] - c[1]) as f32;
+                out.get(c) != Some(twice)
+            })
+            .count();
+        assert_eq!(wrong, 0, "{api}");
+        // Now the host copy of mid is current, and the device one is kept.
+        mid.copy_to_host().unwrap();
+        check(&mid, &data);
+        assert!(mid.has_device_allocation() && !mid.device_dirty());
+    }
+}
+
+#[test]
+fn copy_to_device_and_device_free() {
+    for api in apis() {
+        let iface = gpu::interface(api).unwrap();
+        let mut data = input_data();
+        data.copy_to_device(iface).unwrap();
+        assert!(data.has_device_allocation() && !data.host_dirty() && !data.device_dirty());
+        let input = ImageParam::new::<f32>(2, "input");
+        let mut f = doubled(&input);
+        f.compile_jit(&target(api)).unwrap();
+        let out = f
+            .realize_with::<f32>(&[SIZE, SIZE], &[input.bind(&data)])
+            .unwrap();
+        check(&out, &data);
+        // Writing on the host marks the data for copying again.
+        data.set(&[0, 0], 50.0).unwrap();
+        assert!(data.host_dirty());
+        let out = f
+            .realize_with::<f32>(&[SIZE, SIZE], &[input.bind(&data)])
+            .unwrap();
+        assert_eq!(out.get(&[0, 0]), Some(100.0));
+        data.copy_to_device(iface).unwrap();
+        assert!(!data.host_dirty());
+        data.device_sync().unwrap();
+        data.device_free().unwrap();
+        assert!(!data.has_device_allocation());
+        // Freeing device memory that holds the only current data is refused.
+        let mut out = Buffer::<f32>::new(&[SIZE, SIZE]).unwrap();
+        f.realize_into_with(&mut out, &[input.bind(&data)]).unwrap();
+        assert!(out.device_free().is_err());
+        out.copy_to_host().unwrap();
+        out.device_free().unwrap();
+        check(&out, &data);
+    }
+}
+
+#[test]
+fn a_buffer_on_one_api_is_refused_by_another() {
+    let apis = apis();
+    let [first, second, ..] = apis[..] else {
+        return;
+    };
+    let mut data = input_data();
+    data.copy_to_device(gpu::interface(first).unwrap()).unwrap();
+    let err = data
+        .copy_to_device(gpu::interface(second).unwrap())
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        halide_runtime::ErrorCode::IncompatibleDeviceInterface
+    );
+    // Still usable on its own device.
+    data.device_free().unwrap();
+}
+
+/// An API that does not work here fails cleanly: either asking for its
+/// interface, or copying a buffer there, and the buffer is left as it was.
+#[test]
+fn unavailable_apis_are_errors() {
+    for (api, status) in gpu::available() {
+        if status.is_ok() {
+            continue;
+        }
+        if let Ok(iface) = gpu::interface(api) {
+            let mut data = input_data();
+            let err = data.copy_to_device(iface).unwrap_err();
+            println!("{api}: copy_to_device: {err}");
+            assert!(
+                !data.has_device_allocation() && !data.device_dirty(),
+                "{api}"
+            );
+            assert_eq!(data.get(&[1, 1]), input_data().get(&[1, 1]));
+        }
+    }
+    // The working ones still work afterwards.
+    for api in apis() {
+        assert!(gpu::check(api).is_ok());
+    }
+}
+
+/// Narrow integer types on the device (Vulkan needs `vk_int8`/`vk_int16`).
+#[test]
+fn eight_bit_data_on_the_device() {
+    for api in apis() {
+        let [x, y, bx, by, tx, ty] = Var::many(["x", "y", "bx", "by", "tx", "ty"]);
+        let input = ImageParam::new::<u8>(2, "input");
+        let mut f = Func::new("plus_one");
+        f.define([&x, &y], input.at((&x, &y)) + 1u8).unwrap();
+        f.gpu_tile(&[
+            GpuTile {
+                var: &x,
+                block: &bx,
+                thread: &tx,
+                size: 8,
+            },
+            GpuTile {
+                var: &y,
+                block: &by,
+                thread: &ty,
+                size: 8,
+            },
+        ])
+        .unwrap();
+        let mut t = target(api);
+        if api == DeviceApi::Vulkan {
+            t = t
+                .with_feature("vk_int8")
+                .unwrap()
+                .with_feature("vk_int16")
+                .unwrap();
+        }
+        let callable = Pipeline::new(&[&f]).unwrap().compile(&t).unwrap();
+        let data =
+            Buffer::<u8>::from_fn(&[64, 48], |c| ((c[0] * 3 + c[1] * 5) % 255) as u8).unwrap();
+        let mut out = Buffer::<u8>::new(&[64, 48]).unwrap();
+        callable.call(args![&data, &mut out]).unwrap();
+        out.copy_to_host().unwrap();
+        let wrong = out
+            .as_slice()
+            .iter()
+            .zip(data.as_slice())
+            .filter(|(o, d)| **o != **d + 1)
+            .count();
+        assert_eq!(wrong, 0, "{api}: {wrong} of {} wrong", 64 * 48);
+    }
+}

@@ -19,6 +19,7 @@ pub use owned::{ALIGNMENT, Buffer};
 pub use raw::RawBuffer;
 pub use view::{BufferMut, BufferRef};
 
+use crate::device::DeviceInterface;
 use crate::error::Error;
 use crate::sys::halide_buffer_t;
 use crate::types::{Element, Type};
@@ -312,6 +313,31 @@ pub trait HalideBufferMut: HalideBuffer {
     /// Copies the data back from the device when a pipeline left it there.
     fn copy_to_host(&mut self) -> Result<(), Error> {
         self.raw_mut(sealed::Token(())).copy_to_host()
+    }
+
+    /// Copies the data to the device `iface` drives (allocating there
+    /// first), so that pipelines for that device read it without a copy;
+    /// the buffer owns the allocation and frees it on drop. Refused when
+    /// the buffer has memory on another device.
+    fn copy_to_device(&mut self, iface: DeviceInterface) -> Result<(), Error> {
+        self.raw_mut(sealed::Token(())).copy_to_device(iface)
+    }
+
+    /// Waits for device work on this buffer to finish.
+    fn device_sync(&mut self) -> Result<(), Error> {
+        self.raw_mut(sealed::Token(())).device_sync()
+    }
+
+    /// Frees the buffer's device memory now rather than on drop; refused
+    /// while the device holds the only current copy of the data.
+    fn device_free(&mut self) -> Result<(), Error> {
+        self.raw_mut(sealed::Token(())).device_free()
+    }
+
+    /// Records that code outside Halide changed the device copy, so that
+    /// [`copy_to_host`](Self::copy_to_host) brings it back.
+    fn set_device_dirty(&mut self) -> Result<(), Error> {
+        self.raw_mut(sealed::Token(())).set_device_dirty()
     }
 }
 

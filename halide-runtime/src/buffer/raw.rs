@@ -2,13 +2,12 @@
 //! and the device memory a pipeline may attach to it.
 
 use super::{Dim, ShapeError};
-use crate::device::{DeviceOp, device_call};
+use crate::device::{DeviceInterface, DeviceOp, device_call, prepare_input};
 use crate::error::{Error, ErrorCode};
 use crate::sys::{
     halide_buffer_flags, halide_buffer_t, halide_device_interface_t, halide_dimension_t,
 };
 use crate::types::{Element, Type};
-use std::ffi::c_int;
 use std::fmt;
 
 /// The `halide_buffer_t` Halide sees, with the dimension array it points to.
@@ -180,10 +179,61 @@ impl RawBuffer {
     fn device_call(
         &mut self,
         op: fn(&halide_device_interface_t) -> Option<DeviceOp>,
-    ) -> Option<c_int> {
+    ) -> Option<Result<(), Error>> {
         // SAFETY: by the module invariant the shape lies in memory this
         // buffer's owner holds; the device fields are the runtime's.
         unsafe { device_call(&mut self.buf, op) }
+    }
+
+    /// Copies the data to the device `iface` drives, allocating there first
+    /// if needed; the buffer then owns the allocation.
+    pub(super) fn copy_to_device(&mut self, iface: DeviceInterface) -> Result<(), Error> {
+        if self.has_device_allocation() && self.buf.device_interface != iface.as_raw() {
+            let message = "the buffer already has memory on another device; free it first";
+            return Err(Error::new(
+                ErrorCode::IncompatibleDeviceInterface,
+                Some(message.into()),
+            ));
+        }
+        prepare_input(&mut self.buf);
+        // SAFETY: by the module invariant the shape lies in memory this
+        // buffer's owner holds; the interface is a live runtime's.
+        let done = unsafe { iface.call(&mut self.buf, |i| i.copy_to_device) };
+        done.unwrap_or(Err(Error::new(ErrorCode::NoDeviceInterface, None)))
+    }
+
+    /// Waits for the device work on this buffer to finish.
+    pub(super) fn device_sync(&mut self) -> Result<(), Error> {
+        self.device_call(|iface| iface.device_sync)
+            .unwrap_or(Ok(()))
+    }
+
+    /// Frees the buffer's device memory now, instead of on drop. Refused
+    /// while the device holds the only current copy of the data.
+    pub(super) fn device_free(&mut self) -> Result<(), Error> {
+        if !self.has_device_allocation() {
+            return Ok(());
+        }
+        if self.device_dirty() {
+            let message = "the device holds the only current data: copy_to_host first";
+            return Err(Error::new(ErrorCode::Generic, Some(message.into())));
+        }
+        let freed = self.device_call(|iface| iface.device_free);
+        freed.unwrap_or(Err(Error::new(ErrorCode::NoDeviceInterface, None)))?;
+        self.buf.flags &= !u64::from(halide_buffer_flags::halide_buffer_flag_host_dirty.0);
+        Ok(())
+    }
+
+    /// Records that the device copy changed (by code outside Halide).
+    pub(super) fn set_device_dirty(&mut self) -> Result<(), Error> {
+        if !self.has_device_allocation() {
+            return Err(Error::new(ErrorCode::NoDeviceInterface, None));
+        }
+        if self.host_dirty() {
+            return Err(Error::new(ErrorCode::HostAndDeviceDirty, None));
+        }
+        self.buf.flags |= u64::from(halide_buffer_flags::halide_buffer_flag_device_dirty.0);
+        Ok(())
     }
 
     /// Brings the host copy up to date when a pipeline left the data on a device.
@@ -191,10 +241,8 @@ impl RawBuffer {
         if !self.device_dirty() {
             return Ok(());
         }
-        match self.device_call(|iface| iface.copy_to_host) {
-            Some(code) => Error::check(code),
-            None => Err(Error::new(ErrorCode::NoDeviceInterface, None)),
-        }
+        self.device_call(|iface| iface.copy_to_host)
+            .unwrap_or(Err(Error::new(ErrorCode::NoDeviceInterface, None)))
     }
 }
 
@@ -223,7 +271,7 @@ impl fmt::Debug for RawBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::c_void;
+    use std::ffi::{c_int, c_void};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
