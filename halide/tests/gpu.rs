@@ -349,3 +349,51 @@ fn eight_bit_data_on_the_device() {
         assert_eq!(wrong, 0, "{api}: {wrong} of {} wrong", 64 * 48);
     }
 }
+
+/// Resident memory of this process, in bytes (software devices keep
+/// device memory there too).
+#[cfg(target_os = "linux")]
+fn resident_bytes() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+    let pages: usize = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+    pages * 4096
+}
+
+/// 10,000 calls, half with an input lent from the host (copied to the
+/// device and freed each call) and half with one already on the device:
+/// memory stays flat.
+#[cfg(target_os = "linux")]
+#[test]
+fn device_memory_of_inputs_is_not_leaked() {
+    for api in apis() {
+        let input = ImageParam::new::<f32>(2, "input");
+        let callable = Pipeline::new(&[&doubled(&input)])
+            .unwrap()
+            .compile(&target(api))
+            .unwrap();
+        // 64 KiB per input: a leak per call would be hundreds of MiB.
+        let host = Buffer::<f32>::from_fn(&[128, 128], |c| c[0] as f32).unwrap();
+        let mut resident = host.clone();
+        resident
+            .copy_to_device(gpu::interface(api).unwrap())
+            .unwrap();
+        let mut out = Buffer::<f32>::new(&[128, 128]).unwrap();
+        let mut run = |n: usize| {
+            for i in 0..n {
+                let input = if i % 2 == 0 { &host } else { &resident };
+                callable.call(args![input, &mut out]).unwrap();
+            }
+            out.device_sync().unwrap();
+        };
+        run(200);
+        let before = resident_bytes();
+        run(10_000);
+        let grown = resident_bytes().saturating_sub(before);
+        println!(
+            "{api}: resident memory grew by {} KiB over 10,000 calls",
+            grown / 1024
+        );
+        assert!(grown < 32 << 20, "{api}: grew by {grown} bytes");
+        assert!(!host.has_device_allocation());
+    }
+}
