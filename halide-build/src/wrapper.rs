@@ -121,9 +121,14 @@ pub fn wrapper(function: &FunctionInfo, source: &str) -> Result<String, Error> {
                 };
                 decl.push(format!("{id}: *mut sys::halide_buffer_t"));
                 params.push(format!("{id}: {bound}<Elem = {rust}>"));
+                let binding = if arg.kind == ArgumentKind::InputBuffer {
+                    "mut "
+                } else {
+                    ""
+                };
                 writeln!(
                     prepare,
-                    "        let {id} = aot::{check}({id}, {:?})?;",
+                    "        let {binding}{id} = aot::{check}({id}, {:?})?;",
                     arg.name
                 )
                 .expect("writing to a String");
@@ -133,7 +138,11 @@ pub fn wrapper(function: &FunctionInfo, source: &str) -> Result<String, Error> {
                 ));
             }
         }
-        pass.push(id);
+        pass.push(if arg.kind == ArgumentKind::InputBuffer {
+            format!("{id}.as_mut_ptr()")
+        } else {
+            id
+        });
     }
     let context = if function.arguments.iter().any(|a| a.is_user_context()) {
         "user_context"
@@ -200,7 +209,8 @@ pub mod {module} {{
     pub fn run_with(handlers: &Handlers{params}) -> Result<(), Error> {{
 {prepare}        // SAFETY: the declaration is the library's own signature, read from
         // its function_info_header; every buffer pointer is to a
-        // halide_buffer_t borrowed for this whole call (mutably for outputs)
+        // halide_buffer_t live for this whole call (an input's copy made by
+        // `aot::input`, an output borrowed mutably)
         // with host memory and the element type the signature names; the user
         // context is the one `aot::call` passes, live during the call.
         aot::call(&RUNTIME, handlers, |{context}| unsafe {{

@@ -19,9 +19,9 @@
 //! pub fn run(input: &impl HalideBuffer<Elem = u8>, output: &mut impl HalideBufferMut<Elem = u8>)
 //!     -> Result<(), Error>
 //! {
-//!     let (input, output) = (aot::input(input, "input")?, aot::output(output, "output")?);
+//!     let (mut input, output) = (aot::input(input, "input")?, aot::output(output, "output")?);
 //!     // SAFETY: ...
-//!     aot::call(&RUNTIME, &Handlers::new(), |uc| unsafe { ffi::add(uc, input, output) })
+//!     aot::call(&RUNTIME, &Handlers::new(), |uc| unsafe { ffi::add(uc, input.as_mut_ptr(), output) })
 //! }
 //! ```
 
@@ -31,7 +31,7 @@ use crate::sys::{
 };
 use crate::{
     ArgumentInfo, ArgumentKind, Error, ErrorCode, HalideBuffer, HalideBufferMut, Handlers,
-    RawHandlers, Type,
+    LentInput, RawHandlers, Type,
 };
 use std::cell::RefCell;
 use std::ffi::{CStr, c_char, c_int, c_void};
@@ -243,20 +243,20 @@ pub fn call(
     Err(Error::new(code, (!message.is_empty()).then_some(message)))
 }
 
-/// Checks an input buffer for a call and returns the pointer to pass.
+/// Checks an input buffer for a call and returns what to pass: a
+/// [`LentInput`], the pipeline's own copy of the `halide_buffer_t`, so that
+/// a pipeline for a GPU target, which writes an input's device fields, never
+/// writes through the shared borrow (see `device`). Keep it alive for the
+/// call and pass [`LentInput::as_mut_ptr`].
 ///
 /// Halide treats a buffer with a null host pointer as a bounds query and
-/// writes its shape, which would mutate a shared borrow; such a buffer is
-/// refused instead.
-pub fn input(buffer: &impl HalideBuffer, name: &str) -> Result<*mut halide_buffer_t, Error> {
-    let raw = buffer.as_raw_ptr();
-    // SAFETY: the pointer is to the buffer's live halide_buffer_t.
-    if unsafe { (*raw).host.is_null() } {
+/// writes its shape; such a buffer is refused instead.
+pub fn input<'a>(buffer: &'a impl HalideBuffer, name: &str) -> Result<LentInput<'a>, Error> {
+    let raw = buffer.raw().as_raw();
+    if raw.host.is_null() {
         return Err(null_host(name));
     }
-    // A CPU pipeline only reads an input's halide_buffer_t; the pointer is
-    // mutable only because that is the C signature.
-    Ok(raw.cast_mut())
+    Ok(LentInput::new(raw))
 }
 
 /// Checks an output buffer for a call and returns the pointer to pass; as

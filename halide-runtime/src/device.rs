@@ -14,6 +14,7 @@ use crate::error::{Error, ErrorCode};
 use crate::sys::{halide_buffer_flags, halide_buffer_t, halide_device_interface_t};
 use std::ffi::{c_int, c_void};
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::OnceLock;
 
 /// A device API Halide can generate code for, named as its target feature.
@@ -205,22 +206,24 @@ pub fn prepare_input(buf: &mut halide_buffer_t) {
 /// The `halide_buffer_t` a pipeline gets for an input lent by shared
 /// reference: a copy, so the lender is never written, which frees on drop
 /// any device memory the call attached to it (see the module's rule).
-pub struct LentInput {
+pub struct LentInput<'a> {
     buf: halide_buffer_t,
     /// The lender's own device handle, which is not ours to free.
     lent_device: u64,
+    /// The copy shares the lender's host memory, shape array and device
+    /// allocation, so it lives no longer than the lender's borrow.
+    _lender: PhantomData<&'a halide_buffer_t>,
 }
 
-impl LentInput {
-    /// A copy of `buf` for one call. It shares `buf`'s host memory, shape
-    /// array and device allocation, so it must not outlive the borrow
-    /// of `buf`'s owner that makes them valid.
-    pub fn new(buf: &halide_buffer_t) -> Self {
+impl<'a> LentInput<'a> {
+    /// A copy of `buf` for one call.
+    pub fn new(buf: &'a halide_buffer_t) -> Self {
         let mut copy = *buf;
         prepare_input(&mut copy);
         LentInput {
             buf: copy,
             lent_device: buf.device,
+            _lender: PhantomData,
         }
     }
 
@@ -230,7 +233,7 @@ impl LentInput {
     }
 }
 
-impl Drop for LentInput {
+impl Drop for LentInput<'_> {
     fn drop(&mut self) {
         if self.buf.device != 0 && self.buf.device != self.lent_device {
             // SAFETY: the device fields are what the runtime attached during

@@ -58,7 +58,7 @@ impl<'a> Arg<'a> {
 
     /// A copy of the `halide_buffer_t` of a buffer lent by `&`, for code
     /// that may move it to a device.
-    pub(crate) fn lent_input(&self) -> Option<LentInput> {
+    pub(crate) fn lent_input(&self) -> Option<LentInput<'a>> {
         let ArgValue::Buffer {
             ptr,
             writable: false,

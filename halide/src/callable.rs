@@ -200,7 +200,7 @@ impl Callable {
         // Device code reads inputs lent by `&` from copies (halide-runtime's
         // `device` module says why), which must stay in place until the
         // call ends: all are made before any is pointed to.
-        let mut lent: Vec<(usize, LentInput)> = Vec::new();
+        let mut lent: Vec<(usize, LentInput<'_>)> = Vec::new();
         if self.on_device {
             for (i, (info, arg)) in self.arguments.iter().zip(args).enumerate() {
                 if info.kind != ArgumentKind::InputBuffer {

@@ -80,13 +80,24 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-env-changed=HALIDE_REQUIRE_PYTHON");
     println!("cargo::rerun-if-env-changed=HALIDE_PYTHON");
 
-    if !build.has_runtime() {
-        build.runtime(halide::aot::compile_runtime(
-            &out,
-            "halide_runtime",
-            &target,
-        )?);
+    // A GPU pipeline for each device API CI has (software devices there),
+    // and one runtime for every library, with those APIs' device support.
+    let mut runtime_target = target.clone();
+    for api in ["opencl", "vulkan"] {
+        let (gpu, input, scale) = halide_test_generators::gpu_scaled()?;
+        let library = gpu
+            .aot(&format!("gpu_scaled_{api}"))?
+            .inputs(&[&input, &scale])
+            .target(&target.with_feature(api)?)
+            .compile_library(&out)?;
+        build.library(library);
+        runtime_target = runtime_target.with_feature(api)?;
     }
+    build.runtime(halide::aot::compile_runtime(
+        &out,
+        "halide_runtime",
+        &runtime_target,
+    )?);
     build.finish()?;
 
     // The benchmark's C caller of the same library (linked before it, as

@@ -32,27 +32,56 @@ pub fn test_image<T: Element + TryFrom<u32>>(mask: u32) -> Buffer<T> {
 
 /// Runs every Rust-defined pipeline on the test images and returns each
 /// output's bytes by name.
-pub fn run_all() -> Result<Vec<(&'static str, Vec<u8>)>, halide_runtime::Error> {
+pub fn run_all() -> Result<Vec<(String, Vec<u8>)>, halide_runtime::Error> {
     let image8 = test_image::<u8>(0xff);
     let image16 = test_image::<u16>(0xfff);
     let mut outputs = Vec::new();
 
     let mut out = Buffer::<u8>::new(&[WIDTH, HEIGHT]).expect("shape");
     lesson_10::run(&image8, 20, &mut out)?;
-    outputs.push(("lesson_10", out.as_slice().to_vec()));
+    outputs.push(("lesson_10".into(), out.as_slice().to_vec()));
 
     let mut out = Buffer::<u8>::new(&[WIDTH, HEIGHT]).expect("shape");
     brighten::run(&image8, 33, &mut out)?;
-    outputs.push(("brighten", out.as_slice().to_vec()));
+    outputs.push(("brighten".into(), out.as_slice().to_vec()));
 
     let mut out = Buffer::<u16>::new(&[WIDTH, HEIGHT]).expect("shape");
     blur::run(&image16, &mut out)?;
     outputs.push((
-        "blur",
+        "blur".into(),
         out.as_slice()
             .iter()
             .flat_map(|v| v.to_le_bytes())
             .collect(),
     ));
     Ok(outputs)
+}
+
+/// The device APIs the GPU pipelines were compiled for.
+pub const GPU_APIS: [&str; 2] = ["opencl", "vulkan"];
+
+/// Runs the GPU pipeline compiled for `api` twice, the first call's output
+/// (left on the device) feeding the second without a copy to the host, and
+/// returns both results, copied back: `gpu_scaled(input)` and
+/// `gpu_scaled(gpu_scaled(input))`, with scale 0.5.
+pub fn run_gpu(api: &str) -> Result<(Buffer<f32>, Buffer<f32>), halide_runtime::Error> {
+    use halide_runtime::{HalideBuffer, HalideBufferMut};
+    let run = match api {
+        "opencl" => gpu_scaled_opencl::run,
+
+        "vulkan" => gpu_scaled_vulkan::run,
+        _ => panic!("no GPU pipeline was compiled for {api}"),
+    };
+    // Integer values times 0.5 are exact, so fused multiply-adds on the
+    // device give the CPU's results too.
+    let input =
+        Buffer::<f32>::from_fn(&[WIDTH, HEIGHT], |c| (c[0] * 3 + c[1] * 7) as f32).expect("shape");
+    let mut once = Buffer::<f32>::new(&[WIDTH, HEIGHT]).expect("shape");
+    run(&input, 0.5, &mut once)?;
+    let mut twice = Buffer::<f32>::new(&[WIDTH, HEIGHT]).expect("shape");
+    run(&once, 0.5, &mut twice)?;
+    assert!(once.device_dirty(), "the intermediate stayed on the device");
+    once.copy_to_host()?;
+    twice.copy_to_host()?;
+    Ok((once, twice))
 }

@@ -22,6 +22,35 @@ pub fn brighter() -> halide::Result<(Func, ImageParam, Param<u8>)> {
     Ok((brighter, input, offset))
 }
 
+/// A pipeline for the GPU: `out(x, y) = input(x, y) * scale + x - y` over
+/// f32, in 16×16 tiles of GPU threads; returns it with its inputs in call
+/// order. Compile it for a target with a device API's feature.
+pub fn gpu_scaled() -> halide::Result<(Func, ImageParam, Param<f32>)> {
+    let [x, y, bx, by, tx, ty] = Var::many(["x", "y", "bx", "by", "tx", "ty"]);
+    let input = ImageParam::new::<f32>(2, "input");
+    let scale = Param::<f32>::new("scale");
+    let mut out = Func::new("gpu_scaled");
+    out.define(
+        [&x, &y],
+        input.at((&x, &y)) * &scale + (&x - &y).cast::<f32>(),
+    )?;
+    out.gpu_tile(&[
+        halide::GpuTile {
+            var: &x,
+            block: &bx,
+            thread: &tx,
+            size: 16,
+        },
+        halide::GpuTile {
+            var: &y,
+            block: &by,
+            thread: &ty,
+            size: 16,
+        },
+    ])?;
+    Ok((out, input, scale))
+}
+
 /// Adds `offset` to an 8-bit image, saturating.
 pub struct Brighten;
 
