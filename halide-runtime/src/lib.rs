@@ -43,6 +43,9 @@ pub use buffer::{
     ALIGNMENT, Buffer, BufferMut, BufferRef, Dim, HalideBuffer, HalideBufferMut, RawBuffer,
     ShapeError,
 };
+pub use buffer::{
+    HalideBufferExt, HalideBufferMutExt, for_each_value2, for_each_value3, for_each_value4,
+};
 pub use device::{DeviceApi, DeviceInterface, LentInput};
 pub use error::{Error, ErrorCode};
 pub use handlers::{Handlers, RawHandlers};

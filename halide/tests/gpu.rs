@@ -13,6 +13,13 @@ use halide::{GpuTile, args};
 
 const SIZE: i32 = 256;
 
+/// Runs the tests one at a time: the leak test measures the process's
+/// memory, which tests running beside it would move.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn listed(var: &str, api: DeviceApi) -> bool {
     std::env::var(var)
         .unwrap_or_default()
@@ -105,6 +112,7 @@ fn target(api: DeviceApi) -> Target {
 /// copy it to the host, drop it.
 #[test]
 fn realize_into_then_copy_to_host() {
+    let _serial = serial();
     for api in apis() {
         let input = ImageParam::new::<f32>(2, "input");
         let mut f = doubled(&input);
@@ -126,6 +134,7 @@ fn realize_into_then_copy_to_host() {
 /// `realize` returns a buffer whose host copy is current, as C++'s does.
 #[test]
 fn realize_returns_host_data() {
+    let _serial = serial();
     for api in apis() {
         let input = ImageParam::new::<f32>(2, "input");
         let mut f = doubled(&input);
@@ -141,6 +150,7 @@ fn realize_returns_host_data() {
 
 #[test]
 fn callable_on_the_device() {
+    let _serial = serial();
     for api in apis() {
         let input = ImageParam::new::<f32>(2, "input");
         let f = doubled(&input);
@@ -169,6 +179,7 @@ fn callable_on_the_device() {
 
 #[test]
 fn device_errors_are_errors() {
+    let _serial = serial();
     for api in apis() {
         let input = ImageParam::new::<f32>(2, "input");
         let mut f = doubled(&input);
@@ -194,6 +205,7 @@ fn device_errors_are_errors() {
 /// never written (it stays zero and device-dirty).
 #[test]
 fn device_resident_inputs_are_read_on_the_device() {
+    let _serial = serial();
     for api in apis() {
         let input = ImageParam::new::<f32>(2, "input");
         let first = Pipeline::new(&[&doubled(&input)])
@@ -225,6 +237,7 @@ fn device_resident_inputs_are_read_on_the_device() {
 
 #[test]
 fn copy_to_device_and_device_free() {
+    let _serial = serial();
     for api in apis() {
         let iface = gpu::interface(api).unwrap();
         let mut data = input_data();
@@ -261,6 +274,7 @@ fn copy_to_device_and_device_free() {
 
 #[test]
 fn a_buffer_on_one_api_is_refused_by_another() {
+    let _serial = serial();
     let apis = apis();
     let [first, second, ..] = apis[..] else {
         return;
@@ -282,6 +296,7 @@ fn a_buffer_on_one_api_is_refused_by_another() {
 /// interface, or copying a buffer there, and the buffer is left as it was.
 #[test]
 fn unavailable_apis_are_errors() {
+    let _serial = serial();
     for (api, status) in gpu::available() {
         if status.is_ok() {
             continue;
@@ -306,6 +321,7 @@ fn unavailable_apis_are_errors() {
 /// Narrow integer types on the device (Vulkan needs `vk_int8`/`vk_int16`).
 #[test]
 fn eight_bit_data_on_the_device() {
+    let _serial = serial();
     for api in apis() {
         let [x, y, bx, by, tx, ty] = Var::many(["x", "y", "bx", "by", "tx", "ty"]);
         let input = ImageParam::new::<u8>(2, "input");
@@ -365,6 +381,7 @@ fn resident_bytes() -> usize {
 #[cfg(target_os = "linux")]
 #[test]
 fn device_memory_of_inputs_is_not_leaked() {
+    let _serial = serial();
     for api in apis() {
         let input = ImageParam::new::<f32>(2, "input");
         let callable = Pipeline::new(&[&doubled(&input)])

@@ -10,11 +10,30 @@
 //! Each kind is a [`RawBuffer`] (`raw.rs`) plus what it holds the memory by:
 //! owned storage (`owned.rs`) or a borrow (`view.rs`). The traits here give
 //! all of them the same element access.
+//!
+//! Beyond that, as in Halide's C++ `Buffer`: [`HalideBufferExt`] gives
+//! geometry, views of a new shape over the same memory (crop, slice,
+//! translate, transpose, embed) and whole-buffer reads; [`HalideBufferMutExt`]
+//! their writable counterparts, `fill` and `copy_from`; [`for_each_value2`]
+//! and its siblings walk several buffers in lockstep. The shape transforms
+//! (`shape_ops.rs`) only ever reach a subset of the elements their source
+//! reached, so views borrow their source and in-place changes
+//! (`in_place.rs`) keep the invariant. Views describe the host copy only;
+//! operations that return `Result` refuse a buffer whose current data is on
+//! a device ([`ShapeError::DeviceDirty`]).
 
+mod construct;
+mod ext;
+mod ext_mut;
+mod in_place;
+mod iterate;
 mod owned;
 mod raw;
+mod shape_ops;
 mod view;
 
+pub use ext::HalideBufferExt;
+pub use ext_mut::{HalideBufferMutExt, for_each_value2, for_each_value3, for_each_value4};
 pub use owned::{ALIGNMENT, Buffer};
 pub use raw::RawBuffer;
 pub use view::{BufferMut, BufferRef};
@@ -48,7 +67,19 @@ impl Dim {
     }
 }
 
-/// Why a buffer could not be built.
+/// Why a buffer could not be built, or a shape operation was refused.
+///
+/// ```
+/// use halide_runtime::{Buffer, HalideBufferExt, ShapeError};
+/// let img = Buffer::<u8>::new(&[4, 3])?;
+/// let err = img.cropped(0, 2, 3).unwrap_err();
+/// assert!(matches!(err, ShapeError::NotContained { dim: 0, .. }));
+/// assert_eq!(
+///     err.to_string(),
+///     "coordinates 2..5 of dimension 0 are not all inside the buffer's 0..4"
+/// );
+/// # Ok::<(), ShapeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ShapeError {
     /// An extent was negative.
@@ -76,6 +107,60 @@ pub enum ShapeError {
         /// Coordinates given.
         given: usize,
     },
+    /// A dimension index past the buffer's last dimension.
+    NoSuchDimension {
+        /// The index given.
+        dim: usize,
+        /// Dimensions the buffer has.
+        dimensions: usize,
+    },
+    /// A crop's range, or a slice's coordinate (as a range of extent 1),
+    /// reaches outside the buffer.
+    NotContained {
+        /// Which dimension.
+        dim: usize,
+        /// First coordinate asked for.
+        min: i32,
+        /// Number of coordinates asked for.
+        extent: i32,
+        /// The buffer's first coordinate in that dimension.
+        buffer_min: i32,
+        /// The buffer's extent in that dimension.
+        buffer_extent: i32,
+    },
+    /// Translating would move a dimension's coordinates past `i32`'s range.
+    CoordinateOverflow {
+        /// Which dimension.
+        dim: usize,
+    },
+    /// A dimension order that does not name every dimension exactly once.
+    NotAPermutation {
+        /// Dimensions the buffer has.
+        dimensions: usize,
+    },
+    /// Buffers that had to have as many dimensions as each other did not.
+    DimensionMismatch {
+        /// Dimensions of the first buffer.
+        expected: usize,
+        /// Dimensions of the other.
+        found: usize,
+    },
+    /// Buffers that had to have the same extents did not.
+    ExtentMismatch {
+        /// Which dimension.
+        dim: usize,
+        /// The first buffer's extent.
+        expected: i32,
+        /// The other's.
+        found: i32,
+    },
+    /// The buffer's current data is on a device, where views and copies
+    /// cannot see it: call [`copy_to_host`](HalideBufferMut::copy_to_host)
+    /// first.
+    DeviceDirty,
+    /// Cropping or slicing in place would move the origin of the device
+    /// memory the buffer owns: make a view (such as `cropped_mut`) instead.
+    HasDeviceAllocation,
 }
 
 impl fmt::Display for ShapeError {
@@ -99,6 +184,48 @@ impl fmt::Display for ShapeError {
                     "{given} coordinates given for a {expected}-dimensional buffer"
                 )
             }
+            ShapeError::NoSuchDimension { dim, dimensions } => {
+                write!(f, "no dimension {dim} in a {dimensions}-dimensional buffer")
+            }
+            ShapeError::NotContained {
+                dim,
+                min,
+                extent,
+                buffer_min,
+                buffer_extent,
+            } => {
+                let end = i64::from(*min) + i64::from(*extent);
+                let buffer_end = i64::from(*buffer_min) + i64::from(*buffer_extent);
+                write!(
+                    f,
+                    "coordinates {min}..{end} of dimension {dim} are not all inside the buffer's {buffer_min}..{buffer_end}"
+                )
+            }
+            ShapeError::CoordinateOverflow { dim } => {
+                write!(f, "dimension {dim}'s coordinates would not fit in an i32")
+            }
+            ShapeError::NotAPermutation { dimensions } => write!(
+                f,
+                "the dimension order does not name each of the {dimensions} dimensions exactly once"
+            ),
+            ShapeError::DimensionMismatch { expected, found } => write!(
+                f,
+                "a {found}-dimensional buffer where {expected} dimensions were needed"
+            ),
+            ShapeError::ExtentMismatch {
+                dim,
+                expected,
+                found,
+            } => write!(
+                f,
+                "dimension {dim} has extent {found} where {expected} was needed"
+            ),
+            ShapeError::DeviceDirty => f.write_str(
+                "the buffer's current data is on a device: copy it to the host first",
+            ),
+            ShapeError::HasDeviceAllocation => f.write_str(
+                "the buffer has device memory, which cropping or slicing in place would misplace: make a view instead",
+            ),
         }
     }
 }

@@ -22,7 +22,7 @@ pub const ALIGNMENT: usize = 128;
 /// assert_eq!(b.shape(), vec![4, 3]);
 /// ```
 pub struct Buffer<T: Element> {
-    raw: RawBuffer,
+    pub(super) raw: RawBuffer,
     storage: Storage<T>,
 }
 
@@ -194,13 +194,18 @@ impl<T: Element> Buffer<T> {
 }
 
 impl<T: Element> Clone for Buffer<T> {
-    /// A deep copy of the host data and shape (not of device memory).
+    /// A deep copy of the host data and shape, strides included (not of
+    /// device memory): an interleaved or transposed buffer stays so.
     fn clone(&self) -> Self {
-        let shape = self.shape();
-        let mut copy = Self::new(&shape).expect("the shape was valid for self");
-        copy.as_mut_slice().copy_from_slice(self.as_slice());
-        let mins: Vec<i32> = self.dims().iter().map(|d| d.min).collect();
-        copy.set_min(&mins).expect("same dimensions");
+        let elements = self.as_slice();
+        // The storage was made for a dense shape, whose size fits an i32.
+        let len = i32::try_from(elements.len()).expect("a buffer's size fits an i32");
+        let mut copy = Self::new(&[len]).expect("the size was valid for self");
+        copy.as_mut_slice().copy_from_slice(elements);
+        // Self's dims, over as many elements from the host pointer as self
+        // has, reach the same offsets as in self: inside the copy.
+        let host = copy.raw.as_raw().host;
+        copy.raw.set_shape(host, &self.dims());
         copy
     }
 }

@@ -147,6 +147,20 @@ impl RawBuffer {
         Ok(())
     }
 
+    /// Gives the buffer the shape `dims`, with the element at the mins at
+    /// `host`; the flags and device fields stay. Only `shape_ops` and
+    /// `Buffer::clone` call this, with shapes that reach a subset of the
+    /// elements the old shape reached (which keeps the module invariant),
+    /// and with an unchanged element layout when there is device memory.
+    pub(super) fn set_shape(&mut self, host: *mut u8, dims: &[Dim]) {
+        // The element type is only that of the throwaway buffer.
+        let mut fresh = RawBuffer::new(host.cast_const(), dims);
+        self.dims = std::mem::take(&mut fresh.dims);
+        self.buf.dim = self.dims.as_mut_ptr();
+        self.buf.dimensions = fresh.buf.dimensions;
+        self.buf.host = host;
+    }
+
     fn flag(&self, flag: halide_buffer_flags) -> bool {
         self.buf.flags & u64::from(flag.0) != 0
     }

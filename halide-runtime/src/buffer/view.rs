@@ -24,7 +24,7 @@ use std::marker::PhantomData;
 /// assert!(BufferRef::new(&data, &[4, 4]).is_err());
 /// ```
 pub struct BufferRef<'a, T: Element> {
-    raw: RawBuffer,
+    pub(super) raw: RawBuffer,
     _data: PhantomData<&'a [T]>,
 }
 
@@ -39,7 +39,7 @@ pub struct BufferRef<'a, T: Element> {
 /// assert_eq!(data[5], 1.5);
 /// ```
 pub struct BufferMut<'a, T: Element> {
-    raw: RawBuffer,
+    pub(super) raw: RawBuffer,
     _data: PhantomData<&'a mut [T]>,
 }
 
@@ -72,7 +72,7 @@ impl<'a, T: Element> BufferRef<'a, T> {
 
     /// Ties `raw`, whose elements the caller has checked or vouched for, to
     /// the shared borrow `'a`.
-    fn borrowing(raw: RawBuffer) -> Self {
+    pub(super) fn borrowing(raw: RawBuffer) -> Self {
         BufferRef {
             raw,
             _data: PhantomData,
@@ -105,7 +105,7 @@ impl<'a, T: Element> BufferMut<'a, T> {
 
     /// Ties `raw`, whose elements the caller has checked or vouched for, to
     /// the exclusive borrow `'a`.
-    fn borrowing(raw: RawBuffer) -> Self {
+    pub(super) fn borrowing(raw: RawBuffer) -> Self {
         BufferMut {
             raw,
             _data: PhantomData,
@@ -137,7 +137,7 @@ fn parts_raw<T: Element>(host: *const T, dims: &[Dim]) -> Result<RawBuffer, Shap
 
 /// The lowest and highest element offsets (relative to the host pointer)
 /// that `dims` can address, or `None` when some extent is zero.
-fn reach(dims: &[Dim]) -> Result<Option<(i64, i64)>, ShapeError> {
+pub(super) fn reach(dims: &[Dim]) -> Result<Option<(i64, i64)>, ShapeError> {
     let (mut lo, mut hi) = (0i64, 0i64);
     for (d, dim) in dims.iter().enumerate() {
         if dim.extent < 0 {
