@@ -154,6 +154,7 @@ impl Callable {
         format!("{}({})", self.name, args.join(", "))
     }
 
+    #[inline]
     fn check(&self, args: &[Arg<'_>]) -> Result<()> {
         if args.len() != self.arguments.len() {
             return Err(Error::invalid(format!(
@@ -176,6 +177,7 @@ impl Callable {
 
     /// Runs the pipeline. Build the arguments with [`args!`](crate::args):
     /// `&buffer` for inputs, `&mut buffer` for outputs, values for scalars.
+    #[inline]
     pub fn call(&self, args: &[Arg<'_>]) -> Result<()> {
         self.call_with(args, &self.handlers)
     }
@@ -197,46 +199,74 @@ impl Callable {
         for (slot, arg) in argv[1..].iter_mut().zip(args) {
             *slot = arg.as_argv();
         }
-        // Device code reads inputs lent by `&` from copies (halide-runtime's
-        // `device` module says why), which must stay in place until the
-        // call ends: all are made before any is pointed to.
-        let mut lent: Vec<(usize, LentInput<'_>)> = Vec::new();
         if self.on_device {
-            for (i, (info, arg)) in self.arguments.iter().zip(args).enumerate() {
-                if info.kind != ArgumentKind::InputBuffer {
-                    continue;
-                }
-                match arg.lent_input() {
-                    Some(copy) => lent.push((i, copy)),
-                    None => arg.prepare_device_input(),
-                }
+            self.invoke_on_device(args, argv, handlers)
+        } else {
+            self.invoke(argv, handlers)
+        }
+    }
+
+    /// [`invoke`](Self::invoke) for device code, which reads inputs lent
+    /// by `&` from copies (halide-runtime's `device` module says why); the
+    /// copies stay in place until the call ends: all are made before any
+    /// is pointed to. Kept out of line, off the CPU path.
+    #[inline(never)]
+    fn invoke_on_device(
+        &self,
+        args: &[Arg<'_>],
+        argv: &mut [*const c_void],
+        handlers: &Handlers,
+    ) -> Result<()> {
+        let mut lent: Vec<(usize, LentInput<'_>)> = Vec::new();
+        for (i, (info, arg)) in self.arguments.iter().zip(args).enumerate() {
+            if info.kind != ArgumentKind::InputBuffer {
+                continue;
             }
-            for (i, copy) in &mut lent {
-                argv[*i + 1] = copy.as_mut_ptr().cast_const().cast();
+            match arg.lent_input() {
+                Some(copy) => lent.push((i, copy)),
+                None => arg.prepare_device_input(),
             }
         }
+        for (i, copy) in &mut lent {
+            argv[*i + 1] = copy.as_mut_ptr().cast_const().cast();
+        }
+        let result = self.invoke(argv, handlers);
+        drop(lent);
+        result
+    }
+
+    /// Calls the compiled code with `argv` (slot 0 the shim's, then one
+    /// pointer per argument, each checked by `check`).
+    #[inline]
+    fn invoke(&self, argv: &mut [*const c_void], handlers: &Handlers) -> Result<()> {
         let mut message = std::ptr::null_mut();
         let c = self.handle.as_ptr();
+        let argc = argv.len() - 1;
         let code = handlers::run_with(handlers, |handlers| {
             // SAFETY: check() matched every argument to the signature: scalars
             // point at values of the declared type inside `args`, buffers at
-            // halide_buffer_t's whose memory is borrowed by `args` for this call
-            // (mutably for outputs). argv has args.len() + 1 slots. The
-            // handlers stay valid during `run`.
+            // halide_buffer_t's whose memory is borrowed by `args` (or, for
+            // device code, copies that outlive the call) for this call
+            // (mutably for outputs). argv has argc + 1 slots. The handlers
+            // stay valid during `run`.
             unsafe {
                 ffi::call(|err| {
-                    sys::hl_callable_call(
-                        c,
-                        argv.as_mut_ptr(),
-                        args.len(),
-                        handlers,
-                        &mut message,
-                        err,
-                    )
+                    sys::hl_callable_call(c, argv.as_mut_ptr(), argc, handlers, &mut message, err)
                 })
             }
         })?;
-        drop(lent);
+        if ErrorCode::from_code(code).is_none() {
+            return Ok(());
+        }
+        self.failure(code, message)
+    }
+
+    /// The error for a failed call: Halide's code and the messages it
+    /// reported (`message`, owned, from the shim). Out of line: the
+    /// successful path does not pay for building it.
+    #[cold]
+    #[inline(never)]
+    fn failure(&self, code: i32, message: *mut std::ffi::c_char) -> Result<()> {
         let text = if message.is_null() {
             String::new()
         } else {
@@ -250,14 +280,41 @@ impl Callable {
     }
 }
 
+/// Why an argument cannot be passed where it was: found on every call, so
+/// finding it allocates nothing; the words are built only for the error.
+enum Mismatch<'a> {
+    BoundElsewhere(&'a str),
+    Scalar(Type),
+    ReadOnlyOutput,
+    ElementType(Type),
+    Dimensions(usize),
+    Buffer,
+}
+
+impl fmt::Display for Mismatch<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Mismatch::BoundElsewhere(input) => {
+                write!(f, "an argument bound to input {input} was given")
+            }
+            Mismatch::Scalar(ty) => write!(f, "a {ty} scalar was given"),
+            Mismatch::ReadOnlyOutput => f.write_str("a read-only buffer was given; pass `&mut`"),
+            Mismatch::ElementType(ty) => write!(f, "a buffer of element type {ty} was given"),
+            Mismatch::Dimensions(n) => write!(f, "a {n}-dimensional buffer was given"),
+            Mismatch::Buffer => f.write_str("a buffer was given"),
+        }
+    }
+}
+
 /// Why `arg` cannot be passed as the argument `info` describes, if it cannot.
-fn mismatch(info: &ArgumentInfo, arg: &Arg<'_>) -> Option<String> {
+#[inline]
+fn mismatch<'a>(info: &ArgumentInfo, arg: &Arg<'a>) -> Option<Mismatch<'a>> {
     if let Some(input) = arg.input.filter(|input| **input != *info.name) {
-        return Some(format!("an argument bound to input {input} was given"));
+        return Some(Mismatch::BoundElsewhere(input));
     }
     match (&arg.value, info.kind) {
         (ArgValue::Scalar { ty, .. }, ArgumentKind::InputScalar) => {
-            (*ty != info.ty).then(|| format!("a {ty} scalar was given"))
+            (*ty != info.ty).then_some(Mismatch::Scalar(*ty))
         }
         (
             ArgValue::Buffer {
@@ -269,17 +326,17 @@ fn mismatch(info: &ArgumentInfo, arg: &Arg<'_>) -> Option<String> {
             kind,
         ) if kind != ArgumentKind::InputScalar => {
             if kind == ArgumentKind::OutputBuffer && !writable {
-                Some("a read-only buffer was given; pass `&mut`".to_owned())
+                Some(Mismatch::ReadOnlyOutput)
             } else if *ty != info.ty {
-                Some(format!("a buffer of element type {ty} was given"))
+                Some(Mismatch::ElementType(*ty))
             } else if *dimensions != info.dimensions {
-                Some(format!("a {dimensions}-dimensional buffer was given"))
+                Some(Mismatch::Dimensions(*dimensions))
             } else {
                 None
             }
         }
-        (ArgValue::Scalar { ty, .. }, _) => Some(format!("a {ty} scalar was given")),
-        (ArgValue::Buffer { .. }, _) => Some("a buffer was given".to_owned()),
+        (ArgValue::Scalar { ty, .. }, _) => Some(Mismatch::Scalar(*ty)),
+        (ArgValue::Buffer { .. }, _) => Some(Mismatch::Buffer),
     }
 }
 
