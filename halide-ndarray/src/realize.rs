@@ -2,7 +2,7 @@
 
 use crate::{AsBufferMut, AxisOrder, Error};
 use halide::{Arg, Func};
-use halide_runtime::Element;
+use halide_runtime::{Element, HalideBufferMut};
 use ndarray::{Array, ArrayBase, DataMut, Dimension, ShapeBuilder};
 
 /// Realizes `func` over an array of `shape` (ndarray's axis order), reading
@@ -36,7 +36,8 @@ pub fn realize_array_with<T: Element, Sh: ShapeBuilder>(
 }
 
 /// Realizes `func` into an existing array (or mutable view), reading `inputs`,
-/// with the array's last axis as Halide dimension 0.
+/// with the array's last axis as Halide dimension 0. For a GPU target the
+/// result is copied back into the array before this returns.
 pub fn realize_into_array<T: Element, S: DataMut<Elem = T>, D: Dimension>(
     func: &mut Func,
     out: &mut ArrayBase<S, D>,
@@ -54,5 +55,9 @@ pub fn realize_into_array_with<T: Element, S: DataMut<Elem = T>, D: Dimension>(
 ) -> Result<(), Error> {
     let mut buffer = out.as_buffer_mut_with(order)?;
     func.realize_into_with(&mut buffer, inputs)?;
+    // For a GPU target the result is on the device; the array only sees
+    // it once it is copied back (the view's device memory is freed when
+    // the view drops).
+    buffer.copy_to_host().map_err(halide::Error::from)?;
     Ok(())
 }

@@ -328,3 +328,45 @@ fn compiled_pipeline_writes_into_an_array_view_mut() {
     assert_eq!(dst.slice(s![4.., ..]), src.mapv(|v| v * 3 + 1));
     assert!(dst.slice(s![..4, ..]).iter().all(|&v| v == 0));
 }
+
+/// A GPU pipeline realized into an array: the array holds the result when
+/// the call returns (on every device API that works here; those listed in
+/// `HALIDE_REQUIRE_GPU` must).
+#[test]
+fn gpu_results_land_in_the_array() {
+    let required = std::env::var("HALIDE_REQUIRE_GPU").unwrap_or_default();
+    for api in halide::gpu::DeviceApi::ALL {
+        if let Err(e) = halide::gpu::check(api) {
+            assert!(
+                !required.split(',').any(|r| r == api.feature()),
+                "{api} is required but: {e}"
+            );
+            continue;
+        }
+        let [x, y, bx, by, tx, ty] = Var::many(["x", "y", "bx", "by", "tx", "ty"]);
+        let input = ImageParam::new::<f32>(2, "input");
+        let mut f = Func::new("tripled");
+        f.define([&x, &y], input.at((&x, &y)) * 3.0f32).unwrap();
+        f.gpu_tile(&[
+            halide::GpuTile {
+                var: &x,
+                block: &bx,
+                thread: &tx,
+                size: 8,
+            },
+            halide::GpuTile {
+                var: &y,
+                block: &by,
+                thread: &ty,
+                size: 8,
+            },
+        ])
+        .unwrap();
+        f.compile_jit(&Target::host().unwrap().with_feature(api.feature()).unwrap())
+            .unwrap();
+        let a = Array2::from_shape_fn((24, 40), |(i, j)| (i * 40 + j) as f32);
+        let view = a.as_buffer().unwrap();
+        let out: Array2<f32> = realize_array(&mut f, (24, 40), &[input.bind(&view)]).unwrap();
+        assert_eq!(out, a.mapv(|v| v * 3.0), "{api}");
+    }
+}
