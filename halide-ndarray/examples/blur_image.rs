@@ -68,15 +68,18 @@ fn blur_reference(image: ArrayView3<'_, u8>) -> Array3<u8> {
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let mut args = std::env::args().skip(1);
-    let input_path = args.next().map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data/shapes.png"),
-        PathBuf::from,
-    );
-    let output_path = args.next().map_or_else(
-        || std::env::temp_dir().join("halide-ndarray-blurred.png"),
-        PathBuf::from,
-    );
+    let mut args = std::env::args_os().skip(1).map(PathBuf::from);
+    run(args.next(), args.next())
+}
+
+/// Blurs `input` (default: the bundled shapes.png) into `output` (default:
+/// a file in the temporary directory).
+fn run(input: Option<PathBuf>, output: Option<PathBuf>) -> Result<(), Box<dyn Error>> {
+    let input_path = input.unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data/shapes.png")
+    });
+    let output_path =
+        output.unwrap_or_else(|| std::env::temp_dir().join("halide-ndarray-blurred.png"));
 
     let rgb = image::open(&input_path)?.into_rgb8();
     let (width, height) = (rgb.width() as usize, rgb.height() as usize);
@@ -116,5 +119,6 @@ fn main() -> Result<(), Box<dyn Error>> {
 
 #[test]
 fn blur_image() {
-    main().unwrap();
+    // Not `main`: the test harness's own arguments are not image paths.
+    run(None, None).unwrap();
 }
