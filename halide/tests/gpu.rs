@@ -107,6 +107,21 @@ fn target(api: DeviceApi) -> Target {
     Target::host().unwrap().with_feature(api.feature()).unwrap()
 }
 
+/// [`doubled`] over a new input, JIT-compiled for `api`.
+fn jit(api: DeviceApi) -> (ImageParam, Func) {
+    let input = ImageParam::new::<f32>(2, "input");
+    let mut f = doubled(&input);
+    f.compile_jit(&target(api)).unwrap();
+    (input, f)
+}
+
+/// [`doubled`] over a new input, compiled for `api` to a Callable.
+fn callable(api: DeviceApi) -> Callable {
+    let input = ImageParam::new::<f32>(2, "input");
+    let f = doubled(&input);
+    Pipeline::new(&[&f]).unwrap().compile(&target(api)).unwrap()
+}
+
 /// The sequence that once crashed (OpenCL) or returned wrong values
 /// (Vulkan): realize into a caller's buffer, which comes back device-dirty,
 /// copy it to the host, drop it.
@@ -114,9 +129,7 @@ fn target(api: DeviceApi) -> Target {
 fn realize_into_then_copy_to_host() {
     let _serial = serial();
     for api in apis() {
-        let input = ImageParam::new::<f32>(2, "input");
-        let mut f = doubled(&input);
-        f.compile_jit(&target(api)).unwrap();
+        let (input, mut f) = jit(api);
         let data = input_data();
         for _ in 0..3 {
             let mut out = Buffer::<f32>::new(&[SIZE, SIZE]).unwrap();
@@ -136,9 +149,7 @@ fn realize_into_then_copy_to_host() {
 fn realize_returns_host_data() {
     let _serial = serial();
     for api in apis() {
-        let input = ImageParam::new::<f32>(2, "input");
-        let mut f = doubled(&input);
-        f.compile_jit(&target(api)).unwrap();
+        let (input, mut f) = jit(api);
         let data = input_data();
         let out = f
             .realize_with::<f32>(&[SIZE, SIZE], &[input.bind(&data)])
@@ -152,9 +163,7 @@ fn realize_returns_host_data() {
 fn callable_on_the_device() {
     let _serial = serial();
     for api in apis() {
-        let input = ImageParam::new::<f32>(2, "input");
-        let f = doubled(&input);
-        let callable = Pipeline::new(&[&f]).unwrap().compile(&target(api)).unwrap();
+        let callable = callable(api);
         let mut data = input_data();
         let mut out = Buffer::<f32>::new(&[SIZE, SIZE]).unwrap();
         callable.call(args![&data, &mut out]).unwrap();
@@ -181,9 +190,7 @@ fn callable_on_the_device() {
 fn device_errors_are_errors() {
     let _serial = serial();
     for api in apis() {
-        let input = ImageParam::new::<f32>(2, "input");
-        let mut f = doubled(&input);
-        f.compile_jit(&target(api)).unwrap();
+        let (input, mut f) = jit(api);
         // An input too small for the output: Halide's message, nothing lost.
         let small = Buffer::<f32>::new(&[8, 8]).unwrap();
         let mut out = Buffer::<f32>::new(&[SIZE, SIZE]).unwrap();
@@ -207,11 +214,7 @@ fn device_errors_are_errors() {
 fn device_resident_inputs_are_read_on_the_device() {
     let _serial = serial();
     for api in apis() {
-        let input = ImageParam::new::<f32>(2, "input");
-        let first = Pipeline::new(&[&doubled(&input)])
-            .unwrap()
-            .compile(&target(api))
-            .unwrap();
+        let first = callable(api);
         let data = input_data();
         let mut mid = Buffer::<f32>::new(&[SIZE, SIZE]).unwrap();
         first.call(args![&data, &mut mid]).unwrap();
@@ -243,9 +246,7 @@ fn copy_to_device_and_device_free() {
         let mut data = input_data();
         data.copy_to_device(iface).unwrap();
         assert!(data.has_device_allocation() && !data.host_dirty() && !data.device_dirty());
-        let input = ImageParam::new::<f32>(2, "input");
-        let mut f = doubled(&input);
-        f.compile_jit(&target(api)).unwrap();
+        let (input, mut f) = jit(api);
         let out = f
             .realize_with::<f32>(&[SIZE, SIZE], &[input.bind(&data)])
             .unwrap();
@@ -383,11 +384,7 @@ fn resident_bytes() -> usize {
 fn device_memory_of_inputs_is_not_leaked() {
     let _serial = serial();
     for api in apis() {
-        let input = ImageParam::new::<f32>(2, "input");
-        let callable = Pipeline::new(&[&doubled(&input)])
-            .unwrap()
-            .compile(&target(api))
-            .unwrap();
+        let callable = callable(api);
         // 64 KiB per input: a leak per call would be hundreds of MiB.
         let host = Buffer::<f32>::from_fn(&[128, 128], |c| c[0] as f32).unwrap();
         let mut resident = host.clone();
