@@ -2,22 +2,12 @@
 //! per device API, each run restricted to that API, with a report of what
 //! ran and what was skipped and why.
 
+use halide_runtime::DeviceApi;
 use std::process::Command;
-
-/// Halide's device APIs, by target feature, as `halide::gpu::DeviceApi`
-/// names them.
-const APIS: [&str; 6] = [
-    "cuda",
-    "opencl",
-    "metal",
-    "d3d12compute",
-    "vulkan",
-    "webgpu",
-];
 
 /// What one API's run reported.
 struct Report {
-    api: &'static str,
+    api: DeviceApi,
     /// `runs`, or `skipped: <why>`.
     status: String,
     passed: usize,
@@ -26,11 +16,12 @@ struct Report {
 
 /// Runs the suite for every API; `required` APIs must run, not be skipped.
 pub fn run(required: &[String]) -> Result<(), String> {
+    let features = DeviceApi::ALL.map(DeviceApi::feature);
     for r in required {
-        if !APIS.contains(&r.as_str()) {
+        if !features.contains(&r.as_str()) {
             return Err(format!(
                 "unknown device API {r}; known: {}",
-                APIS.join(", ")
+                features.join(", ")
             ));
         }
     }
@@ -42,11 +33,11 @@ pub fn run(required: &[String]) -> Result<(), String> {
         return Err("building the GPU tests failed".into());
     }
     let mut reports = Vec::new();
-    for api in APIS {
+    for api in DeviceApi::ALL {
         let output = Command::new(env!("CARGO"))
             .args(["test", "-q", "-p", "halide", "--test", "gpu", "--"])
             .args(["--nocapture", "--test-threads", "1"])
-            .env("HALIDE_GPU_ONLY", api)
+            .env("HALIDE_GPU_ONLY", api.feature())
             .env("HALIDE_REQUIRE_GPU", required.join(","))
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -62,7 +53,7 @@ pub fn run(required: &[String]) -> Result<(), String> {
     for r in &reports {
         println!(
             "  {:<13} {:<60} {} passed, {} failed",
-            r.api,
+            r.api.feature(),
             r.status.chars().take(60).collect::<String>(),
             r.passed,
             r.failed
@@ -82,7 +73,7 @@ pub fn run(required: &[String]) -> Result<(), String> {
 
 /// Reads one run's output: the suite prints `<API>: runs` or `<API>:
 /// skipped: <why>` per test, and libtest its `test result:` line.
-fn parse(api: &'static str, stdout: &str) -> Report {
+fn parse(api: DeviceApi, stdout: &str) -> Report {
     let mut report = Report {
         api,
         status: "not probed".into(),
@@ -90,9 +81,11 @@ fn parse(api: &'static str, stdout: &str) -> Report {
         failed: 0,
     };
     for line in stdout.lines() {
-        if let Some((_, status)) = line.split_once(": ").filter(|(name, _)| {
-            name.eq_ignore_ascii_case(api) || (api == "d3d12compute" && *name == "D3D12Compute")
-        }) {
+        // The suite names APIs by their Display form.
+        if let Some((_, status)) = line
+            .split_once(": ")
+            .filter(|(name, _)| *name == api.to_string())
+        {
             report.status = status.to_owned();
         }
         if let Some(rest) = line.strip_prefix("test result: ") {
@@ -127,14 +120,17 @@ mod tests {
     #[test]
     fn reads_status_and_counts() {
         let out = "OpenCL: runs\ntest a ... ok\nOpenCL: runs\n\ntest result: ok. 4 passed; 0 failed; 0 ignored\n";
-        let r = parse("opencl", out);
+        let r = parse(DeviceApi::OpenCl, out);
         assert_eq!((r.status.as_str(), r.passed, r.failed), ("runs", 4, 0));
         let out =
             "CUDA: skipped: CUDA API not found: cuInit\ntest result: ok. 4 passed; 0 failed;\n";
-        let r = parse("cuda", out);
+        let r = parse(DeviceApi::Cuda, out);
         assert_eq!(r.status, "skipped: CUDA API not found: cuInit");
         assert_eq!((r.passed, r.failed), (0, 0));
-        let r = parse("vulkan", "test result: FAILED. 3 passed; 1 failed;");
+        let r = parse(
+            DeviceApi::Vulkan,
+            "test result: FAILED. 3 passed; 1 failed;",
+        );
         assert_eq!((r.passed, r.failed), (0, 1));
     }
 }
