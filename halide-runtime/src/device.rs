@@ -1,14 +1,20 @@
 //! Device APIs, and who owns the device memory a pipeline attaches to a
 //! buffer.
 //!
-//! One rule, for every path (JIT realize, `Callable`, crops of buffers that
-//! own their `halide_buffer_t`): **a buffer lent mutably may gain a device
-//! allocation, and then owns it**: its drop frees it, exactly once, through
-//! the device interface the runtime attached. **A buffer lent by shared
-//! reference is never written**: a pipeline that moves it to a device does
-//! so on a [`LentInput`], a copy of its `halide_buffer_t` made for that one
-//! call, and whatever device memory the call allocated there is freed when
-//! the call ends. Device memory an input already owned is used as it is.
+//! One rule, for every path (JIT realize, `Callable`, AOT wrappers, views):
+//! **a buffer lent mutably may gain a device allocation, and then owns
+//! it**: its drop frees it, exactly once, through the device interface the
+//! runtime attached (a view whose host memory outlives it copies the data
+//! back first). **A buffer lent by shared reference is never written**: a
+//! pipeline that moves it to a device does so on a [`LentInput`], a copy of
+//! its `halide_buffer_t` made for that one call, and whatever device memory
+//! the call allocated there is freed when the call ends. Device memory an
+//! input already had is used as it is. **Views share their root's device
+//! memory** (the buffer that owns it): a view starting where the root does
+//! uses it as it is, any other gets the runtime's crop of it, released on
+//! the view's drop; a writable view reports on drop what it made dirty.
+//! **Memory the caller wrapped** (`device_wrap_native`) is detached, never
+//! freed. The buffer side of these rules is `buffer/raw/device_memory.rs`.
 
 use crate::error::{Error, ErrorCode};
 use crate::sys::{halide_buffer_flags, halide_buffer_t, halide_device_interface_t};
@@ -158,7 +164,7 @@ pub fn set_device_caller(caller: DeviceCaller) {
 }
 
 /// Runs `run` with the installed caller's user context, or a null one.
-fn with_context(mut run: impl FnMut(*mut c_void) -> c_int) -> Result<(), Error> {
+pub(crate) fn with_context(mut run: impl FnMut(*mut c_void) -> c_int) -> Result<(), Error> {
     let (code, message) = match CALLER.get() {
         Some(caller) => caller(DeviceOpCall { run: &mut run }),
         None => (run(std::ptr::null_mut()), String::new()),
@@ -258,11 +264,22 @@ mod tests {
         0
     }
 
+    /// An interface that only frees, in a static so that Miri sees it
+    /// live to the end (a leaked box would count as a leak).
     fn fake_interface() -> &'static halide_device_interface_t {
-        Box::leak(Box::new(halide_device_interface_t {
-            device_free: Some(count_free),
-            ..Default::default()
-        }))
+        struct Fake(halide_device_interface_t);
+        // SAFETY: only read; its pointers are functions or null.
+        unsafe impl Sync for Fake {}
+        // SAFETY: as above.
+        unsafe impl Send for Fake {}
+        static FAKE: std::sync::OnceLock<Fake> = std::sync::OnceLock::new();
+        let fake = FAKE.get_or_init(|| {
+            Fake(halide_device_interface_t {
+                device_free: Some(count_free),
+                ..Default::default()
+            })
+        });
+        &fake.0
     }
 
     #[test]

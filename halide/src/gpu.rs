@@ -5,7 +5,27 @@
 //! onto GPU loops ([`Schedule::gpu_tile`]).
 //! Who owns device memory is halide-runtime's `device` module's rule: a
 //! buffer lent `&mut` keeps what a pipeline attached and frees it on drop;
-//! a buffer lent `&` is never written.
+//! a buffer lent `&` is never written; views (crops, slices, ...) share
+//! their buffer's device memory; native memory wrapped with
+//! `device_wrap_native` is detached, never freed.
+//!
+//! # Known problems of Halide 21's device runtimes
+//!
+//! Measured with Mesa's lavapipe (Vulkan) and pocl (OpenCL); the tests in
+//! `halide/tests/gpu/` and `tests/gpu-bundle` record them.
+//!
+//! - **Vulkan: buffers whose size is not a multiple of 64 bytes** go wrong
+//!   on devices that align buffers to 64 bytes (lavapipe, RADV): the
+//!   allocator rounds such sizes differently on its two passes, so the
+//!   allocation fails ("Failed to allocate device memory!") or, worse,
+//!   comes out short and the last values are silently wrong. This covers
+//!   a pipeline's own intermediate buffers too (halide/Halide#8868, fixed
+//!   after 21.0.0). Until the pinned Halide has the fix, set
+//!   `HL_VK_ALLOC_CONFIG=0:32:0:0:64` (allocations rounded to 64 bytes, in
+//!   32 MiB blocks) before the first Vulkan call, as lesson 12 does.
+//! - **OpenCL: crops that start at an offset the device cannot address**
+//!   (`CL_DEVICE_MEM_BASE_ADDR_ALIGN`; one `f32` in, on pocl) are refused
+//!   when a pipeline uses them: `Err(CL_MISALIGNED_SUB_BUFFER_OFFSET)`.
 
 use crate::error::{ErrorKind, Result};
 use crate::ffi::{self, shim};

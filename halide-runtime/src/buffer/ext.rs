@@ -13,7 +13,9 @@ fn view<B: HalideBuffer + ?Sized>(
     f: impl FnOnce(&mut Reshape) -> Result<(), ShapeError>,
 ) -> Result<BufferRef<'_, B::Elem>, ShapeError> {
     // The view reaches only elements of `b` (see `shape_ops`), which `b`
-    // owns or borrows for at least as long as it is borrowed here.
+    // owns or borrows for at least as long as it is borrowed here, as it
+    // does any device memory it shares with the view. Nothing writes
+    // through a shared view, so `b` needs no report from it.
     view_raw::<B::Elem>(b.raw(), f).map(BufferRef::borrowing)
 }
 

@@ -18,9 +18,12 @@
 //! and its siblings walk several buffers in lockstep. The shape transforms
 //! (`shape_ops.rs`) only ever reach a subset of the elements their source
 //! reached, so views borrow their source and in-place changes
-//! (`in_place.rs`) keep the invariant. Views describe the host copy only;
-//! operations that return `Result` refuse a buffer whose current data is on
-//! a device ([`ShapeError::DeviceDirty`]).
+//! (`in_place.rs`) keep the invariant. Views share device memory too: a
+//! crop or slice gets the runtime's crop of it, a relabeling the memory
+//! itself, and a writable view tells its source on drop what it made dirty
+//! (`raw.rs` holds the rules). Operations that read or write every element
+//! refuse a buffer whose current data is on a device
+//! ([`ShapeError::DeviceDirty`]).
 
 mod construct;
 mod ext;
@@ -29,6 +32,7 @@ mod in_place;
 mod iterate;
 mod owned;
 mod raw;
+mod shape_error;
 mod shape_ops;
 mod view;
 
@@ -36,13 +40,13 @@ pub use ext::HalideBufferExt;
 pub use ext_mut::{HalideBufferMutExt, for_each_value2, for_each_value3, for_each_value4};
 pub use owned::{ALIGNMENT, Buffer};
 pub use raw::RawBuffer;
+pub use shape_error::ShapeError;
 pub use view::{BufferMut, BufferRef};
 
 use crate::device::DeviceInterface;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::sys::halide_buffer_t;
 use crate::types::{Element, Type};
-use std::fmt;
 
 /// The shape of one dimension: its first coordinate, its size, and the
 /// distance in elements between neighbours along it.
@@ -66,171 +70,6 @@ impl Dim {
         }
     }
 }
-
-/// Why a buffer could not be built, or a shape operation was refused.
-///
-/// ```
-/// use halide_runtime::{Buffer, HalideBufferExt, ShapeError};
-/// let img = Buffer::<u8>::new(&[4, 3])?;
-/// let err = img.cropped(0, 2, 3).unwrap_err();
-/// assert!(matches!(err, ShapeError::NotContained { dim: 0, .. }));
-/// assert_eq!(
-///     err.to_string(),
-///     "coordinates 2..5 of dimension 0 are not all inside the buffer's 0..4"
-/// );
-/// # Ok::<(), ShapeError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ShapeError {
-    /// An extent was negative.
-    NegativeExtent {
-        /// Which dimension.
-        dim: usize,
-        /// Its extent.
-        extent: i32,
-    },
-    /// The shape addresses elements outside the memory given.
-    OutOfBounds {
-        /// Lowest element offset the shape reaches, relative to the start of the slice.
-        lowest: i64,
-        /// Highest element offset the shape reaches.
-        highest: i64,
-        /// Elements available.
-        len: usize,
-    },
-    /// The element count or byte size overflows.
-    TooLarge,
-    /// A coordinate list had the wrong length.
-    WrongDimensions {
-        /// Dimensions the buffer has.
-        expected: usize,
-        /// Coordinates given.
-        given: usize,
-    },
-    /// A dimension index past the buffer's last dimension.
-    NoSuchDimension {
-        /// The index given.
-        dim: usize,
-        /// Dimensions the buffer has.
-        dimensions: usize,
-    },
-    /// A crop's range, or a slice's coordinate (as a range of extent 1),
-    /// reaches outside the buffer.
-    NotContained {
-        /// Which dimension.
-        dim: usize,
-        /// First coordinate asked for.
-        min: i32,
-        /// Number of coordinates asked for.
-        extent: i32,
-        /// The buffer's first coordinate in that dimension.
-        buffer_min: i32,
-        /// The buffer's extent in that dimension.
-        buffer_extent: i32,
-    },
-    /// Translating would move a dimension's coordinates past `i32`'s range.
-    CoordinateOverflow {
-        /// Which dimension.
-        dim: usize,
-    },
-    /// A dimension order that does not name every dimension exactly once.
-    NotAPermutation {
-        /// Dimensions the buffer has.
-        dimensions: usize,
-    },
-    /// Buffers that had to have as many dimensions as each other did not.
-    DimensionMismatch {
-        /// Dimensions of the first buffer.
-        expected: usize,
-        /// Dimensions of the other.
-        found: usize,
-    },
-    /// Buffers that had to have the same extents did not.
-    ExtentMismatch {
-        /// Which dimension.
-        dim: usize,
-        /// The first buffer's extent.
-        expected: i32,
-        /// The other's.
-        found: i32,
-    },
-    /// The buffer's current data is on a device, where views and copies
-    /// cannot see it: call [`copy_to_host`](HalideBufferMut::copy_to_host)
-    /// first.
-    DeviceDirty,
-    /// Cropping or slicing in place would move the origin of the device
-    /// memory the buffer owns: make a view (such as `cropped_mut`) instead.
-    HasDeviceAllocation,
-}
-
-impl fmt::Display for ShapeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ShapeError::NegativeExtent { dim, extent } => {
-                write!(f, "dimension {dim} has negative extent {extent}")
-            }
-            ShapeError::OutOfBounds {
-                lowest,
-                highest,
-                len,
-            } => write!(
-                f,
-                "the shape reaches elements {lowest}..={highest}, but the slice holds {len} elements"
-            ),
-            ShapeError::TooLarge => f.write_str("the buffer's size overflows"),
-            ShapeError::WrongDimensions { expected, given } => {
-                write!(
-                    f,
-                    "{given} coordinates given for a {expected}-dimensional buffer"
-                )
-            }
-            ShapeError::NoSuchDimension { dim, dimensions } => {
-                write!(f, "no dimension {dim} in a {dimensions}-dimensional buffer")
-            }
-            ShapeError::NotContained {
-                dim,
-                min,
-                extent,
-                buffer_min,
-                buffer_extent,
-            } => {
-                let end = i64::from(*min) + i64::from(*extent);
-                let buffer_end = i64::from(*buffer_min) + i64::from(*buffer_extent);
-                write!(
-                    f,
-                    "coordinates {min}..{end} of dimension {dim} are not all inside the buffer's {buffer_min}..{buffer_end}"
-                )
-            }
-            ShapeError::CoordinateOverflow { dim } => {
-                write!(f, "dimension {dim}'s coordinates would not fit in an i32")
-            }
-            ShapeError::NotAPermutation { dimensions } => write!(
-                f,
-                "the dimension order does not name each of the {dimensions} dimensions exactly once"
-            ),
-            ShapeError::DimensionMismatch { expected, found } => write!(
-                f,
-                "a {found}-dimensional buffer where {expected} dimensions were needed"
-            ),
-            ShapeError::ExtentMismatch {
-                dim,
-                expected,
-                found,
-            } => write!(
-                f,
-                "dimension {dim} has extent {found} where {expected} was needed"
-            ),
-            ShapeError::DeviceDirty => f.write_str(
-                "the buffer's current data is on a device: copy it to the host first",
-            ),
-            ShapeError::HasDeviceAllocation => f.write_str(
-                "the buffer has device memory, which cropping or slicing in place would misplace: make a view instead",
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ShapeError {}
 
 /// Dense strides for `shape`, dimension 0 innermost (Halide's convention).
 fn dense_dims(shape: &[i32]) -> Result<Vec<Dim>, ShapeError> {
@@ -461,10 +300,59 @@ pub trait HalideBufferMut: HalideBuffer {
         self.raw_mut(sealed::Token(())).device_free()
     }
 
+    /// Records that the host copy changed through a path other than this
+    /// crate's element writes (a raw pointer, C code), so that a pipeline
+    /// reading the buffer on a device copies it there again. Refused while
+    /// the device holds newer data, which the change would conflict with.
+    fn set_host_dirty(&mut self) -> Result<(), Error> {
+        if self.device_dirty() {
+            return Err(Error::new(ErrorCode::HostAndDeviceDirty, None));
+        }
+        self.raw_mut(sealed::Token(())).set_host_dirty();
+        Ok(())
+    }
+
     /// Records that code outside Halide changed the device copy, so that
     /// [`copy_to_host`](Self::copy_to_host) brings it back.
     fn set_device_dirty(&mut self) -> Result<(), Error> {
         self.raw_mut(sealed::Token(())).set_device_dirty()
+    }
+
+    /// Allocates memory for the buffer on the device `iface` drives without
+    /// copying anything there (for a pipeline output, or for code outside
+    /// Halide to fill); the buffer owns it and frees it on drop.
+    fn device_malloc(&mut self, iface: DeviceInterface) -> Result<(), Error> {
+        self.raw_mut(sealed::Token(())).device_malloc(iface)
+    }
+
+    /// Makes `handle`, memory the caller allocated with the device API
+    /// `iface` drives, this buffer's device memory: a `CUdeviceptr` for
+    /// CUDA, a `cl_mem` for OpenCL, for Vulkan the handle Halide's
+    /// `halide_vulkan_get_vk_buffer` returns. Pipelines then read and write
+    /// it in place. The buffer never frees it: drop, or
+    /// [`device_detach_native`](Self::device_detach_native), gives it back.
+    ///
+    /// # Safety
+    /// `handle` is a live allocation of that API, in the context the
+    /// runtime behind `iface` uses, of at least this buffer's size in
+    /// bytes (as laid out by its strides), and stays so until detached.
+    unsafe fn device_wrap_native(
+        &mut self,
+        iface: DeviceInterface,
+        handle: u64,
+    ) -> Result<(), Error> {
+        // SAFETY: the caller's contract.
+        unsafe {
+            self.raw_mut(sealed::Token(()))
+                .device_wrap_native(iface, handle)
+        }
+    }
+
+    /// Gives back the memory [`device_wrap_native`](Self::device_wrap_native)
+    /// wrapped, leaving the buffer without device memory; refused for
+    /// device memory the buffer did not get that way.
+    fn device_detach_native(&mut self) -> Result<(), Error> {
+        self.raw_mut(sealed::Token(())).device_detach_native()
     }
 }
 

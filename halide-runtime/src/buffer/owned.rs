@@ -1,7 +1,10 @@
 //! [`Buffer`]: a buffer that owns its elements, in an aligned allocation of
 //! its own or in a `Vec` it adopted.
 
-use super::{BufferMut, BufferRef, HalideBuffer, RawBuffer, ShapeError, buffer_traits, dense_dims};
+use super::{
+    BufferMut, BufferRef, HalideBuffer, HalideBufferExt, HalideBufferMutExt, RawBuffer, ShapeError,
+    buffer_traits, dense_dims,
+};
 use crate::types::Element;
 use std::alloc::{self, Layout};
 use std::ptr::NonNull;
@@ -179,17 +182,17 @@ impl<T: Element> Buffer<T> {
         self.raw.set_mins(mins)
     }
 
-    /// A read-only borrowed view of this buffer.
+    /// A read-only borrowed view of this buffer, sharing its device memory.
     pub fn view(&self) -> BufferRef<'_, T> {
-        BufferRef::with_dims(self.as_slice(), &self.dims(), 0)
-            .expect("a buffer's shape covers its own elements")
+        self.translated_all(&vec![0; self.dimensions()])
+            .expect("translating by zero fits, and shares device memory as it is")
     }
 
-    /// A mutable borrowed view of this buffer.
+    /// A mutable borrowed view of this buffer, sharing its device memory.
     pub fn view_mut(&mut self) -> BufferMut<'_, T> {
-        let dims = self.dims();
-        BufferMut::with_dims(self.as_mut_slice(), &dims, 0)
-            .expect("a buffer's shape covers its own elements")
+        let zeros = vec![0; self.dimensions()];
+        self.translated_all_mut(&zeros)
+            .expect("translating by zero fits, and shares device memory as it is")
     }
 }
 

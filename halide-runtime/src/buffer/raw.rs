@@ -1,14 +1,15 @@
 //! [`RawBuffer`]: the `halide_buffer_t` a pipeline sees, its dimension array,
-//! and the device memory a pipeline may attach to it.
+//! and the device memory attached to it (`device_memory.rs`: what that
+//! memory is to the buffer, and so what its drop does with it).
+
+mod device_memory;
 
 use super::{Dim, ShapeError};
-use crate::device::{DeviceInterface, DeviceOp, device_call, prepare_input};
-use crate::error::{Error, ErrorCode};
-use crate::sys::{
-    halide_buffer_flags, halide_buffer_t, halide_device_interface_t, halide_dimension_t,
-};
+use crate::sys::{halide_buffer_t, halide_dimension_t};
 use crate::types::{Element, Type};
+use device_memory::{DeviceRole, DeviceRoot};
 use std::fmt;
+use std::ptr::NonNull;
 
 /// The `halide_buffer_t` Halide sees, with the dimension array it points to.
 ///
@@ -18,6 +19,17 @@ use std::fmt;
 pub struct RawBuffer {
     buf: halide_buffer_t,
     dims: Box<[halide_dimension_t]>,
+    /// What `buf.device` is to this buffer, when it is not 0.
+    role: DeviceRole,
+    /// For a view sharing device memory: the buffer that owns it.
+    root: Option<DeviceRoot>,
+    /// For a writable view sharing its source's device memory: the source,
+    /// which learns on drop what the view made dirty. The source is
+    /// borrowed mutably for the view's whole life (see `lend_device`).
+    source: Option<NonNull<halide_buffer_t>>,
+    /// Whether the host memory outlives this buffer (a view's): then data
+    /// left on a device this buffer owns is copied back before it is freed.
+    host_outlives: bool,
 }
 
 // SAFETY: the raw pointers inside only describe memory. Nothing reachable
@@ -27,6 +39,8 @@ pub struct RawBuffer {
 // elements, as for `Vec<T>`, `&[T]` and `&mut [T]`. What a `RawBuffer` owns,
 // its dimensions and any device allocation, it owns alone, and Halide's device
 // interfaces may free a buffer from any thread, as its C++ `Buffer` does.
+// The `source` pointer is written only by the drop of a view that borrows
+// its source mutably, so no other thread can reach the source meanwhile.
 unsafe impl Send for RawBuffer {}
 // SAFETY: as above; through `&RawBuffer` only its own fields are read.
 unsafe impl Sync for RawBuffer {}
@@ -56,7 +70,20 @@ impl RawBuffer {
             dim: dims.as_mut_ptr(),
             padding: std::ptr::null_mut(),
         };
-        RawBuffer { buf, dims }
+        RawBuffer {
+            buf,
+            dims,
+            role: DeviceRole::Owned,
+            root: None,
+            source: None,
+            host_outlives: false,
+        }
+    }
+
+    /// Marks the host memory as outliving this buffer (a view's), so that
+    /// data a pipeline leaves on a device this buffer owns reaches it.
+    pub(super) fn keep_host_current(&mut self) {
+        self.host_outlives = true;
     }
 
     /// The C struct, for reading.
@@ -160,114 +187,6 @@ impl RawBuffer {
         self.buf.dimensions = fresh.buf.dimensions;
         self.buf.host = host;
     }
-
-    fn flag(&self, flag: halide_buffer_flags) -> bool {
-        self.buf.flags & u64::from(flag.0) != 0
-    }
-
-    /// Whether the host copy is newer than the device copy.
-    pub fn host_dirty(&self) -> bool {
-        self.flag(halide_buffer_flags::halide_buffer_flag_host_dirty)
-    }
-
-    /// Whether the device copy is newer than the host copy.
-    pub fn device_dirty(&self) -> bool {
-        self.flag(halide_buffer_flags::halide_buffer_flag_device_dirty)
-    }
-
-    /// Whether a pipeline attached device memory to this buffer (which
-    /// the buffer owns: see `device`).
-    pub fn has_device_allocation(&self) -> bool {
-        self.buf.device != 0
-    }
-
-    /// Records that the host copy changed, so that a pipeline reading the
-    /// buffer on a device copies it there again. Only meaningful with a
-    /// device allocation; element writes through the buffer types call it.
-    pub(super) fn set_host_dirty(&mut self) {
-        if self.has_device_allocation() {
-            self.buf.flags |= u64::from(halide_buffer_flags::halide_buffer_flag_host_dirty.0);
-        }
-    }
-
-    fn device_call(
-        &mut self,
-        op: fn(&halide_device_interface_t) -> Option<DeviceOp>,
-    ) -> Option<Result<(), Error>> {
-        // SAFETY: by the module invariant the shape lies in memory this
-        // buffer's owner holds; the device fields are the runtime's.
-        unsafe { device_call(&mut self.buf, op) }
-    }
-
-    /// Copies the data to the device `iface` drives, allocating there first
-    /// if needed; the buffer then owns the allocation.
-    pub(super) fn copy_to_device(&mut self, iface: DeviceInterface) -> Result<(), Error> {
-        if self.has_device_allocation() && self.buf.device_interface != iface.as_raw() {
-            let message = "the buffer already has memory on another device; free it first";
-            return Err(Error::new(
-                ErrorCode::IncompatibleDeviceInterface,
-                Some(message.into()),
-            ));
-        }
-        prepare_input(&mut self.buf);
-        // SAFETY: by the module invariant the shape lies in memory this
-        // buffer's owner holds; the interface is a live runtime's.
-        let done = unsafe { iface.call(&mut self.buf, |i| i.copy_to_device) };
-        done.unwrap_or(Err(Error::new(ErrorCode::NoDeviceInterface, None)))
-    }
-
-    /// Waits for the device work on this buffer to finish.
-    pub(super) fn device_sync(&mut self) -> Result<(), Error> {
-        self.device_call(|iface| iface.device_sync)
-            .unwrap_or(Ok(()))
-    }
-
-    /// Frees the buffer's device memory now, instead of on drop. Refused
-    /// while the device holds the only current copy of the data.
-    pub(super) fn device_free(&mut self) -> Result<(), Error> {
-        if !self.has_device_allocation() {
-            return Ok(());
-        }
-        if self.device_dirty() {
-            let message = "the device holds the only current data: copy_to_host first";
-            return Err(Error::new(ErrorCode::Generic, Some(message.into())));
-        }
-        let freed = self.device_call(|iface| iface.device_free);
-        freed.unwrap_or(Err(Error::new(ErrorCode::NoDeviceInterface, None)))?;
-        self.buf.flags &= !u64::from(halide_buffer_flags::halide_buffer_flag_host_dirty.0);
-        Ok(())
-    }
-
-    /// Records that the device copy changed (by code outside Halide).
-    pub(super) fn set_device_dirty(&mut self) -> Result<(), Error> {
-        if !self.has_device_allocation() {
-            return Err(Error::new(ErrorCode::NoDeviceInterface, None));
-        }
-        if self.host_dirty() {
-            return Err(Error::new(ErrorCode::HostAndDeviceDirty, None));
-        }
-        self.buf.flags |= u64::from(halide_buffer_flags::halide_buffer_flag_device_dirty.0);
-        Ok(())
-    }
-
-    /// Brings the host copy up to date when a pipeline left the data on a device.
-    pub(super) fn copy_to_host(&mut self) -> Result<(), Error> {
-        if !self.device_dirty() {
-            return Ok(());
-        }
-        self.device_call(|iface| iface.copy_to_host)
-            .unwrap_or(Err(Error::new(ErrorCode::NoDeviceInterface, None)))
-    }
-}
-
-impl Drop for RawBuffer {
-    fn drop(&mut self) {
-        // A pipeline allocated device memory for this buffer; the buffer owns
-        // it. A failure to free cannot be reported from drop.
-        if self.buf.device != 0 {
-            let _ = self.device_call(|iface| iface.device_free);
-        }
-    }
 }
 
 impl fmt::Debug for RawBuffer {
@@ -285,8 +204,7 @@ impl fmt::Debug for RawBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::{c_int, c_void};
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use crate::sys::halide_buffer_flags;
 
     #[test]
     fn elements_follow_mins_and_strides() {
@@ -339,46 +257,5 @@ mod tests {
             "dirty on a device, but no interface"
         );
         assert!(format!("{raw:?}").contains("RawBuffer"));
-    }
-
-    static COPIES: AtomicUsize = AtomicUsize::new(0);
-    static FREES: AtomicUsize = AtomicUsize::new(0);
-
-    unsafe extern "C" fn copy_to_host(_: *mut c_void, buf: *mut halide_buffer_t) -> c_int {
-        COPIES.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: called by device_call with the live buffer.
-        unsafe { (*buf).flags = 0 };
-        0
-    }
-
-    unsafe extern "C" fn device_free(_: *mut c_void, buf: *mut halide_buffer_t) -> c_int {
-        FREES.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: as above.
-        unsafe { (*buf).device = 0 };
-        0
-    }
-
-    #[test]
-    fn device_data_is_copied_back_and_freed_once() {
-        let iface = halide_device_interface_t {
-            copy_to_host: Some(copy_to_host),
-            device_free: Some(device_free),
-            ..Default::default()
-        };
-        let data = [0u8; 4];
-        let mut raw = RawBuffer::new(data.as_ptr(), &[Dim::new(0, 4, 1)]);
-        let buf = raw.as_raw_mut();
-        buf.device = 1;
-        buf.device_interface = &iface;
-        buf.flags = u64::from(halide_buffer_flags::halide_buffer_flag_device_dirty.0);
-        raw.copy_to_host().unwrap();
-        raw.copy_to_host().unwrap();
-        assert_eq!(
-            COPIES.load(Ordering::SeqCst),
-            1,
-            "the second call found it clean"
-        );
-        drop(raw);
-        assert_eq!(FREES.load(Ordering::SeqCst), 1);
     }
 }

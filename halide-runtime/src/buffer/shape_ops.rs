@@ -190,16 +190,14 @@ impl Reshape {
     }
 }
 
-/// A host-only `RawBuffer` for a view of `raw` (elements `T`) transformed
-/// by `f`. The device fields stay with `raw`: a view cannot describe the
-/// device copy, so a source whose current data is there is refused.
+/// A `RawBuffer` for a view of `raw` (elements `T`) transformed by `f`,
+/// sharing `raw`'s device memory (see `RawBuffer::lend_device`): the view
+/// must live no longer than `raw`'s memory, device memory included, is
+/// borrowed.
 pub(super) fn view_raw<T: Element>(
     raw: &RawBuffer,
     f: impl FnOnce(&mut Reshape) -> Result<(), ShapeError>,
 ) -> Result<RawBuffer, ShapeError> {
-    if raw.device_dirty() {
-        return Err(ShapeError::DeviceDirty);
-    }
     let mut shape = Reshape::new(raw.dims());
     f(&mut shape)?;
     let offset = isize::try_from(shape.offset()).map_err(|_| ShapeError::TooLarge)?;
@@ -207,7 +205,9 @@ pub(super) fn view_raw<T: Element>(
     // new shape, which are elements of `raw`'s (see the module docs); an
     // empty crop may point one past them.
     let host = raw.as_raw().host.cast::<T>().wrapping_offset(offset);
-    Ok(RawBuffer::new(host.cast_const(), shape.dims()))
+    let mut view = RawBuffer::new(host.cast_const(), shape.dims());
+    raw.lend_device(&mut view)?;
+    Ok(view)
 }
 
 /// Transforms `raw` (elements `T`) in place by `f`. Relabelings keep the

@@ -104,8 +104,11 @@ impl<'a, T: Element> BufferMut<'a, T> {
     }
 
     /// Ties `raw`, whose elements the caller has checked or vouched for, to
-    /// the exclusive borrow `'a`.
-    pub(super) fn borrowing(raw: RawBuffer) -> Self {
+    /// the exclusive borrow `'a`. The borrowed memory outlives the view, so
+    /// data a pipeline leaves on a device the view owns is copied back to
+    /// it on drop.
+    pub(super) fn borrowing(mut raw: RawBuffer) -> Self {
+        raw.keep_host_current();
         BufferMut {
             raw,
             _data: PhantomData,

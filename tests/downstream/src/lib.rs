@@ -60,6 +60,21 @@ pub fn run_all() -> Result<Vec<(String, Vec<u8>)>, halide_runtime::Error> {
 /// The device APIs the GPU pipelines were compiled for.
 pub const GPU_APIS: [&str; 2] = ["opencl", "vulkan"];
 
+/// Width of the GPU pipelines' buffers: not a multiple of the 16×16 tiles,
+/// in either dimension.
+pub const GPU_WIDTH: i32 = 68;
+/// Height of the GPU pipelines' buffers.
+///
+/// Each buffer's size in bytes (68 × 44 × 4 = 187 × 64) is a multiple of
+/// 64: Halide 21.0.0's Vulkan memory allocator gets other sizes wrong on
+/// drivers whose buffers align to 64 bytes, as lavapipe's and RADV's do
+/// (halide/Halide#8868, fixed after 21.0.0 by #9223 and #9224). Another
+/// size either fails with "Failed to allocate device memory!" (67 × 45 × 4
+/// = 12060 bytes did, ahead of time and by JIT alike: 1 to 32 bytes over a
+/// multiple of 64, in a new block over 4 KiB) or silently gets a device
+/// buffer rounded down to a multiple of 64, losing its last values.
+pub const GPU_HEIGHT: i32 = 44;
+
 /// Runs the GPU pipeline compiled for `api` twice, the first call's output
 /// (left on the device) feeding the second without a copy to the host, and
 /// returns both results, copied back: `gpu_scaled(input)` and
@@ -74,11 +89,11 @@ pub fn run_gpu(api: &str) -> Result<(Buffer<f32>, Buffer<f32>), halide_runtime::
     };
     // Integer values times 0.5 are exact, so fused multiply-adds on the
     // device give the CPU's results too.
-    let input =
-        Buffer::<f32>::from_fn(&[WIDTH, HEIGHT], |c| (c[0] * 3 + c[1] * 7) as f32).expect("shape");
-    let mut once = Buffer::<f32>::new(&[WIDTH, HEIGHT]).expect("shape");
+    let shape = [GPU_WIDTH, GPU_HEIGHT];
+    let input = Buffer::<f32>::from_fn(&shape, |c| (c[0] * 3 + c[1] * 7) as f32).expect("shape");
+    let mut once = Buffer::<f32>::new(&shape).expect("shape");
     run(&input, 0.5, &mut once)?;
-    let mut twice = Buffer::<f32>::new(&[WIDTH, HEIGHT]).expect("shape");
+    let mut twice = Buffer::<f32>::new(&shape).expect("shape");
     run(&once, 0.5, &mut twice)?;
     assert!(once.device_dirty(), "the intermediate stayed on the device");
     once.copy_to_host()?;

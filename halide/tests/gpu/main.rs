@@ -11,6 +11,8 @@ use halide::gpu::{self, DeviceApi};
 use halide::prelude::*;
 use halide::{GpuTile, args};
 
+mod views;
+
 const SIZE: i32 = 256;
 
 /// Runs the tests one at a time: the leak test measures the process's
