@@ -25,6 +25,7 @@
 //! }
 //! ```
 
+use crate::device::{DeviceOpCall, set_device_caller};
 use crate::sys::{
     halide_buffer_t, halide_error_handler_t, halide_filter_metadata_t, halide_print_t,
     halide_trace_event_t, halide_trace_t,
@@ -66,10 +67,12 @@ impl HandlerSetters {
     }
 
     /// Installs this module's handlers, once per process; remembers the
-    /// runtime's own print and trace handlers for calls without a context.
+    /// runtime's own print and trace handlers for calls without a context,
+    /// and makes device operations report the runtime's messages.
     #[inline]
-    fn install(&self) {
+    fn install(&'static self) {
         DEFAULTS.get_or_init(|| {
+            report_device_errors(self);
             // SAFETY: per `new`, these are the linked runtime's setters; the
             // handlers are valid for the whole program.
             unsafe {
@@ -212,7 +215,7 @@ fn push_line(messages: &mut String, line: &str) {
 /// aot::call(&RUNTIME, &handlers, |uc| unsafe { ffi::blur(uc, input, output) })
 /// ```
 pub fn call(
-    runtime: &HandlerSetters,
+    runtime: &'static HandlerSetters,
     handlers: &Handlers,
     f: impl FnOnce(*mut c_void) -> c_int,
 ) -> Result<(), Error> {
@@ -241,6 +244,36 @@ pub fn call(
     }
     let message = message.trim_end().to_owned();
     Err(Error::new(code, (!message.is_empty()).then_some(message)))
+}
+
+/// The runtime whose handlers device operations run with, once
+/// [`report_device_errors`] named it.
+static DEVICE_RUNTIME: OnceLock<&'static HandlerSetters> = OnceLock::new();
+
+/// Makes device operations on buffers outside pipeline calls
+/// (`copy_to_device`, `copy_to_host`, `device_malloc`, device crops of
+/// views, ...) return the runtime's message in their `Err`, as pipeline
+/// calls do, by running them under this module's handlers for `runtime`.
+/// Without it the runtime prints its message to stderr and the `Err`
+/// carries only the code. The first pipeline [`call`] does this too; call
+/// it first where device operations come before any pipeline call. The
+/// first call in a process takes effect (in a program that links
+/// libHalide, the `halide` crate's JIT caller instead).
+pub fn report_device_errors(runtime: &'static HandlerSetters) {
+    if DEVICE_RUNTIME.set(runtime).is_ok() {
+        set_device_caller(run_device_op);
+    }
+}
+
+/// The [`DeviceCaller`](crate::device::DeviceCaller) [`report_device_errors`] installs.
+fn run_device_op(op: DeviceOpCall<'_>) -> (c_int, String) {
+    let runtime = DEVICE_RUNTIME
+        .get()
+        .expect("set before the caller is installed");
+    match call(runtime, &Handlers::new(), |uc| (op.run)(uc)) {
+        Ok(()) => (0, String::new()),
+        Err(e) => (e.code().code(), e.message().unwrap_or_default().to_owned()),
+    }
 }
 
 /// Checks an input buffer for a call and returns what to pass: a

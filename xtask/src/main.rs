@@ -9,9 +9,12 @@
 //!   `target/halide/<target>/`. Python generators are skipped, with a line
 //!   saying what to install, when Halide's Python package is missing,
 //!   unless `--require-python` makes that an error.
-//! - `gpu-test [--require API]...`: run the GPU test suite once per device
-//!   API and report, per API, what ran and what was skipped and why; a
-//!   required API that does not work here fails the run.
+//! - `gpu-test [--require API]...`: run the GPU tests (by JIT once per
+//!   device API, then ahead of time) and report, per API, the devices, what
+//!   ran and what was skipped and why; a required API that does not work
+//!   here fails the run.
+//! - `gpu-test --bundle DIR`: build the ahead-of-time GPU checks and the
+//!   bandwidth benchmark into `DIR`, to run where there is no toolchain.
 
 mod bindgen;
 mod generators;
@@ -30,7 +33,7 @@ fn workspace_root() -> PathBuf {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings\n  build-generators [--target T]... [--list] [--clean] [--require-python]\n                      build the workspace's generators into target/halide/<target>/\n  gpu-test [--require API]...\n                      run the GPU tests on every device API, report per API"
+        "usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings\n  build-generators [--target T]... [--list] [--clean] [--require-python]\n                      build the workspace's generators into target/halide/<target>/\n  gpu-test [--require API]...\n                      run the GPU tests on every device API, report per API\n  gpu-test --bundle DIR\n                      build the ahead-of-time GPU checks and benchmark into DIR"
     );
     ExitCode::from(2)
 }
@@ -52,14 +55,20 @@ fn main() -> ExitCode {
         },
         Some("gpu-test") => {
             let mut required = Vec::new();
+            let mut bundle = None;
             let mut rest = args[1..].iter();
             while let Some(flag) = rest.next() {
                 match (flag.as_str(), rest.next()) {
                     ("--require", Some(api)) => required.push(api.clone()),
+                    ("--bundle", Some(dir)) => bundle = Some(PathBuf::from(dir)),
                     _ => return usage(),
                 }
             }
-            gpu_test::run(&required)
+            match bundle {
+                Some(dir) if required.is_empty() => gpu_test::bundle(&dir),
+                Some(_) => return usage(),
+                None => gpu_test::run(&required),
+            }
         }
         _ => return usage(),
     };
