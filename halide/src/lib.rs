@@ -94,7 +94,9 @@ pub use halide_runtime::{
 pub use param::{Dimension, ImageParam, Input, Param};
 pub use pipeline::Pipeline;
 pub use rdom::{RDom, RVar};
-pub use schedule::{GpuTile, LoopLevel, LoopVar, Schedule, Stage, TailStrategy};
+pub use schedule::{
+    GpuTile, LoopLevel, LoopVar, MAX_UNROLL, MAX_VECTOR, Schedule, Stage, TailStrategy,
+};
 pub use target::Target;
 pub use tuple::Tuple;
 pub use var::Var;

@@ -59,7 +59,9 @@ impl Pipeline {
         &self.handle
     }
 
-    /// JIT-compiles the pipeline for `target`. The callable's arguments
+    /// JIT-compiles the pipeline for `target`, which must be this machine's
+    /// architecture, bit width and OS, without CPU features it lacks (an
+    /// `Err` says which; [`aot`](Self::aot) compiles for any target). The callable's arguments
     /// are the inputs it reads (buffers, then scalars, each in name order;
     /// see [`Callable::arguments`]), then its outputs.
     pub fn compile(&self, target: &Target) -> Result<Callable> {
@@ -88,6 +90,7 @@ impl Pipeline {
     }
 
     fn compile_raw(&self, target: &Target, inputs: Option<&[&dyn Input]>) -> Result<Callable> {
+        target.check_jit()?;
         let (scalars, buffers) = split_inputs(inputs.unwrap_or_default());
         // Compiling changes nothing the pipeline is made of.
         let p = self.handle.keeping_code();

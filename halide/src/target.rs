@@ -6,6 +6,7 @@ use halide_runtime::Element;
 use halide_sys as sys;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 type TargetHandle = Handle<sys::hl_target>;
 
@@ -95,6 +96,69 @@ impl Target {
             T::TYPE.to_raw()
         )?;
         Ok(usize::try_from(n).unwrap_or(1))
+    }
+}
+
+/// The CPU features Halide's host detection reports: a JIT target with one
+/// the host lacks would run instructions this machine does not have.
+const DETECTED_CPU_FEATURES: [&str; 22] = [
+    "sse41",
+    "avx",
+    "avx2",
+    "avxvnni",
+    "fma",
+    "f16c",
+    "avx512",
+    "avx512_knl",
+    "avx512_skylake",
+    "avx512_cannonlake",
+    "avx512_sapphirerapids",
+    "avx512_zen4",
+    "avx512_zen5",
+    "avx10_1",
+    "x86apx",
+    "armv7s",
+    "arm_dot_prod",
+    "arm_fp16",
+    "sve",
+    "sve2",
+    "vsx",
+    "power_arch_2_07",
+];
+
+impl Target {
+    /// Refuses a JIT target this process cannot run: another architecture,
+    /// bit width or OS than the host's (libHalide's JIT crashes on those,
+    /// and after one it failed to load, every later JIT in the process may
+    /// crash too), or a CPU feature Halide found the host lacks (the code
+    /// would die on an illegal instruction). Ahead of time, any target is
+    /// fine.
+    pub(crate) fn check_jit(&self) -> Result<()> {
+        static HOST: OnceLock<Target> = OnceLock::new();
+        let host = match HOST.get() {
+            Some(host) => host,
+            None => {
+                let host = Target::host()?;
+                HOST.get_or_init(|| host)
+            }
+        };
+        let (wanted, have) = (self.to_string(), host.to_string());
+        let machine = |t: &str| t.splitn(4, '-').take(3).collect::<Vec<_>>().join("-");
+        let refuse = |why: String| {
+            Err(Error::invalid(format!(
+                "cannot JIT-compile for {wanted}: {why}; compile ahead of time \
+                 (`aot`) for other machines"
+            )))
+        };
+        if machine(&wanted) != machine(&have) {
+            return refuse(format!("this machine is {}", machine(&have)));
+        }
+        for feature in DETECTED_CPU_FEATURES {
+            if self.has_feature(feature)? && !host.has_feature(feature)? {
+                return refuse(format!("this machine ({have}) lacks {feature}"));
+            }
+        }
+        Ok(())
     }
 }
 

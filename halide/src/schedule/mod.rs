@@ -15,4 +15,4 @@ mod storage;
 pub use loop_level::LoopLevel;
 pub use loop_var::LoopVar;
 pub use stage::{GpuTile, Schedule, Stage};
-pub use tail::TailStrategy;
+pub use tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy};

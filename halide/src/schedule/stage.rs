@@ -3,7 +3,7 @@
 
 use super::loop_level::LoopLevel;
 use super::loop_var::{LoopVar, LoopVars};
-use super::tail::{TailStrategy, factor_expr};
+use super::tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy, bounded_factor, factor_expr};
 use crate::convert::{IntoExpr, IntoOperand};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, raw_ptrs};
@@ -210,13 +210,14 @@ pub trait Schedule: sealed::AsStage + Sized {
         })
     }
 
-    /// Splits `var` by `factor` and vectorizes the inner loop.
+    /// Splits `var` by `factor` and vectorizes the inner loop. A constant
+    /// factor above [`MAX_VECTOR`](crate::MAX_VECTOR) is refused.
     fn vectorize(&mut self, var: &impl LoopVar, factor: impl IntoExpr) -> Result<&mut Self> {
         loop_directive(
             self,
             sys::hl_loop_kind::HL_LOOP_VECTORIZED,
             var,
-            Some(factor_expr(factor)?),
+            Some(bounded_factor(factor, MAX_VECTOR, "vectorize")?),
         )
     }
 
@@ -225,13 +226,14 @@ pub trait Schedule: sealed::AsStage + Sized {
         loop_directive(self, sys::hl_loop_kind::HL_LOOP_VECTORIZED, var, None)
     }
 
-    /// Splits `var` by `factor` and unrolls the inner loop.
+    /// Splits `var` by `factor` and unrolls the inner loop. A constant
+    /// factor above [`MAX_UNROLL`](crate::MAX_UNROLL) is refused.
     fn unroll(&mut self, var: &impl LoopVar, factor: impl IntoExpr) -> Result<&mut Self> {
         loop_directive(
             self,
             sys::hl_loop_kind::HL_LOOP_UNROLLED,
             var,
-            Some(factor_expr(factor)?),
+            Some(bounded_factor(factor, MAX_UNROLL, "unroll")?),
         )
     }
 

@@ -2,7 +2,7 @@
 //! factors of splits and directives.
 
 use crate::convert::IntoExpr;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::expr::Expr;
 use halide_sys as sys;
 
@@ -52,4 +52,28 @@ pub(crate) fn factor_expr(factor: impl IntoExpr) -> Result<Expr> {
     let e = factor.into_expr();
     e.check()?;
     Ok(e)
+}
+
+/// The largest unroll factor accepted. Halide's compile time grows faster
+/// than the factor (1024: seconds, 4096: minutes, measured) and 65,536
+/// overflows its simplifier's stack, killing the process.
+pub const MAX_UNROLL: i64 = 1024;
+
+/// The largest vector width accepted: 4096 lanes compile in seconds; 32,768
+/// exhausted the memory of the machine that measured it.
+pub const MAX_VECTOR: i64 = 4096;
+
+/// [`factor_expr`] for `directive` (`unroll`, `vectorize`), refusing a
+/// constant factor above `limit`, which would take Halide's compiler down.
+pub(crate) fn bounded_factor(factor: impl IntoExpr, limit: i64, directive: &str) -> Result<Expr> {
+    let e = factor_expr(factor)?;
+    // A constant prints as its digits; anything else is Halide's to judge.
+    match e.to_string().parse::<i64>() {
+        Ok(n) if n > limit => Err(Error::invalid(format!(
+            "{directive} by {n} is refused: above {limit} Halide's compiler takes minutes, \
+             exhausts memory or overflows its stack; split the loop and {directive} the \
+             inner part by less"
+        ))),
+        _ => Ok(e),
+    }
 }

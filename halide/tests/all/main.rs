@@ -11,6 +11,7 @@ mod inputs;
 mod language;
 mod layers;
 mod math;
+mod no_crash;
 mod realize;
 mod recompile;
 mod reduction;
