@@ -457,3 +457,62 @@ pub fn run(
 ) -> Result<String> {
     Command::parse(args)?.run(generators)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Command-line words, real and broken.
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec![
+                "-g",
+                "-f",
+                "-n",
+                "-o",
+                "-r",
+                "-p",
+                "-e",
+                "--list",
+                "-l",
+                "-h",
+                "--help",
+                "target=host",
+                "target=",
+                "target=x86-64-linux,host",
+                "autoscheduler=Adams2019",
+                "-e",
+                "static_library,h",
+                "stmt_html,nonsense",
+                "",
+                "=",
+                "==",
+                "a=b=c",
+            ])
+            .prop_map(str::to_owned),
+            "[-=a-z_,]{0,12}",
+            ".{0,12}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        /// Any command line parses or is refused with a message; none panics.
+        #[test]
+        fn command_lines_never_panic(words in prop::collection::vec(word(), 0..8)) {
+            if let Err(e) = Command::parse(words) {
+                prop_assert!(!e.message().is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn flags_without_values_are_refused() {
+        for flag in ["-g", "-f", "-n", "-o", "-r", "-p", "-e"] {
+            let e = Command::parse([flag.to_owned()]).unwrap_err();
+            assert!(e.message().contains("needs a value"), "{e}");
+        }
+    }
+}

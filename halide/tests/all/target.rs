@@ -63,3 +63,66 @@ fn code_compiled_for_an_edited_target_runs() {
     callable.call(args![&mut out]).unwrap();
     assert_eq!(out.get(&[15]), Some(30));
 }
+
+/// Target strings nobody wrote by hand: real pieces in any order and
+/// count, and garbage. Parsing gives a target or an error, never a crash,
+/// and an accepted target prints as a string that parses back to itself.
+mod fuzz {
+    use halide::Target;
+    use proptest::prelude::*;
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec![
+                "host",
+                "x86",
+                "arm",
+                "riscv",
+                "wasm",
+                "hexagon",
+                "powerpc",
+                "32",
+                "64",
+                "linux",
+                "windows",
+                "osx",
+                "android",
+                "ios",
+                "noos",
+                "avx2",
+                "sse41",
+                "cuda",
+                "opencl",
+                "vulkan",
+                "vk_v13",
+                "no_asserts",
+                "trace_stores",
+                "cuda_capability_86",
+                "avx512_zen5",
+                "user_context",
+                "jit",
+                "",
+                "-",
+                "x86-64",
+                "host-host",
+            ])
+            .prop_map(str::to_owned),
+            "[a-z0-9_]{0,8}",
+            ".{0,6}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn target_strings_never_crash(pieces in prop::collection::vec(piece(), 0..6)) {
+            let text = pieces.join("-");
+            if let Ok(target) = text.parse::<Target>() {
+                let printed = target.to_string();
+                let again: Target = printed.parse().unwrap();
+                prop_assert_eq!(again.to_string(), printed);
+            }
+        }
+    }
+}
