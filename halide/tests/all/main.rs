@@ -17,5 +17,6 @@ mod recompile;
 mod reduction;
 mod schedule;
 mod stages;
+mod stress;
 mod target;
 mod tuple;
