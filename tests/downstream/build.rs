@@ -39,6 +39,18 @@ fn main() -> Result<(), Box<dyn Error>> {
         .compile_library(&out)?;
     build.library(multitarget);
 
+    // An intermediate of 2^20 x 2^20 i32 (4 TiB) for one value: its
+    // allocation fails at run time (tests/aot.rs).
+    let [x, y] = halide::Var::many(["x", "y"]);
+    let mut huge = halide::Func::new("huge");
+    huge.define([&x, &y], &x + &y)?;
+    huge.compute_root()?;
+    let mut corner = halide::Func::new("corner");
+    corner.define([&x], huge.at((&x * (1 << 20), &x * (1 << 20))))?;
+    let huge_target = target.with_feature("large_buffers")?;
+    let library = corner.aot("huge_intermediate")?.target(&huge_target);
+    build.library(library.compile_library(&out)?);
+
     for generator in halide_test_generators::ALL {
         build.library(halide::generator::compile_library(
             *generator,

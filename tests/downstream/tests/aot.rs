@@ -113,13 +113,13 @@ fn an_input_too_small_is_an_error_and_the_next_call_works() {
 }
 
 #[test]
-fn many_threads_call_one_pipeline() {
+fn thirty_two_threads_call_one_pipeline() {
     std::thread::scope(|s| {
-        for offset in 0..8u8 {
+        for offset in 0..32u8 {
             s.spawn(move || {
                 let input = test_image::<u8>(0x7f);
                 let mut out = Buffer::<u8>::new(&[WIDTH, HEIGHT]).unwrap();
-                for _ in 0..10 {
+                for _ in 0..25 {
                     brighten::run(&input, offset, &mut out).unwrap();
                     let bad = Buffer::<u8>::new(&[1, 1]).unwrap();
                     assert!(brighten::run(&bad, offset, &mut out).is_err());
@@ -272,4 +272,17 @@ mod python {
             assert_eq!(stored[i], Some(*value), "element {i}");
         }
     }
+}
+
+/// An intermediate too large for memory (built with `large_buffers`): the
+/// allocation fails inside the pipeline, an `Err`, and the next call of
+/// another pipeline works.
+#[test]
+fn an_allocation_failure_is_an_error() {
+    let mut out = Buffer::<i32>::new(&[2]).unwrap();
+    let err = halide_downstream::huge_intermediate::run(&mut out).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::OutOfMemory, "{err}");
+    let input = test_image::<u8>(0x7f);
+    let mut out = Buffer::<u8>::new(&[WIDTH, HEIGHT]).unwrap();
+    brighten::run(&input, 1, &mut out).unwrap();
 }
