@@ -73,20 +73,6 @@ fn object(aot: Aot<'_>, case: &str) -> halide::Result<Outputs> {
 }
 
 #[test]
-fn fuse_vectorized_var_with_rvar() -> R {
-    let ([x, y], r) = (xy(), RDom::new("rdom_r", [(-2, 5), (-2, 5)])?);
-    let input = func("input", &[&x, &y], 2 * &x + 5 * &y)?;
-    let mut local_sum = func("local_sum", &[&x, &y], 0)?;
-    let v = local_sum.at([&x, &y]) + input.at((&x + r.x(), &y + r.y()));
-    local_sum.update([&x, &y], v)?;
-    let blurry = (local_sum.at([&x, &y]) / 25).cast::<i32>();
-    let _blurry = func("blurry", &[&x, &y], blurry)?;
-    let mut s = local_sum.update_stage(0)?;
-    let fused = s.vectorize_loop(&y)?.fuse(&y, &r.y(), &RVar::new("yryf"));
-    fails(fused, "marking var yryf as parallel or vectorized")
-}
-
-#[test]
 fn implicit_args() -> R {
     let [x, y, z, all] = Var::many(["x", "y", "z", "_"]);
     let mut g = func("g", &[&x, &y], &x + &y)?;
