@@ -505,6 +505,17 @@ hl_func *hl_func_wrapper(hl_func *f, hl_func *const *consumers, size_t n_consume
 hl_pipeline *hl_pipeline_new(hl_func *const *outputs, size_t n_outputs, hl_error **err);
 void hl_pipeline_free(hl_pipeline *p);
 
+/** Halide's serialized form of the pipeline (`serialize_pipeline`): *len
+ *  bytes, not NUL-terminated, owned by the caller (hl_string_free). */
+char *hl_pipeline_serialize(const hl_pipeline *p, size_t *len, hl_error **err);
+
+/** The pipeline `serialize_pipeline` wrote into data[0..len]. Its external
+ *  parameters named like one of the inputs are bound to them; the others
+ *  get parameters of their own. Input i is scalars[i] or buffers[i], the
+ *  other null, as for hl_pipeline_compile. */
+hl_pipeline *hl_pipeline_deserialize(const char *data, size_t len, const hl_param *const *scalars,
+                                     const hl_image_param *const *buffers, size_t n_inputs, hl_error **err);
+
 typedef enum hl_argument_kind {
     HL_ARGUMENT_INPUT_SCALAR = 0,
     HL_ARGUMENT_INPUT_BUFFER,

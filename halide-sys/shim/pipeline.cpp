@@ -17,6 +17,35 @@ HL_API void hl_pipeline_free(hl_pipeline *p) {
     HL_GUARD(nullptr, , { delete p; });
 }
 
+HL_API char *hl_pipeline_serialize(const hl_pipeline *p, size_t *len, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        if (!len) throw std::invalid_argument("hl_pipeline_serialize: null length");
+        std::vector<uint8_t> data;
+        Halide::serialize_pipeline(arg(p, "hl_pipeline_serialize").v, data);
+        char *out = static_cast<char *>(std::malloc(data.empty() ? 1 : data.size()));
+        if (!out) throw std::bad_alloc();
+        std::memcpy(out, data.data(), data.size());
+        *len = data.size();
+        return out;
+    });
+}
+
+HL_API hl_pipeline *hl_pipeline_deserialize(const char *data, size_t len, const hl_param *const *scalars,
+                                            const hl_image_param *const *buffers, size_t n_inputs, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        if (!data && len > 0) throw std::invalid_argument("hl_pipeline_deserialize: null data");
+        if (n_inputs > 0 && (!scalars || !buffers)) throw std::invalid_argument("hl_pipeline_deserialize: null inputs");
+        std::map<std::string, Halide::Parameter> params;
+        for (size_t i = 0; i < n_inputs; i++) {
+            Halide::Parameter p = scalars[i] ? arg(scalars[i], "hl_pipeline_deserialize input").v.parameter()
+                                             : arg(buffers[i], "hl_pipeline_deserialize input").v.parameter();
+            params.emplace(p.name(), p);
+        }
+        std::vector<uint8_t> bytes(data, data + len);
+        return new hl_pipeline{Halide::deserialize_pipeline(bytes, params)};
+    });
+}
+
 HL_API hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, bool infer, const hl_param *const *scalars,
                                         const hl_image_param *const *buffers, size_t n_inputs, hl_error **err) {
     HL_GUARD(err, nullptr, {

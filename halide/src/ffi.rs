@@ -241,6 +241,27 @@ impl ShimReturn for *mut c_char {
     }
 }
 
+/// A byte array a shim function returned (`char *` and its length), owned
+/// by the caller like a returned string.
+pub(crate) struct Bytes {
+    pub(crate) ptr: *mut c_char,
+    pub(crate) len: usize,
+}
+
+impl ShimReturn for Bytes {
+    type Output = Vec<u8>;
+    unsafe fn adopt(self) -> Result<Vec<u8>> {
+        let p = non_null(self.ptr)?;
+        // SAFETY: per the header, the caller owns `len` bytes at the pointer,
+        // freed once here with the string free function.
+        unsafe {
+            let bytes = std::slice::from_raw_parts(p.as_ptr().cast::<u8>(), self.len).to_vec();
+            sys::hl_string_free(p.as_ptr());
+            Ok(bytes)
+        }
+    }
+}
+
 impl ShimReturn for *const halide_runtime::sys::halide_device_interface_t {
     type Output = halide_runtime::DeviceInterface;
     unsafe fn adopt(self) -> Result<Self::Output> {

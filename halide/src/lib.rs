@@ -72,6 +72,8 @@ mod schedule;
 // Compiling and running pipelines.
 mod pipeline;
 // -
+mod serialize;
+// -
 mod autoschedule;
 mod realize;
 // -

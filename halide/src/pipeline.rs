@@ -9,7 +9,7 @@ use crate::target::Target;
 use halide_sys as sys;
 use std::fmt;
 
-type PipelineHandle = Handle<sys::hl_pipeline>;
+pub(crate) type PipelineHandle = Handle<sys::hl_pipeline>;
 
 /// One or more Funcs computed together, compiled once into a [`Callable`].
 ///
@@ -57,6 +57,11 @@ impl Pipeline {
 
     pub(crate) fn handle(&self) -> &PipelineHandle {
         &self.handle
+    }
+
+    /// A pipeline of an object the shim made, named `name`.
+    pub(crate) fn from_handle(handle: PipelineHandle, name: String) -> Self {
+        Pipeline { handle, name }
     }
 
     /// JIT-compiles the pipeline for `target`, which must be this machine's

@@ -16,6 +16,7 @@ mod realize;
 mod recompile;
 mod reduction;
 mod schedule;
+mod serialize;
 mod stages;
 mod stress;
 mod target;
