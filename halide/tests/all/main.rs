@@ -11,6 +11,8 @@ mod inputs;
 mod language;
 mod layers;
 mod math;
+#[path = "../common/memory.rs"]
+mod memory;
 mod no_crash;
 mod realize;
 mod recompile;

@@ -5,6 +5,7 @@
 //! time in CI (`HALIDE_STRESS_SECONDS`, default 2, sets it for long runs)
 //! and reports threads × seconds × calls.
 
+use crate::memory;
 use halide::math::print;
 use halide::prelude::*;
 use halide::{Handlers, args};
@@ -152,14 +153,6 @@ fn an_allocation_failure_inside_a_pipeline_is_an_err() {
     check_affine(&affine(7).realize::<i32>(&[8, 8]).unwrap(), 7);
 }
 
-/// Resident memory of this process, in bytes.
-#[cfg(target_os = "linux")]
-fn resident_bytes() -> usize {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
-    let pages: usize = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
-    pages * 4096
-}
-
 /// Build, compile, call and drop a pipeline, `HALIDE_CYCLES` times (200 in
 /// CI; the note reports 10,000): resident memory after a warm-up stays
 /// flat. Prints the curve, one point per tenth.
@@ -182,14 +175,14 @@ fn compile_cycles_keep_memory_flat() {
     };
     let warm_up = (cycles / 10).max(20);
     (0..warm_up).for_each(cycle);
-    let base = resident_bytes();
+    let base = memory::resident_bytes();
     let mut curve = Vec::new();
     for i in 0..cycles {
         cycle(i);
         if (i + 1) % (cycles / 10).max(1) == 0 {
             curve.push((
                 i + 1,
-                (resident_bytes() as f64 - base as f64) / f64::from(1 << 20),
+                (memory::resident_bytes() as f64 - base as f64) / f64::from(1 << 20),
             ));
         }
     }

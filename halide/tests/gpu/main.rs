@@ -11,6 +11,8 @@ use halide::gpu::{self, DeviceApi};
 use halide::prelude::*;
 use halide::{GpuTile, args};
 
+#[path = "../common/memory.rs"]
+mod memory;
 mod views;
 
 const SIZE: i32 = 256;
@@ -369,15 +371,6 @@ fn eight_bit_data_on_the_device() {
     }
 }
 
-/// Resident memory of this process, in bytes (software devices keep
-/// device memory there too).
-#[cfg(target_os = "linux")]
-fn resident_bytes() -> usize {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
-    let pages: usize = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
-    pages * 4096
-}
-
 /// 10,000 calls, half with an input lent from the host (copied to the
 /// device and freed each call) and half with one already on the device:
 /// memory stays flat.
@@ -402,9 +395,9 @@ fn device_memory_of_inputs_is_not_leaked() {
             out.device_sync().unwrap();
         };
         run(200);
-        let before = resident_bytes();
+        let before = memory::resident_bytes();
         run(10_000);
-        let grown = resident_bytes().saturating_sub(before);
+        let grown = memory::resident_bytes().saturating_sub(before);
         println!(
             "{api}: resident memory grew by {} KiB over 10,000 calls",
             grown / 1024
