@@ -15,10 +15,15 @@
 //!   here fails the run.
 //! - `gpu-test --bundle DIR`: build the ahead-of-time GPU checks and the
 //!   bandwidth benchmark into `DIR`, to run where there is no toolchain.
+//! - `reliability [--seconds N] [--cycles N] [--cases N]`: the long
+//!   reliability checks (stress, memory over compile cycles, the error
+//!   suite, differential fuzzing, valgrind, AddressSanitizer) and their
+//!   figures; needs valgrind and the nightly toolchain.
 
 mod bindgen;
 mod generators;
 mod gpu_test;
+mod reliability;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,7 +38,7 @@ fn workspace_root() -> PathBuf {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings\n  build-generators [--target T]... [--list] [--clean] [--require-python]\n                      build the workspace's generators into target/halide/<target>/\n  gpu-test [--require API]...\n                      run the GPU tests on every device API, report per API\n  gpu-test --bundle DIR\n                      build the ahead-of-time GPU checks and benchmark into DIR"
+        "usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings\n  build-generators [--target T]... [--list] [--clean] [--require-python]\n                      build the workspace's generators into target/halide/<target>/\n  gpu-test [--require API]...\n                      run the GPU tests on every device API, report per API\n  gpu-test --bundle DIR\n                      build the ahead-of-time GPU checks and benchmark into DIR\n  reliability [--seconds N] [--cycles N] [--cases N]\n                      stress, memory, error suite, fuzzing, valgrind, ASan, with figures"
     );
     ExitCode::from(2)
 }
@@ -70,6 +75,13 @@ fn main() -> ExitCode {
                 None => gpu_test::run(&required),
             }
         }
+        Some("reliability") => match reliability::Options::parse(&args[1..]) {
+            Ok(options) => reliability::run_all(&options),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return usage();
+            }
+        },
         _ => return usage(),
     };
     match result {
