@@ -25,7 +25,6 @@ use halide_build::{GeneratorProgram, GeneratorRun, Library, python};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -166,9 +165,6 @@ fn build_one(generator: &GeneratorRun, dir: &Path, target: &str) -> Result<bool>
 }
 
 /// The cargo that runs xtask.
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-}
 
 /// The strings of a manifest array, e.g. `rust-generators`.
 fn strings(value: &Value) -> impl Iterator<Item = &str> {
@@ -180,9 +176,8 @@ fn strings(value: &Value) -> impl Iterator<Item = &str> {
 }
 
 fn cargo_metadata(root: &Path) -> Result<Value> {
-    let out = cargo()
+    let out = crate::cargo(&["metadata", "--format-version", "1", "--no-deps"])
         .current_dir(root)
-        .args(["metadata", "--format-version", "1", "--no-deps"])
         .output()?;
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
@@ -210,10 +205,8 @@ fn programs(
         let package_dir = manifest.parent().unwrap_or(root);
         let bins: Vec<&str> = strings(&halide["rust-generators"]).collect();
         if !bins.is_empty() {
-            let mut command = cargo();
-            command
-                .current_dir(root)
-                .args(["build", "--quiet", "-p", name]);
+            let mut command = crate::cargo(&["build", "--quiet", "-p", name]);
+            command.current_dir(root);
             for bin in &bins {
                 command.args(["--bin", bin]);
             }

@@ -11,7 +11,6 @@
 
 use halide_runtime::DeviceApi;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// What one API's runs reported.
 #[derive(Debug, Default, PartialEq)]
@@ -30,12 +29,6 @@ struct Report {
 /// receive.
 const BUNDLE_LIMIT: u64 = 60 << 20;
 
-fn cargo(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO"));
-    command.args(args);
-    command
-}
-
 fn check_apis(required: &[String]) -> Result<(), String> {
     let features = DeviceApi::ALL.map(DeviceApi::feature);
     match required.iter().find(|r| !features.contains(&r.as_str())) {
@@ -50,7 +43,7 @@ fn check_apis(required: &[String]) -> Result<(), String> {
 /// Runs both suites for every API; `required` APIs must run, not be skipped.
 pub fn run(required: &[String]) -> Result<(), String> {
     check_apis(required)?;
-    let build = cargo(&["test", "-p", "halide", "--test", "gpu", "--no-run"])
+    let build = crate::cargo(&["test", "-p", "halide", "--test", "gpu", "--no-run"])
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !build.success() {
@@ -58,7 +51,7 @@ pub fn run(required: &[String]) -> Result<(), String> {
     }
     let mut reports = Vec::new();
     for api in DeviceApi::ALL {
-        let output = cargo(&["test", "-q", "-p", "halide", "--test", "gpu", "--"])
+        let output = crate::cargo(&["test", "-q", "-p", "halide", "--test", "gpu", "--"])
             .args(["--nocapture", "--test-threads", "1"])
             .env("HALIDE_GPU_ONLY", api.feature())
             .env("HALIDE_REQUIRE_GPU", required.join(","))
@@ -78,7 +71,7 @@ pub fn run(required: &[String]) -> Result<(), String> {
         .map(String::as_str)
         .filter(|r| ["cuda", "opencl", "vulkan"].contains(r))
         .collect();
-    let output = cargo(&["run", "-q", "-p", "halide-gpu-bundle", "--", "test"])
+    let output = crate::cargo(&["run", "-q", "-p", "halide-gpu-bundle", "--", "test"])
         .args(["--require", &bundled.join(",")])
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -186,7 +179,7 @@ fn parse_bundle(api: DeviceApi, stdout: &str, report: &mut Report) {
 /// Builds the bundle into `dir`: the optimised program, and `run.sh`, which
 /// runs its checks and then its benchmark.
 pub fn bundle(dir: &Path) -> Result<(), String> {
-    let build = cargo(&["build", "--release", "-p", "halide-gpu-bundle"])
+    let build = crate::cargo(&["build", "--release", "-p", "halide-gpu-bundle"])
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !build.success() {

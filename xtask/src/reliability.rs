@@ -49,12 +49,6 @@ fn run(command: &mut Command) -> Result<Output, String> {
     Ok(output)
 }
 
-fn cargo(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO"));
-    command.args(args).current_dir(crate::workspace_root());
-    command
-}
-
 /// The lines of `text` that contain any of `keys`.
 fn lines_with(text: &[u8], keys: &[&str]) -> Vec<String> {
     String::from_utf8_lossy(text)
@@ -66,7 +60,7 @@ fn lines_with(text: &[u8], keys: &[&str]) -> Vec<String> {
 
 /// The executable `cargo test --no-run` built for a test target.
 fn test_executable(package: &str, test: &str) -> Result<String, String> {
-    let output = run(&mut cargo(&[
+    let output = run(&mut crate::cargo(&[
         "test", "-p", package, "--test", test, "--no-run",
     ]))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -112,7 +106,7 @@ pub fn run_all(options: &Options) -> Result<(), String> {
         }
     };
 
-    let output = run(cargo(&[
+    let output = run(crate::cargo(&[
         "test", "-q", "-p", "halide", "--test", "all", "stress", "--",
     ])
     .arg("--nocapture")
@@ -124,7 +118,7 @@ pub fn run_all(options: &Options) -> Result<(), String> {
     );
     report("stress and memory", output.status.success(), figures);
 
-    let output = run(&mut cargo(&[
+    let output = run(&mut crate::cargo(&[
         "test",
         "-q",
         "-p",
@@ -139,14 +133,14 @@ pub fn run_all(options: &Options) -> Result<(), String> {
     );
 
     let output = run(
-        cargo(&["test", "-q", "-p", "halide", "--test", "differential"])
+        crate::cargo(&["test", "-q", "-p", "halide", "--test", "differential"])
             .args(["--", "--ignored", "--nocapture"])
             .env("HALIDE_FUZZ_CASES", options.cases.to_string()),
     )?;
     let figures = lines_with(&output.stdout, &["cases", "disagree", "test result"]);
     report("differential fuzzing", output.status.success(), figures);
 
-    let built = run(&mut cargo(&["build", "-p", "halide-downstream"]))?;
+    let built = run(&mut crate::cargo(&["build", "-p", "halide-downstream"]))?;
     if !built.status.success() {
         return Err("building halide-downstream failed".into());
     }

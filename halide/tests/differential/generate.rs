@@ -3,6 +3,33 @@
 
 use crate::ast::{Bin, Lit, Node, Un};
 use crate::ty::{INTS, NUMERIC, Ty, Val, match_types, round_float, wrap};
+
+/// The arithmetic operators every numeric type has.
+const ARITH: [Bin; 7] = [
+    Bin::Add,
+    Bin::Sub,
+    Bin::Mul,
+    Bin::Div,
+    Bin::Mod,
+    Bin::Min,
+    Bin::Max,
+];
+
+/// [`ARITH`] and the bitwise operators of integers.
+const INT_OPS: [Bin; 12] = [
+    Bin::Add,
+    Bin::Sub,
+    Bin::Mul,
+    Bin::Div,
+    Bin::Mod,
+    Bin::Min,
+    Bin::Max,
+    Bin::BitAnd,
+    Bin::BitOr,
+    Bin::BitXor,
+    Bin::Shl,
+    Bin::Shr,
+];
 use proptest::prelude::Rng;
 use proptest::test_runner::TestRng;
 
@@ -220,34 +247,9 @@ impl Gen<'_> {
     fn int_node(&mut self, t: Ty, d: u32) -> Node {
         let bits = t.bits();
         match self.rng.random_range(0..100) {
-            0..26 => {
-                let ops = [
-                    Bin::Add,
-                    Bin::Sub,
-                    Bin::Mul,
-                    Bin::Div,
-                    Bin::Mod,
-                    Bin::Min,
-                    Bin::Max,
-                ];
-                self.arith(&ops, t, d)
-            }
+            0..26 => self.arith(&ARITH, t, d),
             26..36 => {
-                let ops = [
-                    Bin::Add,
-                    Bin::Sub,
-                    Bin::Mul,
-                    Bin::Div,
-                    Bin::Mod,
-                    Bin::Min,
-                    Bin::Max,
-                    Bin::BitAnd,
-                    Bin::BitOr,
-                    Bin::BitXor,
-                    Bin::Shl,
-                    Bin::Shr,
-                ];
-                let op = self.pick(&ops);
+                let op = self.pick(&INT_OPS);
                 let left = self.chance(0.4);
                 if matches!(op, Bin::Shl | Bin::Shr) {
                     if left && t == Ty::I32 {

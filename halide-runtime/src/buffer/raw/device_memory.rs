@@ -12,6 +12,10 @@ use crate::sys::{
 use crate::types::Type;
 use std::ptr::NonNull;
 
+/// Both dirty flags: what views inherit and report, and detaching clears.
+const DIRTY: u64 = (halide_buffer_flags::halide_buffer_flag_host_dirty.0
+    | halide_buffer_flags::halide_buffer_flag_device_dirty.0) as u64;
+
 /// What a buffer's device memory is to the buffer, which decides what
 /// dropping the buffer does with it. One place for the rule of `device`'s
 /// module docs, for every kind of buffer and view.
@@ -191,9 +195,7 @@ impl RawBuffer {
         self.device_call(|iface| iface.detach_native)
             .unwrap_or(Err(Error::new(ErrorCode::NoDeviceInterface, None)))?;
         // What the device memory holds is the caller's business again.
-        let dirty = halide_buffer_flags::halide_buffer_flag_host_dirty.0
-            | halide_buffer_flags::halide_buffer_flag_device_dirty.0;
-        self.buf.flags &= !u64::from(dirty);
+        self.buf.flags &= !DIRTY;
         self.role = DeviceRole::Owned;
         Ok(())
     }
@@ -243,9 +245,7 @@ impl RawBuffer {
                 return Err(ShapeError::Device(e));
             }
         };
-        let dirty = halide_buffer_flags::halide_buffer_flag_host_dirty.0
-            | halide_buffer_flags::halide_buffer_flag_device_dirty.0;
-        view.buf.flags |= self.buf.flags & u64::from(dirty);
+        view.buf.flags |= self.buf.flags & DIRTY;
         view.root = Some(root);
         Ok(())
     }
@@ -335,12 +335,10 @@ impl Drop for RawBuffer {
             }
             DeviceRole::Crop | DeviceRole::Shared => {
                 if let Some(source) = self.source {
-                    let dirty = halide_buffer_flags::halide_buffer_flag_host_dirty.0
-                        | halide_buffer_flags::halide_buffer_flag_device_dirty.0;
                     // SAFETY: the source is borrowed mutably for this view's
                     // whole life (`lend_device`), so it is alive, in place,
                     // and reached by nothing else; only its flags change.
-                    unsafe { (*source.as_ptr()).flags |= self.buf.flags & u64::from(dirty) };
+                    unsafe { (*source.as_ptr()).flags |= self.buf.flags & DIRTY };
                 }
                 if self.role == DeviceRole::Crop {
                     let _ = self.device_call(|iface| iface.device_release_crop);

@@ -65,9 +65,6 @@ mod fake {
         LOG.with(|l| std::mem::take(&mut *l.borrow_mut()))
     }
 
-    const DIRTY: u64 = (halide_buffer_flags::halide_buffer_flag_host_dirty.0
-        | halide_buffer_flags::halide_buffer_flag_device_dirty.0) as u64;
-
     unsafe extern "C" fn to_device(
         _: *mut c_void,
         b: *mut halide_buffer_t,
