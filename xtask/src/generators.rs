@@ -164,8 +164,6 @@ fn build_one(generator: &GeneratorRun, dir: &Path, target: &str) -> Result<bool>
     Ok(true)
 }
 
-/// The cargo that runs xtask.
-
 /// The strings of a manifest array, e.g. `rust-generators`.
 fn strings(value: &Value) -> impl Iterator<Item = &str> {
     value
