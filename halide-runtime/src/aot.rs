@@ -45,6 +45,9 @@ pub struct HandlerSetters {
     set_error_handler: unsafe extern "C" fn(halide_error_handler_t) -> halide_error_handler_t,
     set_custom_print: unsafe extern "C" fn(halide_print_t) -> halide_print_t,
     set_custom_trace: unsafe extern "C" fn(halide_trace_t) -> halide_trace_t,
+    /// Whether device operations outside calls report through this runtime.
+    device_errors: bool,
+    installed: OnceLock<()>,
 }
 
 impl HandlerSetters {
@@ -63,25 +66,40 @@ impl HandlerSetters {
             set_error_handler,
             set_custom_print,
             set_custom_trace,
+            device_errors: true,
+            installed: OnceLock::new(),
         }
     }
 
-    /// Installs this module's handlers, once per process; remembers the
-    /// runtime's own print and trace handlers for calls without a context,
-    /// and makes device operations report the runtime's messages.
+    /// These setters, for a runtime without device support: calls through
+    /// it never make it the runtime device operations report through (see
+    /// [`report_device_errors`]), which suits a CPU runtime loaded beside
+    /// libHalide's JIT (whose device runtimes need the JIT's own caller).
+    pub const fn without_device_errors(mut self) -> Self {
+        self.device_errors = false;
+        self
+    }
+
+    /// Installs this module's handlers in this runtime, once; remembers the
+    /// first runtime's own print and trace handlers for calls without a
+    /// context (every runtime's print to stderr alike), and makes device
+    /// operations report the runtime's messages.
     #[inline]
     fn install(&'static self) {
-        DEFAULTS.get_or_init(|| {
-            report_device_errors(self);
-            // SAFETY: per `new`, these are the linked runtime's setters; the
+        self.installed.get_or_init(|| {
+            if self.device_errors {
+                report_device_errors(self);
+            }
+            // SAFETY: per `new`, these are the runtime's setters; the
             // handlers are valid for the whole program.
-            unsafe {
+            let defaults = unsafe {
                 (self.set_error_handler)(Some(on_error));
                 Defaults {
                     print: (self.set_custom_print)(Some(on_print)),
                     trace: (self.set_custom_trace)(Some(on_trace)),
                 }
-            }
+            };
+            let _ = DEFAULTS.set(defaults);
         });
     }
 }

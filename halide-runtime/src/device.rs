@@ -209,6 +209,24 @@ pub fn prepare_input(buf: &mut halide_buffer_t) {
     }
 }
 
+/// Brings `buf`'s host copy up to date when a device holds the current
+/// data, through the device runtime's own `copy_to_host` and the installed
+/// caller: for code of another runtime (a pipeline loaded from a shared
+/// library) that must never call a device interface it was not built with.
+///
+/// # Safety
+/// As for [`device_call`]: `buf`'s shape describes memory valid for the
+/// call and its device fields are those a runtime left there (or zero).
+pub unsafe fn sync_to_host(buf: &mut halide_buffer_t) -> Result<(), Error> {
+    let dirty = u64::from(halide_buffer_flags::halide_buffer_flag_device_dirty.0);
+    if buf.flags & dirty == 0 {
+        return Ok(());
+    }
+    // SAFETY: the caller's contract.
+    unsafe { device_call(buf, |iface| iface.copy_to_host) }
+        .unwrap_or(Err(Error::new(ErrorCode::NoDeviceInterface, None)))
+}
+
 /// The `halide_buffer_t` a pipeline gets for an input lent by shared
 /// reference: a copy, so the lender is never written, which frees on drop
 /// any device memory the call attached to it (see the module's rule).

@@ -53,6 +53,7 @@ typedef struct hl_image_param hl_image_param;
 typedef struct hl_param hl_param;
 typedef struct hl_pipeline hl_pipeline;
 typedef struct hl_callable hl_callable;
+typedef struct hl_module hl_module;
 
 /* ---- errors (error.cpp) ---------------------------------------------- */
 
@@ -564,6 +565,35 @@ bool hl_callable_param_value(const hl_callable *c, size_t i, uint64_t *out, hl_e
 int hl_callable_call(const hl_callable *c, const void **argv, size_t argc, const hl_handlers *handlers, char **message,
                      hl_error **err);
 void hl_callable_free(hl_callable *c);
+
+/** The signature hl_pipeline_compile would give p's callable (inputs chosen
+ *  the same way, then the outputs), without compiling: a callable with no
+ *  code, whose arguments and parameter values can be read but which
+ *  hl_callable_call refuses. For code compiled elsewhere (a cached library). */
+hl_callable *hl_pipeline_signature(hl_pipeline *p, bool infer, const hl_param *const *scalars,
+                                   const hl_image_param *const *buffers, size_t n_inputs, hl_error **err);
+
+/* ---- lowered modules (module.cpp) ------------------------------------ */
+
+/** p lowered for target t (Halide's compile_to_module) as the C function
+ *  fn_name with its argv and metadata wrappers; inputs as for
+ *  hl_pipeline_compile. */
+hl_module *hl_pipeline_lower(hl_pipeline *p, const hl_target *t, bool infer, const hl_param *const *scalars,
+                             const hl_image_param *const *buffers, size_t n_inputs, const char *fn_name,
+                             hl_error **err);
+void hl_module_free(hl_module *m);
+/** A text that determines m's generated code: its target, its constant
+ *  buffers' names and shapes (not their data: see hl_module_buffer_data),
+ *  each function's linkage, arguments (kind, type, dimensions, constraints
+ *  and estimates) and body, with every constant written exactly (floats as
+ *  hexadecimal). Names are Halide's, unique in the process, not across
+ *  processes. Owned by the caller (hl_string_free). */
+char *hl_module_key_text(const hl_module *m, hl_error **err);
+size_t hl_module_buffer_count(const hl_module *m, hl_error **err);
+/** Points *data at the *len bytes of m's constant buffer i (valid while m is). */
+bool hl_module_buffer_data(const hl_module *m, size_t i, const void **data, size_t *len, hl_error **err);
+/** Compiles m to an object file at path. */
+bool hl_module_compile_object(const hl_module *m, const char *path, hl_error **err);
 
 /* ---- devices (device.cpp) -------------------------------------------- */
 

@@ -46,6 +46,22 @@ HL_API hl_pipeline *hl_pipeline_deserialize(const char *data, size_t len, const 
     });
 }
 
+namespace {
+
+/** The callable's arguments: the inputs, then one output buffer per output value. */
+std::vector<Halide::Argument> callable_arguments(const Halide::Pipeline &pipeline,
+                                                 std::vector<Halide::Argument> arguments) {
+    for (const Halide::Func &out : pipeline.outputs()) {
+        for (const Halide::Type &type : out.types()) {
+            arguments.emplace_back(out.name(), Halide::Argument::OutputBuffer, type, out.dimensions(),
+                                   Halide::ArgumentEstimates{});
+        }
+    }
+    return arguments;
+}
+
+}  // namespace
+
 HL_API hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, bool infer, const hl_param *const *scalars,
                                         const hl_image_param *const *buffers, size_t n_inputs, hl_error **err) {
     HL_GUARD(err, nullptr, {
@@ -53,14 +69,16 @@ HL_API hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, bool
         hl_shim::Inputs inputs = hl_shim::pipeline_inputs(pipeline, infer, scalars, buffers, n_inputs);
         Halide::Callable callable =
             pipeline.compile_to_callable(inputs.arguments, arg(t, "hl_pipeline_compile target").v);
-        std::vector<Halide::Argument> arguments = inputs.arguments;
-        for (const Halide::Func &out : pipeline.outputs()) {
-            for (const Halide::Type &type : out.types()) {
-                arguments.emplace_back(out.name(), Halide::Argument::OutputBuffer, type, out.dimensions(),
-                                       Halide::ArgumentEstimates{});
-            }
-        }
-        return new hl_callable{callable, arguments, inputs.params};
+        return new hl_callable{callable, callable_arguments(pipeline, inputs.arguments), inputs.params};
+    });
+}
+
+HL_API hl_callable *hl_pipeline_signature(hl_pipeline *p, bool infer, const hl_param *const *scalars,
+                                          const hl_image_param *const *buffers, size_t n_inputs, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        Halide::Pipeline &pipeline = arg(p, "hl_pipeline_signature").v;
+        hl_shim::Inputs inputs = hl_shim::pipeline_inputs(pipeline, infer, scalars, buffers, n_inputs);
+        return new hl_callable{Halide::Callable(), callable_arguments(pipeline, inputs.arguments), inputs.params};
     });
 }
 
@@ -131,6 +149,7 @@ HL_API int hl_callable_call(const hl_callable *c, const void **argv, size_t argc
                             char **message, hl_error **err) {
     HL_GUARD(err, -1, {
         const hl_callable &callable = arg(c, "hl_callable_call");
+        if (!callable.v.defined()) throw std::invalid_argument("hl_callable_call: this callable has no code");
         if (argc != callable.arguments.size() || !argv) {
             throw std::invalid_argument("expected " + std::to_string(callable.arguments.size()) + " arguments, got " +
                                         std::to_string(argc));

@@ -62,12 +62,17 @@ struct hl_pipeline {
     Halide::Pipeline v;
 };
 struct hl_callable {
+    /** Undefined for a signature without code (hl_pipeline_signature). */
     Halide::Callable v;
     /** The inputs, then the outputs. */
     std::vector<Halide::Argument> arguments;
     /** The parameter behind each input, in the inputs' order: where a caller
      *  that has no value of its own reads the current one. */
     std::vector<Halide::Parameter> params;
+};
+
+struct hl_module {
+    Halide::Module v;
 };
 
 #define HL_API extern "C" __attribute__((visibility("default")))

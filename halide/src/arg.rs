@@ -87,6 +87,28 @@ impl<'a> Arg<'a> {
         }
     }
 
+    /// Whether the argument is a buffer with device memory attached.
+    pub(crate) fn has_device_data(&self) -> bool {
+        match self.value {
+            // SAFETY: `ptr` came from a buffer borrowed for 'a, which `self`
+            // still holds, so it points at a live halide_buffer_t.
+            ArgValue::Buffer { ptr, .. } => unsafe { (*ptr).device != 0 },
+            ArgValue::Scalar { .. } => false,
+        }
+    }
+
+    /// The `halide_buffer_t` of an argument made from `&mut buffer`.
+    pub(crate) fn writable_buffer(&self) -> Option<*mut halide_buffer_t> {
+        match self.value {
+            ArgValue::Buffer {
+                ptr,
+                writable: true,
+                ..
+            } => Some(ptr.cast_mut()),
+            _ => None,
+        }
+    }
+
     #[inline]
     pub(crate) fn as_argv(&self) -> *const c_void {
         match &self.value {

@@ -28,7 +28,11 @@ pub(crate) type CallableHandle = Handle<sys::hl_callable>;
 /// [`ErrorKind::Runtime`](crate::ErrorKind::Runtime) errors with Halide's
 /// code and message.
 pub struct Callable {
+    /// The signature and parameters, and for JIT code the code itself.
     handle: CallableHandle,
+    /// Code loaded from the compile cache, if not JIT code.
+    #[cfg(target_os = "linux")]
+    shared: Option<std::sync::Arc<crate::shared_library::SharedPipeline>>,
     arguments: Vec<ArgumentInfo>,
     name: String,
     handlers: Handlers,
@@ -119,11 +123,40 @@ impl Callable {
             .collect::<Result<Vec<_>>>()?;
         Ok(Callable {
             handle,
+            #[cfg(target_os = "linux")]
+            shared: None,
             arguments,
             name,
             handlers: Handlers::new(),
             on_device: target.has_gpu_feature(),
         })
+    }
+
+    /// The callable of `signature` (a shim callable without code) whose
+    /// code is the cached library `code`, compiled for a CPU target.
+    #[cfg(target_os = "linux")]
+    pub(crate) fn from_shared(
+        signature: CallableHandle,
+        code: crate::shared_library::SharedPipeline,
+        name: String,
+        target: &Target,
+    ) -> Result<Self> {
+        let mut callable = Callable::from_handle(signature, name, target)?;
+        callable.shared = Some(std::sync::Arc::new(code));
+        Ok(callable)
+    }
+
+    /// Whether the code was loaded from the compile cache (see
+    /// [`cache`](crate::cache)) rather than JIT-compiled in this process.
+    pub fn is_cached(&self) -> bool {
+        #[cfg(target_os = "linux")]
+        {
+            self.shared.is_some()
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            false
+        }
     }
 
     /// This callable with its print, trace and error output going to
@@ -199,6 +232,10 @@ impl Callable {
         for (slot, arg) in argv[1..].iter_mut().zip(args) {
             *slot = arg.as_argv();
         }
+        #[cfg(target_os = "linux")]
+        if let Some(shared) = &self.shared {
+            return self.invoke_shared(shared, args, argv, handlers);
+        }
         if self.on_device {
             self.invoke_on_device(args, argv, handlers)
         } else {
@@ -231,6 +268,47 @@ impl Callable {
             argv[*i + 1] = copy.as_mut_ptr().cast_const().cast();
         }
         let result = self.invoke(argv, handlers);
+        drop(lent);
+        result
+    }
+
+    /// Calls code loaded from the cache. It links its own runtime, which
+    /// must never run a device interface of another (libHalide's JIT), so
+    /// arguments whose current data is on a device are brought to the
+    /// host first, through their own runtime; inputs lent by `&` through
+    /// copies, as for device code.
+    #[cfg(target_os = "linux")]
+    fn invoke_shared(
+        &self,
+        shared: &crate::shared_library::SharedPipeline,
+        args: &[Arg<'_>],
+        argv: &mut [*const c_void],
+        handlers: &Handlers,
+    ) -> Result<()> {
+        let mut lent: Vec<LentInput<'_>> = Vec::new();
+        for (i, arg) in args.iter().enumerate() {
+            if !arg.has_device_data() {
+                continue;
+            }
+            let raw = match arg.lent_input() {
+                Some(copy) => {
+                    lent.push(copy);
+                    lent.last_mut().map(LentInput::as_mut_ptr)
+                }
+                None => arg.writable_buffer(),
+            };
+            if let Some(raw) = raw {
+                // SAFETY: a lent copy lives in `lent` until the call ends;
+                // a writable buffer is borrowed mutably by `args`; both
+                // describe live memory whose device fields a runtime set.
+                unsafe { halide_runtime::device::sync_to_host(&mut *raw) }
+                    .map_err(|e| Error::runtime(e.code(), e.message().unwrap_or_default()))?;
+                argv[i + 1] = raw.cast_const().cast();
+            }
+        }
+        // SAFETY: check() matched every argument to the signature, as for
+        // `invoke`; the lent copies live until after the call.
+        let result = unsafe { shared.call(argv, handlers) };
         drop(lent);
         result
     }

@@ -455,6 +455,7 @@ objects! {
     hl_param: hl_param_free;
     hl_pipeline: hl_pipeline_free;
     hl_callable: hl_callable_free;
+    hl_module: hl_module_free;
 }
 
 /// The shim pointers of `handles`, for a call that takes an array; valid

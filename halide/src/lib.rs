@@ -53,7 +53,12 @@ mod target;
 mod arg;
 mod handlers;
 // -
+#[cfg(target_os = "linux")]
+mod shared_library;
+// -
 mod callable;
+// -
+pub mod cache;
 // Reduction domains.
 mod rdom;
 // Operators and functions of expressions.

@@ -97,6 +97,17 @@ impl Pipeline {
     fn compile_raw(&self, target: &Target, inputs: Option<&[&dyn Input]>) -> Result<Callable> {
         target.check_jit()?;
         let (scalars, buffers) = split_inputs(inputs.unwrap_or_default());
+        let request = crate::cache::Request {
+            pipeline: &self.handle,
+            infer: inputs.is_none(),
+            scalars: &scalars,
+            buffers: &buffers,
+            target,
+            name: &self.name,
+        };
+        if let Some(callable) = crate::cache::compile(&request) {
+            return Ok(callable);
+        }
         // Compiling changes nothing the pipeline is made of.
         let p = self.handle.keeping_code();
         let t = target.handle().as_ptr();
