@@ -594,6 +594,14 @@ size_t hl_module_buffer_count(const hl_module *m, hl_error **err);
 bool hl_module_buffer_data(const hl_module *m, size_t i, const void **data, size_t *len, hl_error **err);
 /** Compiles m to an object file at path. */
 bool hl_module_compile_object(const hl_module *m, const char *path, hl_error **err);
+/** A text that determines c's input parameters as they affect generated
+ *  code: each one's name, type and dimensions, and a buffer's alignment,
+ *  memory type, and per dimension its min, extent and stride constraints
+ *  and estimates, or a scalar's default, min, max and estimate, exactly
+ *  (floats as hexadecimal); not their current values. Of the inputs
+ *  (Halide's external parameters), hl_pipeline_serialize keeps only names,
+ *  types and dimensions. Owned by the caller. */
+char *hl_callable_inputs_text(const hl_callable *c, hl_error **err);
 
 /* ---- devices (device.cpp) -------------------------------------------- */
 

@@ -1,5 +1,6 @@
 // Halide::Module, a pipeline lowered for one target: described exactly, for
-// the compile cache's key, and compiled to an object file.
+// the compile cache's key, and compiled to an object file; and a callable's
+// input parameters described exactly, for the cache's fingerprints.
 #include "shim.h"
 
 #include <iomanip>
@@ -76,7 +77,38 @@ void describe(const Halide::Module &m, std::ostream &out) {
     }
 }
 
+void describe_parameter(ExactPrinter &p, std::ostream &out, const Halide::Parameter &param) {
+    out << "param " << param.name() << " " << param.type() << " dims " << param.dimensions();
+    if (param.is_buffer()) {
+        out << " align " << param.host_alignment() << " memory " << int(param.memory_type());
+        for (const Halide::BufferConstraint &c : param.buffer_constraints()) {
+            for (const Halide::Expr &e : {c.min, c.extent, c.stride, c.min_estimate, c.extent_estimate}) {
+                out << " ";
+                p.expr(e);
+            }
+            out << ";";
+        }
+    } else {
+        for (const Halide::Expr &e : {param.default_value(), param.min_value(), param.max_value(), param.estimate()}) {
+            out << " ";
+            p.expr(e);
+        }
+    }
+    out << "\n";
+}
+
 }  // namespace
+
+HL_API char *hl_callable_inputs_text(const hl_callable *c, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::ostringstream out;
+        ExactPrinter p(out);
+        for (const Halide::Parameter &param : arg(c, "hl_callable_inputs_text").params) {
+            describe_parameter(p, out, param);
+        }
+        return hl_shim::copy_string(out.str());
+    });
+}
 
 HL_API hl_module *hl_pipeline_lower(hl_pipeline *p, const hl_target *t, bool infer, const hl_param *const *scalars,
                                     const hl_image_param *const *buffers, size_t n_inputs, const char *fn_name,

@@ -74,6 +74,19 @@ unsafe fn argument_from_raw(raw: &sys::hl_argument) -> Result<ArgumentInfo> {
     })
 }
 
+/// The arguments of the shim callable `handle`, in order.
+pub(crate) fn arguments_of(handle: &CallableHandle) -> Result<Vec<ArgumentInfo>> {
+    let n = shim!(sys::hl_callable_argument_count, handle)?;
+    (0..n)
+        .map(|i| {
+            let mut raw = sys::hl_argument::default();
+            shim!(sys::hl_callable_argument, handle, i, &mut raw)?;
+            // SAFETY: the shim filled raw from the callable, which lives.
+            unsafe { argument_from_raw(&raw) }
+        })
+        .collect()
+}
+
 /// Device operations on buffers outside a call (copies, frees on drop)
 /// run inside a JIT user context, so that a failing one is an error, not
 /// an abort (see halide-runtime's `DeviceCaller`). Installed when JIT code
@@ -112,15 +125,7 @@ impl Callable {
         name: String,
         target: &Target,
     ) -> Result<Self> {
-        let n = shim!(sys::hl_callable_argument_count, &handle)?;
-        let arguments = (0..n)
-            .map(|i| {
-                let mut raw = sys::hl_argument::default();
-                shim!(sys::hl_callable_argument, &handle, i, &mut raw)?;
-                // SAFETY: the shim filled raw from the callable, which lives.
-                unsafe { argument_from_raw(&raw) }
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let arguments = arguments_of(&handle)?;
         Ok(Callable {
             handle,
             #[cfg(target_os = "linux")]

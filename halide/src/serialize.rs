@@ -85,16 +85,7 @@ impl Pipeline {
     /// # Ok::<(), halide::Error>(())
     /// ```
     pub fn serialize(&self) -> Result<Vec<u8>> {
-        let p = self.handle().as_ptr();
-        // SAFETY: the pipeline is borrowed for the call; `len` outlives it.
-        let payload = unsafe {
-            ffi::call(|err| {
-                let mut len = 0;
-                let ptr = sys::hl_pipeline_serialize(p, &mut len, err);
-                ffi::Bytes { ptr, len }
-            })
-        }?;
-        Ok(seal(&payload))
+        Ok(seal(&crate::cache::halide_serialization(self.handle())?))
     }
 
     /// The pipeline [`serialize`](Self::serialize) wrote. Its inputs named

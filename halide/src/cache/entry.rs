@@ -119,25 +119,70 @@ fn try_compile(
         .with_feature("no_runtime")
         .and_then(|t| t.with_feature("user_context"))
         .map_err(|_| Fallback::Halide)?;
-    let module = lower(request, &aot).map_err(|_| Fallback::Halide)?;
-    let name = format!("{}.so", module_key(&module).map_err(|_| Fallback::Halide)?);
+    let signature = signature(request).map_err(|_| Fallback::Halide)?;
     let (runtime, runtime_path) = runtime(&store, &aot, settings)?;
-    let hit = !ensure(&store, &name, settings, |scratch| {
-        let object = scratch.path("pipeline.o");
-        compile_object(&module, &object).map_err(|_| Fallback::Halide)?;
-        let library = scratch.path(&name);
-        link::link(&object, Some(&runtime_path), &library)?;
-        Ok(library)
-    })?;
+    let fingerprint = fingerprint_key(request, &signature, &aot);
+    let known = fingerprint
+        .as_deref()
+        .and_then(|f| store.alias(f))
+        .map(|key| format!("{key}.so"))
+        .filter(|name| store.check(name).unwrap_or(false));
+    let (name, hit) = match known {
+        Some(name) => {
+            store.touch(&name);
+            (name, true)
+        }
+        None => {
+            let module = lower(request, &aot).map_err(|_| Fallback::Halide)?;
+            let key = module_key(&module).map_err(|_| Fallback::Halide)?;
+            let name = format!("{key}.so");
+            let hit = !ensure(&store, &name, settings, |scratch| {
+                let object = scratch.path("pipeline.o");
+                compile_object(&module, &object).map_err(|_| Fallback::Halide)?;
+                let library = scratch.path(&name);
+                link::link(&object, Some(&runtime_path), &library)?;
+                Ok(library)
+            })?;
+            if let Some(fingerprint) = &fingerprint {
+                if let Err(e) = store.set_alias(fingerprint, &key) {
+                    Fallback::Disk(e).report();
+                }
+            }
+            (name, hit)
+        }
+    };
     // SAFETY: the entry is whole (checked or just built), so it is the
-    // pipeline compiled above for a key that covers its code, as FUNCTION
-    // with user_context, linked against the runtime at runtime_path.
+    // pipeline compiled for a key that covers its code (found by that key,
+    // or by a fingerprint recorded for it), as FUNCTION with user_context,
+    // linked against the runtime at runtime_path.
     let code =
         unsafe { SharedPipeline::load(&store.path(&name), runtime) }.map_err(Fallback::Load)?;
-    let signature = signature(request).map_err(|_| Fallback::Halide)?;
     let callable = Callable::from_shared(signature, code, request.name.to_owned(), target)
         .map_err(|_| Fallback::Halide)?;
     Ok((callable, hit))
+}
+
+/// The fingerprint key of `request` (see `key::fingerprint_key`), unless
+/// Halide cannot serialize the pipeline whole.
+fn fingerprint_key(
+    request: &Request<'_>,
+    signature: &CallableHandle,
+    aot: &Target,
+) -> Option<String> {
+    let serialized = super::halide_serialization(request.pipeline).ok()?;
+    let inputs = shim!(sys::hl_callable_inputs_text, signature).ok()?;
+    let arguments: Vec<String> = crate::callable::arguments_of(signature)
+        .ok()?
+        .iter()
+        .map(|a| format!("{a:?}"))
+        .collect();
+    Some(key::fingerprint_key(
+        &serialized,
+        &inputs,
+        &arguments,
+        &aot.to_string(),
+        &Versions::current(),
+    ))
 }
 
 /// Makes sure entry `name` exists, building it with `build` (which returns

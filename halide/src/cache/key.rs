@@ -63,6 +63,43 @@ pub(crate) fn pipeline_key(text: &str, buffers: &[&[u8]], versions: &Versions) -
     hex(&h.finalize())
 }
 
+/// The fingerprint of a compilation before lowering: Halide's serialized
+/// pipeline (`serialized`: every definition, schedule, requirement and
+/// embedded buffer, with names as this process made them, but of the
+/// inputs only their names, types and dimensions), the inputs'
+/// constraints and estimates (`inputs`), the arguments in order, and the
+/// target. Equal
+/// fingerprints mean equal code, so a fingerprint seen before names its
+/// entry without lowering again (lowering a large pipeline takes longer
+/// than loading it); a process whose names differ (having built other
+/// pipelines first) gets a new fingerprint, lowers, and finds the entry by
+/// its key.
+pub(crate) fn fingerprint_key(
+    serialized: &[u8],
+    inputs: &str,
+    arguments: &[String],
+    target: &str,
+    versions: &Versions,
+) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        FORMAT,
+        "fingerprint",
+        &versions.halide,
+        &versions.crate_version,
+        target,
+    ] {
+        absorb(&mut h, part.as_bytes());
+    }
+    absorb(&mut h, &(arguments.len() as u64).to_le_bytes());
+    for argument in arguments {
+        absorb(&mut h, argument.as_bytes());
+    }
+    absorb(&mut h, serialized);
+    absorb(&mut h, inputs.as_bytes());
+    hex(&h.finalize())
+}
+
 /// The key of the runtime for `target` (a runtime target string).
 pub(crate) fn runtime_key(target: &str, versions: &Versions) -> String {
     let mut h = Sha256::new();
@@ -212,6 +249,36 @@ mod tests {
         assert_ne!(
             runtime_key("x86-64-linux", &v),
             runtime_key("x86-64-linux-avx2", &v)
+        );
+        let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let f = fingerprint_key(b"p", "i", &args(&["a", "b"]), "x86-64-linux", &v);
+        assert_eq!(
+            f,
+            fingerprint_key(b"p", "i", &args(&["a", "b"]), "x86-64-linux", &v)
+        );
+        assert_ne!(
+            f,
+            fingerprint_key(b"q", "i", &args(&["a", "b"]), "x86-64-linux", &v)
+        );
+        assert_ne!(
+            f,
+            fingerprint_key(b"p", "j", &args(&["a", "b"]), "x86-64-linux", &v)
+        );
+        assert_ne!(
+            f,
+            fingerprint_key(b"p", "i", &args(&["b", "a"]), "x86-64-linux", &v)
+        );
+        assert_ne!(
+            f,
+            fingerprint_key(b"p", "i", &args(&["ab"]), "x86-64-linux", &v)
+        );
+        assert_ne!(
+            f,
+            fingerprint_key(b"p", "i", &args(&["a", "b"]), "x86-64-linux-avx2", &v)
+        );
+        assert_ne!(
+            f,
+            fingerprint_key(b"p", "i", &args(&["a", "b"]), "x86-64-linux", &other_halide)
         );
     }
 }

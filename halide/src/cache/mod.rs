@@ -47,13 +47,15 @@
 //! println!("cache {} at {}", if settings.enabled { "on" } else { "off" }, settings.dir.display());
 //! ```
 
-#[cfg(target_os = "linux")]
-mod entry;
 mod key;
+// -
 #[cfg(target_os = "linux")]
 mod link;
 #[cfg(target_os = "linux")]
 mod store;
+// -
+#[cfg(target_os = "linux")]
+mod entry;
 
 use crate::callable::Callable;
 use crate::error::{Error, Result};
@@ -212,6 +214,21 @@ pub fn clear() -> Result<()> {
     {
         let _ = dir;
         Ok(())
+    }
+}
+
+/// Halide's own serialization of a pipeline (`serialize_pipeline`): what
+/// [`Pipeline::serialize`](crate::Pipeline::serialize) seals, and the heart
+/// of a compilation's fingerprint.
+pub(crate) fn halide_serialization(pipeline: &Handle<sys::hl_pipeline>) -> Result<Vec<u8>> {
+    let p = pipeline.as_ptr();
+    // SAFETY: the pipeline is borrowed for the call; `len` outlives it.
+    unsafe {
+        crate::ffi::call(|err| {
+            let mut len = 0;
+            let ptr = sys::hl_pipeline_serialize(p, &mut len, err);
+            crate::ffi::Bytes { ptr, len }
+        })
     }
 }
 

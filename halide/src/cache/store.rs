@@ -21,6 +21,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 const MAGIC: &[u8; 8] = b"HLRSLIB1";
+/// The first line of an alias file.
+const ALIAS_MAGIC: &str = "HLRSKEY1";
 /// Magic, length, hash.
 pub(crate) const TRAILER_LEN: usize = 8 + 8 + 32;
 
@@ -66,6 +68,27 @@ impl Store {
         }
     }
 
+    /// The key a fingerprint was last found to have, if recorded and
+    /// intact (an alias file names its own fingerprint; anything else is
+    /// ignored).
+    pub(crate) fn alias(&self, fingerprint: &str) -> Option<String> {
+        let name = format!("{fingerprint}.key");
+        let text = fs::read_to_string(self.path(&name)).ok()?;
+        let mut lines = text.lines();
+        let whole = lines.next() == Some(ALIAS_MAGIC) && lines.next() == Some(fingerprint);
+        let key = lines
+            .next()
+            .filter(|k| whole && k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()))?;
+        self.touch(&name);
+        Some(key.to_owned())
+    }
+
+    /// Records that `fingerprint` has key `key`, atomically.
+    pub(crate) fn set_alias(&self, fingerprint: &str, key: &str) -> io::Result<()> {
+        let text = format!("{ALIAS_MAGIC}\n{fingerprint}\n{key}\n");
+        self.write_atomically(&format!("{fingerprint}.key"), text.as_bytes())
+    }
+
     /// Marks entry `name` as just used, for eviction.
     pub(crate) fn touch(&self, name: &str) {
         if let Ok(file) = File::options().write(true).open(self.path(name)) {
@@ -93,9 +116,7 @@ impl Store {
 
     /// A fresh directory for building an entry, removed when dropped.
     pub(crate) fn scratch(&self) -> io::Result<Scratch> {
-        static COUNT: AtomicU64 = AtomicU64::new(0);
-        let n = COUNT.fetch_add(1, Ordering::Relaxed);
-        let dir = self.dir.join(format!("tmp-{}-{n}", std::process::id()));
+        let dir = self.dir.join(format!("tmp-{}", unique()));
         DirBuilder::new().mode(0o700).create(&dir)?;
         Ok(Scratch { dir })
     }
@@ -109,14 +130,20 @@ impl Store {
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(&len.to_le_bytes());
         bytes.extend_from_slice(&hash);
-        let temporary = self.path(&format!("{name}.tmp-{}", std::process::id()));
+        self.write_atomically(name, &bytes)
+    }
+
+    /// Writes `bytes` to a temporary file only the user can read, then
+    /// renames it to `name`.
+    fn write_atomically(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        let temporary = self.path(&format!("{name}.tmp-{}", unique()));
         let written = OpenOptions::new()
             .create(true)
             .truncate(true)
             .write(true)
             .mode(0o600)
             .open(&temporary)
-            .and_then(|mut f| f.write_all(&bytes).and_then(|()| f.sync_data()))
+            .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_data()))
             .and_then(|()| fs::rename(&temporary, self.path(name)));
         if written.is_err() {
             let _ = fs::remove_file(&temporary);
@@ -131,7 +158,7 @@ impl Store {
         for entry in fs::read_dir(&self.dir)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !name.ends_with(".so") {
+            if !(name.ends_with(".so") || name.ends_with(".key")) {
                 continue;
             }
             let meta = entry.metadata()?;
@@ -159,12 +186,23 @@ impl Store {
     pub(crate) fn clear(&self) -> io::Result<()> {
         for entry in fs::read_dir(&self.dir)? {
             let path = entry?.path();
-            if path.extension().is_some_and(|e| e == "so" || e == "lock") {
+            if path
+                .extension()
+                .is_some_and(|e| e == "so" || e == "lock" || e == "key")
+            {
                 fs::remove_file(path)?;
             }
         }
         Ok(())
     }
+}
+
+/// A suffix for temporary names that no other in this process or another
+/// running one has.
+fn unique() -> String {
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
+    format!("{}-{n}", std::process::id())
 }
 
 /// Whether `bytes` end with the trailer of what precedes it.
@@ -258,6 +296,30 @@ mod tests {
             fs::write(&path, &bytes).unwrap();
             assert!(!store.check("a.so").unwrap());
             assert!(!path.exists());
+        }
+    }
+
+    #[test]
+    fn aliases_round_trip_and_damage_is_ignored() {
+        let store = store("alias");
+        let (f, k) = ("f".repeat(64), "0123456789abcdef".repeat(4));
+        assert_eq!(store.alias(&f), None);
+        store.set_alias(&f, &k).unwrap();
+        assert_eq!(store.alias(&f), Some(k.clone()));
+        let path = store.path(&format!("{f}.key"));
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let text = fs::read_to_string(&path).unwrap();
+        for damaged in [
+            text.replace(&k, &k[1..]),
+            text.replace(&k, &"g".repeat(64)),
+            text.replace(&f, &"e".repeat(64)),
+            text.replace(ALIAS_MAGIC, "HLRSKEY0"),
+            text[..text.len() / 2].to_owned(),
+            String::new(),
+        ] {
+            fs::write(&path, damaged).unwrap();
+            assert_eq!(store.alias(&f), None);
         }
     }
 

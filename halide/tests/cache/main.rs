@@ -47,6 +47,7 @@ fn since(before: Statistics) -> (u64, u64, u64) {
 /// The variants of one pipeline, `out(x) = input(x) * gain + offset`,
 /// each changing one thing that changes the generated code.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[allow(clippy::enum_variant_names)]
 enum Variant {
     Plain,
     Vectorized,
@@ -54,7 +55,22 @@ enum Variant {
     Estimated,
     NoAsserts,
     InputsReordered,
+    AnyStride,
+    ScalarRange,
+    ScalarEstimate,
 }
+
+const VARIANTS: [Variant; 9] = [
+    Variant::Plain,
+    Variant::Vectorized,
+    Variant::Constrained,
+    Variant::Estimated,
+    Variant::NoAsserts,
+    Variant::InputsReordered,
+    Variant::AnyStride,
+    Variant::ScalarRange,
+    Variant::ScalarEstimate,
+];
 
 fn build(variant: Variant) -> Callable {
     let x = Var::new("x");
@@ -70,6 +86,9 @@ fn build(variant: Variant) -> Callable {
         Variant::Constrained => input.dim(0).set_min(0).unwrap(),
         Variant::Estimated => input.set_estimates(&[(0, 1024)]).unwrap(),
         Variant::NoAsserts => target = target.with_feature("no_asserts").unwrap(),
+        Variant::AnyStride => input.dim(0).allow_any_stride().unwrap(),
+        Variant::ScalarRange => gain.set_range(-10, 10).unwrap(),
+        Variant::ScalarEstimate => gain.set_estimate(3).unwrap(),
         Variant::Plain | Variant::InputsReordered => {}
     }
     let pipeline = Pipeline::new(&[&out]).unwrap();
@@ -100,15 +119,7 @@ fn check(callable: &Callable, variant: Variant) {
 #[test]
 fn each_change_misses_and_each_repeat_hits() {
     let (_guard, _dir) = fresh("variants");
-    let variants = [
-        Variant::Plain,
-        Variant::Vectorized,
-        Variant::Constrained,
-        Variant::Estimated,
-        Variant::NoAsserts,
-        Variant::InputsReordered,
-    ];
-    for variant in variants {
+    for variant in VARIANTS {
         let before = cache::statistics();
         let callable = build(variant);
         assert!(callable.is_cached());
@@ -117,7 +128,7 @@ fn each_change_misses_and_each_repeat_hits() {
     }
     // Built again from scratch: new Funcs, whose names Halide now numbers
     // (out$1, ...), and the same entries.
-    for variant in variants {
+    for variant in VARIANTS {
         let before = cache::statistics();
         check(&build(variant), variant);
         assert_eq!(since(before), (1, 0, 0), "{variant:?} again");
@@ -270,7 +281,8 @@ fn counts(child: std::process::Child) -> (u64, u64, u64) {
 
 /// The child's side: `plain` compiles and checks the plain variant;
 /// `others-first` builds and compiles two other pipelines first, so that
-/// Halide's name counters differ from a process that did not.
+/// Halide's name counters differ from a process that did not; `variant N`
+/// compiles and checks variant N.
 #[test]
 fn child() {
     let Ok(task) = std::env::var("HALIDE_CACHE_TEST_CHILD") else {
@@ -281,9 +293,12 @@ fn child() {
             check(&build(variant), variant);
         }
     }
+    let variant = task
+        .strip_prefix("variant ")
+        .map_or(Variant::Plain, |n| VARIANTS[n.parse::<usize>().unwrap()]);
     let before = cache::statistics();
-    let callable = build(Variant::Plain);
-    check(&callable, Variant::Plain);
+    let callable = build(variant);
+    check(&callable, variant);
     let (h, m, j) = since(before);
     println!("COUNTS {h} {m} {j}");
 }
@@ -292,7 +307,32 @@ fn child() {
 fn two_processes_compile_once() {
     let dir = scratch_dir("two-processes");
     assert_eq!(counts(spawn(&dir, "plain", &[])), (0, 1, 0));
+    // Names as the first process made them: found by fingerprint.
+    assert_eq!(counts(spawn(&dir, "plain", &[])), (1, 0, 0));
+    // Other names: a new fingerprint, the same key.
     assert_eq!(counts(spawn(&dir, "others-first", &[])), (1, 0, 0));
+    let aliases = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "key"))
+        .count();
+    // Plain's twice (one per naming), and the two others'.
+    assert_eq!(aliases, 4);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Fresh processes build their pipelines with the same names, so their
+/// fingerprints differ only by what differs in the pipelines: each variant
+/// misses once, then hits, and computes its own results.
+#[test]
+fn fresh_processes_tell_variants_apart() {
+    let dir = scratch_dir("fresh-variants");
+    for round in [(0, 1, 0), (1, 0, 0)] {
+        for n in 0..VARIANTS.len() {
+            let task = format!("variant {n}");
+            assert_eq!(counts(spawn(&dir, &task, &[])), round, "{:?}", VARIANTS[n]);
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
