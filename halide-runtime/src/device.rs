@@ -215,8 +215,8 @@ pub fn prepare_input(buf: &mut halide_buffer_t) {
 /// library) that must never call a device interface it was not built with.
 ///
 /// # Safety
-/// As for [`device_call`]: `buf`'s shape describes memory valid for the
-/// call and its device fields are those a runtime left there (or zero).
+/// `buf`'s shape describes memory valid for the call and its device fields
+/// are those a runtime left there (or zero).
 pub unsafe fn sync_to_host(buf: &mut halide_buffer_t) -> Result<(), Error> {
     let dirty = u64::from(halide_buffer_flags::halide_buffer_flag_device_dirty.0);
     if buf.flags & dirty == 0 {

@@ -260,6 +260,7 @@ fn spawn(dir: &Path, task: &str, env: &[(&str, &str)]) -> std::process::Child {
         .args(["child", "--exact", "--nocapture", "--test-threads=1"])
         .env("HALIDE_CACHE_TEST_CHILD", task)
         .env("HALIDE_RS_CACHE_DIR", dir)
+        .env("HALIDE_RS_CACHE", "on")
         .stdout(std::process::Stdio::piped());
     for (k, v) in env {
         command.env(k, v);
@@ -328,9 +329,9 @@ fn two_processes_compile_once() {
 fn fresh_processes_tell_variants_apart() {
     let dir = scratch_dir("fresh-variants");
     for round in [(0, 1, 0), (1, 0, 0)] {
-        for n in 0..VARIANTS.len() {
+        for (n, variant) in VARIANTS.iter().enumerate() {
             let task = format!("variant {n}");
-            assert_eq!(counts(spawn(&dir, &task, &[])), round, "{:?}", VARIANTS[n]);
+            assert_eq!(counts(spawn(&dir, &task, &[])), round, "{variant:?}");
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
