@@ -14,6 +14,20 @@ HL_API hl_func *hl_func_new(const char *name, hl_error **err) {
                                    : new hl_func{Halide::Func()}; });
 }
 
+HL_API hl_func *hl_func_new_typed(const char *name, const struct halide_type_t *types, size_t n_types, int dimensions,
+                                  hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        if (!name) throw std::invalid_argument("hl_func_new_typed: null name");
+        if (n_types == 0 || !types) throw std::invalid_argument("a typed Func needs at least one type");
+        if (dimensions < 0) throw std::invalid_argument("a Func cannot have negative dimensions");
+        std::vector<Halide::Type> t;
+        for (size_t i = 0; i < n_types; i++) {
+            t.push_back(hl_shim::to_type(types[i]));
+        }
+        return new hl_func{Halide::Func(t, dimensions, std::string(name))};
+    });
+}
+
 HL_API void hl_func_free(hl_func *f) {
     HL_GUARD(nullptr, , { delete f; });
 }

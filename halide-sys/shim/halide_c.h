@@ -252,6 +252,9 @@ typedef enum hl_math3 {
     HL_MATH3_LERP,
     HL_MATH3_MUL_SHIFT_RIGHT,
     HL_MATH3_ROUNDING_MUL_SHIFT_RIGHT,
+    /** The first operand, promised to lie in [second, third]: unchecked
+     *  unless the target has check_unsafe_promises. */
+    HL_MATH3_UNSAFE_PROMISE_CLAMPED,
 } hl_math3;
 
 hl_expr *hl_expr_math1(hl_math1 op, const hl_expr *a, hl_error **err);
@@ -289,6 +292,9 @@ typedef enum hl_dim_field {
 
 /** Tells autoschedulers that dimension `dim` of the buffers p accepts is [min, min + extent). */
 bool hl_image_param_set_estimate(hl_image_param *p, int dim, const hl_expr *min, const hl_expr *extent, hl_error **err);
+/** Requires the host pointer of buffers passed for p to be a multiple of
+ *  `bytes` (a power of two), which Halide then assumes. */
+bool hl_image_param_set_host_alignment(hl_image_param *p, int bytes, hl_error **err);
 /** Constrains one field of dimension `dim` of the buffers p accepts to `value`;
  *  with value NULL, removes the constraint (by default stride 0 must be 1). */
 bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field field, const hl_expr *value, hl_error **err);
@@ -327,6 +333,11 @@ bool hl_rdom_where(hl_rdom *r, const hl_expr *predicate, hl_error **err);
 
 /** A new, undefined Func; name may be NULL for a unique generated name. */
 hl_func *hl_func_new(const char *name, hl_error **err);
+/** A new, undefined Func named `name` whose definitions must give n_types
+ *  values (a Tuple when more than one) of the given types over `dimensions`
+ *  arguments; Halide refuses any definition that does not. */
+hl_func *hl_func_new_typed(const char *name, const struct halide_type_t *types, size_t n_types, int dimensions,
+                           hl_error **err);
 void hl_func_free(hl_func *f);
 char *hl_func_name(const hl_func *f, hl_error **err);
 bool hl_func_defined(const hl_func *f, hl_error **err);
@@ -388,6 +399,17 @@ typedef enum hl_tail_strategy {
     HL_TAIL_ROUND_UP_AND_BLEND,
 } hl_tail_strategy;
 
+/** Whether Halide splits a loop's first and last iterations, whose
+ *  boundary conditions or tails need guards, from its steady state. */
+typedef enum hl_partition {
+    /** Halide decides (the default). */
+    HL_PARTITION_AUTO = 0,
+    /** Never: one loop, guards in every iteration. */
+    HL_PARTITION_NEVER,
+    /** Always: an error when Halide finds nothing to partition. */
+    HL_PARTITION_ALWAYS,
+} hl_partition;
+
 /** Directives that apply to one loop. */
 typedef enum hl_loop_kind {
     HL_LOOP_SERIAL = 0,
@@ -412,6 +434,10 @@ char *hl_stage_name(const hl_stage *s, hl_error **err);
 /** Marks loop `var` of s as `kind`. With a factor, splits var by it first
  *  and marks the inner loop (vectorize, unroll) or the outer (parallel task
  *  size); serial takes no factor. */
+/** Sets how loop var of s is partitioned. */
+bool hl_stage_partition(hl_stage *s, hl_loop_var var, hl_partition policy, hl_error **err);
+/** Sets how every loop of s is partitioned (never or always). */
+bool hl_stage_partition_all(hl_stage *s, hl_partition policy, hl_error **err);
 bool hl_stage_loop(hl_stage *s, hl_loop_kind kind, hl_loop_var var, const hl_expr *factor, hl_tail_strategy tail,
                    hl_error **err);
 bool hl_stage_split(hl_stage *s, hl_loop_var old, hl_loop_var outer, hl_loop_var inner, const hl_expr *factor,
@@ -479,6 +505,14 @@ bool hl_func_align_bounds(hl_func *f, const hl_var *var, const hl_expr *modulus,
                           hl_error **err);
 /** Rounds the extent of f's storage along var up to a multiple of alignment. */
 bool hl_func_align_storage(hl_func *f, const hl_var *var, const hl_expr *alignment, hl_error **err);
+/** Hoists the allocation of f's storage out to `level`, at or outside
+ *  where it is stored; each realization inside reuses it. */
+bool hl_func_hoist_storage(hl_func *f, const hl_loop_level *level, hl_error **err);
+/** Bounds the extent of f's storage along var to `bound` values. */
+bool hl_func_bound_storage(hl_func *f, const hl_var *var, const hl_expr *bound, hl_error **err);
+/** Stores f in `buffers` allocations used in turn, so that successive
+ *  realizations (with hoist_storage) can overlap. */
+bool hl_func_ring_buffer(hl_func *f, const hl_expr *buffers, hl_error **err);
 
 /** Func-wide schedule flags without arguments. */
 typedef enum hl_func_flag {

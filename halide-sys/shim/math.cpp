@@ -81,6 +81,7 @@ HL_API hl_expr *hl_expr_math3(hl_math3 op, const hl_expr *a, const hl_expr *b, c
         case HL_MATH3_LERP: return new hl_expr{Halide::lerp(x, y, z)};
         case HL_MATH3_MUL_SHIFT_RIGHT: return new hl_expr{Halide::mul_shift_right(x, y, z)};
         case HL_MATH3_ROUNDING_MUL_SHIFT_RIGHT: return new hl_expr{Halide::rounding_mul_shift_right(x, y, z)};
+        case HL_MATH3_UNSAFE_PROMISE_CLAMPED: return new hl_expr{Halide::unsafe_promise_clamped(x, y, z)};
         }
         throw std::invalid_argument("unknown math function " + std::to_string(int(op)));
     });

@@ -47,6 +47,16 @@ HL_API bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field fiel
     });
 }
 
+HL_API bool hl_image_param_set_host_alignment(hl_image_param *p, int bytes, hl_error **err) {
+    HL_GUARD(err, false, {
+        if (bytes <= 0 || (bytes & (bytes - 1)) != 0) {
+            throw std::invalid_argument("host alignment must be a power of two, not " + std::to_string(bytes));
+        }
+        arg(p, "hl_image_param_set_host_alignment").v.set_host_alignment(bytes);
+        return true;
+    });
+}
+
 HL_API hl_param *hl_param_new(struct halide_type_t t, const char *name, hl_error **err) {
     HL_GUARD(err, nullptr, {
         if (!name) throw std::invalid_argument("hl_param_new: null name");

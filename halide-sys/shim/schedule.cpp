@@ -40,6 +40,15 @@ std::vector<Halide::Var> vars_of(const hl_var *const *vars, size_t n, const char
     return out;
 }
 
+Halide::Partition partition_of(hl_partition p) {
+    switch (p) {
+    case HL_PARTITION_AUTO: return Halide::Partition::Auto;
+    case HL_PARTITION_NEVER: return Halide::Partition::Never;
+    case HL_PARTITION_ALWAYS: return Halide::Partition::Always;
+    }
+    throw std::invalid_argument("unknown partition policy " + std::to_string(int(p)));
+}
+
 }  // namespace
 
 HL_API hl_stage *hl_func_stage(const hl_func *f, int index, hl_error **err) {
@@ -115,6 +124,25 @@ HL_API bool hl_stage_tile(hl_stage *s, hl_loop_var x, hl_loop_var y, hl_loop_var
                                        loop_var(xi, "xi"), loop_var(yi, "yi"), expr_arg(xfactor, "x factor"),
                                        expr_arg(yfactor, "y factor"), tail_of(tail));
         return true;
+    });
+}
+
+HL_API bool hl_stage_partition(hl_stage *s, hl_loop_var var, hl_partition policy, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(s, "hl_stage_partition").v.partition(loop_var(var, "hl_stage_partition var"), partition_of(policy));
+        return true;
+    });
+}
+
+HL_API bool hl_stage_partition_all(hl_stage *s, hl_partition policy, hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::Stage &stage = arg(s, "hl_stage_partition_all").v;
+        switch (partition_of(policy)) {
+        case Halide::Partition::Never: stage.never_partition_all(); return true;
+        case Halide::Partition::Always: stage.always_partition_all(); return true;
+        case Halide::Partition::Auto: break;
+        }
+        throw std::invalid_argument("partition_all takes never or always");
     });
 }
 
@@ -294,6 +322,27 @@ HL_API bool hl_func_fold_storage(hl_func *f, const hl_var *var, const hl_expr *e
                                  hl_error **err) {
     HL_GUARD(err, false, {
         arg(f, "hl_func_fold_storage").v.fold_storage(var_arg(var, "var"), expr_arg(extent, "extent"), fold_forward);
+        return true;
+    });
+}
+
+HL_API bool hl_func_hoist_storage(hl_func *f, const hl_loop_level *level, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(f, "hl_func_hoist_storage").v.hoist_storage(arg(level, "hl_func_hoist_storage level").v);
+        return true;
+    });
+}
+
+HL_API bool hl_func_bound_storage(hl_func *f, const hl_var *var, const hl_expr *bound, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(f, "hl_func_bound_storage").v.bound_storage(var_arg(var, "var"), expr_arg(bound, "bound"));
+        return true;
+    });
+}
+
+HL_API bool hl_func_ring_buffer(hl_func *f, const hl_expr *buffers, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(f, "hl_func_ring_buffer").v.ring_buffer(expr_arg(buffers, "buffers"));
         return true;
     });
 }

@@ -131,6 +131,7 @@ plain_args!(
     sys::hl_unary_op,
     sys::hl_inline_reduction,
     sys::hl_tail_strategy,
+    sys::hl_partition,
     sys::hl_loop_kind,
     sys::hl_gpu_loop,
     sys::hl_func_flag,

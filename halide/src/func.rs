@@ -61,6 +61,36 @@ impl Func {
         Func::from_handle(handle)
     }
 
+    /// A new, undefined Func whose definitions must give values of
+    /// `types` (a Tuple when there are several) over `dimensions`
+    /// arguments: Halide refuses, with an `Err`, any definition that does
+    /// not, where an untyped Func takes whatever its first definition has.
+    /// Halide's `Func(types, dimensions, name)`.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let [x, y] = Var::many(["x", "y"]);
+    /// let mut f = Func::with_types("f", &[Type::float(32)], 2)?;
+    /// assert!(f.define([&x, &y], &x + &y).is_err()); // int32, not float32
+    /// f.define([&x, &y], (&x + &y).cast::<f32>())?;
+    /// assert_eq!(f.realize::<f32>(&[2, 1])?.as_slice(), &[0.0, 1.0]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn with_types(name: &str, types: &[Type], dimensions: usize) -> Result<Self> {
+        let c = ffi::c_string(name)?;
+        let raw: Vec<_> = types.iter().map(|t| t.to_raw()).collect();
+        let dimensions = i32::try_from(dimensions)
+            .map_err(|_| Error::invalid(format!("{dimensions} dimensions are too many")))?;
+        // SAFETY: the name and the types are borrowed for the call; the
+        // length is the array's.
+        let handle = unsafe {
+            ffi::call(|err| {
+                sys::hl_func_new_typed(c.as_ptr(), raw.as_ptr(), raw.len(), dimensions, err)
+            })
+        }?;
+        Ok(Func::from_handle(handle))
+    }
+
     /// A Func around a handle the shim made (e.g. a boundary condition).
     pub(crate) fn from_handle(handle: FuncHandle) -> Self {
         Func {

@@ -102,7 +102,7 @@ pub use param::{Dimension, ImageParam, Input, Param};
 pub use pipeline::Pipeline;
 pub use rdom::{RDom, RVar};
 pub use schedule::{
-    GpuTile, LoopLevel, LoopVar, MAX_UNROLL, MAX_VECTOR, Schedule, Stage, TailStrategy,
+    GpuTile, LoopLevel, LoopVar, MAX_UNROLL, MAX_VECTOR, Partition, Schedule, Stage, TailStrategy,
 };
 pub use target::Target;
 pub use tuple::Tuple;

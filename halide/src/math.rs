@@ -233,6 +233,43 @@ ternary_functions! {
     rounding_mul_shift_right(a, b, q) HL_MATH3_ROUNDING_MUL_SHIFT_RIGHT
 }
 
+/// `value`, with Halide told that it lies in `[min, max]` without
+/// clamping it, so that, say, a lookup table indexed by it is read with no
+/// bounds check. Targets with the `check_unsafe_promises` feature check
+/// the promise at run time (a broken one is then an `Err`).
+///
+/// # Safety
+/// Where the promise is not checked, `value` must lie in `[min, max]` at
+/// every point the pipeline evaluates it: a broken promise makes loads out
+/// of bounds, reading or writing memory outside any buffer.
+///
+/// ```
+/// use halide::prelude::*;
+/// use halide::math::unsafe_promise_clamped;
+/// let x = Var::new("x");
+/// let mut table = Func::new("table");
+/// table.define([&x], &x * 10)?;
+/// table.compute_root()?.bound(&x, 0, 4)?;
+/// let mut f = Func::new("lookup");
+/// // SAFETY: x % 4 lies in [0, 3] for every x.
+/// let i = unsafe { unsafe_promise_clamped(&x % 4, 0, 3) };
+/// f.define([&x], table.at([i]))?;
+/// assert_eq!(f.realize::<i32>(&[6])?.as_slice(), &[0, 10, 20, 30, 0, 10]);
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub unsafe fn unsafe_promise_clamped<'a, 'b, 'c>(
+    value: impl IntoOperand<'a>,
+    min: impl IntoOperand<'b>,
+    max: impl IntoOperand<'c>,
+) -> Expr {
+    math3(
+        sys::hl_math3::HL_MATH3_UNSAFE_PROMISE_CLAMPED,
+        value.into_operand().to_expr(),
+        min.into_operand().to_expr(),
+        max.into_operand().to_expr(),
+    )
+}
+
 /// The bits of `x` read as `T` (which must have the same total width).
 ///
 /// ```

@@ -142,6 +142,29 @@ impl ImageParam {
         Ok(())
     }
 
+    /// Requires the host memory of buffers passed for this input to start
+    /// at a multiple of `bytes` (a power of two), which the generated code
+    /// then relies on; a buffer that is not so aligned is an `Err` at the
+    /// call.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let input = ImageParam::new::<u8>(1, "input");
+    /// input.set_host_alignment(64)?;
+    /// assert!(input.set_host_alignment(48).is_err());
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn set_host_alignment(&self, bytes: usize) -> Result<()> {
+        let bytes = i32::try_from(bytes)
+            .map_err(|_| Error::invalid(format!("host alignment {bytes} is too large")))?;
+        shim!(
+            sys::hl_image_param_set_host_alignment,
+            self.handle.mutating(),
+            bytes
+        )?;
+        Ok(())
+    }
+
     pub(crate) fn handle(&self) -> &ImageParamHandle {
         &self.handle
     }

@@ -86,7 +86,12 @@ impl CacheSettings {
     /// assert!(settings.max_bytes > 0);
     /// ```
     pub fn from_env() -> Self {
-        let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+        Self::from_vars(|name| std::env::var_os(name))
+    }
+
+    /// The settings the variables `var` returns give.
+    fn from_vars(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Self {
+        let var = |name| var(name).filter(|v| !v.is_empty());
         let enabled = var("HALIDE_RS_CACHE").is_none_or(|v| {
             !matches!(
                 v.to_string_lossy().to_ascii_lowercase().as_str(),
@@ -272,6 +277,46 @@ pub(crate) fn compile(request: &Request<'_>) -> Option<Callable> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_come_from_the_variables() {
+        let from = |vars: &[(&str, &str)]| {
+            let vars: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            CacheSettings::from_vars(move |name| {
+                vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.into())
+            })
+        };
+        let defaults = from(&[("HOME", "/home/u")]);
+        assert!(defaults.enabled);
+        assert_eq!(
+            defaults.dir,
+            PathBuf::from("/home/u/.cache/halide-rs/pipelines")
+        );
+        assert_eq!(defaults.max_bytes, 1 << 30);
+        let xdg = from(&[("HOME", "/home/u"), ("XDG_CACHE_HOME", "/x")]);
+        assert_eq!(xdg.dir, PathBuf::from("/x/halide-rs/pipelines"));
+        let set = from(&[
+            ("HOME", "/home/u"),
+            ("HALIDE_RS_CACHE_DIR", "/c"),
+            ("HALIDE_RS_CACHE_MAX_BYTES", "64M"),
+            ("HALIDE_RS_CACHE", "on"),
+        ]);
+        assert_eq!((set.enabled, set.max_bytes), (true, 64 << 20));
+        assert_eq!(set.dir, PathBuf::from("/c"));
+        for off in ["0", "off", "OFF", "false", "no"] {
+            assert!(!from(&[("HALIDE_RS_CACHE", off)]).enabled, "{off}");
+        }
+        // An empty variable is an unset one; a bad size keeps the default.
+        let odd = from(&[
+            ("HALIDE_RS_CACHE", ""),
+            ("HALIDE_RS_CACHE_MAX_BYTES", "lots"),
+        ]);
+        assert!(odd.enabled);
+        assert_eq!(odd.max_bytes, 1 << 30);
+    }
 
     #[test]
     fn byte_sizes_parse() {

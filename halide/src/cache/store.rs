@@ -74,13 +74,9 @@ impl Store {
     pub(crate) fn alias(&self, fingerprint: &str) -> Option<String> {
         let name = format!("{fingerprint}.key");
         let text = fs::read_to_string(self.path(&name)).ok()?;
-        let mut lines = text.lines();
-        let whole = lines.next() == Some(ALIAS_MAGIC) && lines.next() == Some(fingerprint);
-        let key = lines
-            .next()
-            .filter(|k| whole && k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()))?;
+        let key = alias_key(&text, fingerprint)?.to_owned();
         self.touch(&name);
-        Some(key.to_owned())
+        Some(key)
     }
 
     /// Records that `fingerprint` has key `key`, atomically.
@@ -195,6 +191,15 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The key an alias file's `text` records for `fingerprint`, if whole.
+fn alias_key<'t>(text: &'t str, fingerprint: &str) -> Option<&'t str> {
+    let mut lines = text.lines();
+    let whole = lines.next() == Some(ALIAS_MAGIC) && lines.next() == Some(fingerprint);
+    lines
+        .next()
+        .filter(|k| whole && k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// A suffix for temporary names that no other in this process or another
@@ -320,6 +325,45 @@ mod tests {
         ] {
             fs::write(&path, damaged).unwrap();
             assert_eq!(store.alias(&f), None);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Whatever an entry's bytes are, reading them never panics, and
+        /// only a whole entry is taken: any change to a whole one is seen.
+        #[test]
+        fn entry_reading_takes_only_whole_entries(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            at in proptest::prelude::any::<usize>(),
+            bit in 0u8..8,
+        ) {
+            let _ = is_whole(&noise);
+            let mut whole = body.clone();
+            let len = body.len() as u64;
+            whole.extend_from_slice(MAGIC);
+            whole.extend_from_slice(&len.to_le_bytes());
+            whole.extend_from_slice(&Sha256::digest(&body));
+            proptest::prop_assert!(is_whole(&whole));
+            let mut flipped = whole.clone();
+            flipped[at % whole.len()] ^= 1 << bit;
+            proptest::prop_assert!(!is_whole(&flipped));
+            proptest::prop_assert!(!is_whole(&whole[..at % whole.len()]));
+        }
+
+        /// Alias files: any text is read without panicking, and a key is
+        /// taken only from a whole file for the fingerprint asked.
+        #[test]
+        fn alias_reading_takes_only_whole_files(text in ".{0,200}", cut in 0usize..200) {
+            let (f, k) = ("a".repeat(64), "b".repeat(64));
+            let _ = alias_key(&text, &f);
+            let whole = format!("{ALIAS_MAGIC}\n{f}\n{k}\n");
+            proptest::prop_assert_eq!(alias_key(&whole, &f), Some(k.as_str()));
+            proptest::prop_assert_eq!(alias_key(&whole, &k), None);
+            let cut = cut.min(whole.len() - 2);
+            proptest::prop_assert_eq!(alias_key(&whole[..cut], &f), None);
         }
     }
 

@@ -4,6 +4,7 @@
 
 // In layers, bottom-up, as in the crate root.
 mod loop_var;
+mod partition;
 mod tail;
 // -
 mod loop_level;
@@ -14,5 +15,6 @@ mod storage;
 
 pub use loop_level::LoopLevel;
 pub use loop_var::LoopVar;
+pub use partition::Partition;
 pub use stage::{GpuTile, Schedule, Stage};
 pub use tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy};

@@ -3,6 +3,7 @@
 
 use super::loop_level::LoopLevel;
 use super::loop_var::{LoopVar, LoopVars};
+use super::partition::Partition;
 use super::tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy, bounded_factor, factor_expr};
 use crate::convert::{IntoExpr, IntoOperand};
 use crate::error::{Error, Result};
@@ -242,6 +243,48 @@ pub trait Schedule: sealed::AsStage + Sized {
         loop_directive(self, sys::hl_loop_kind::HL_LOOP_UNROLLED, var, None)
     }
 
+    /// Sets how loop `var` is partitioned (see [`Partition`]).
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::{Partition, boundary};
+    /// let x = Var::new("x");
+    /// let input = ImageParam::new::<i32>(1, "input");
+    /// let clamped = boundary::repeat_edge(&input)?;
+    /// let mut f = Func::new("f");
+    /// f.define([&x], clamped.at([&x - 1]) + clamped.at([&x + 1]))?;
+    /// f.partition(&x, Partition::Never)?;
+    /// let data = [1, 2, 3];
+    /// let mut out = Buffer::<i32>::new(&[3])?;
+    /// f.realize_into_with(&mut out, &[input.bind(&BufferRef::new(&data, &[3])?)])?;
+    /// assert_eq!(out.as_slice(), &[3, 4, 5]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    fn partition(&mut self, var: &impl LoopVar, policy: Partition) -> Result<&mut Self> {
+        let (v, policy) = (var.loop_var()?, policy.to_raw());
+        directive(self, |h| shim!(sys::hl_stage_partition, h, &v, policy))
+    }
+
+    /// Never partitions the loops `vars`.
+    fn never_partition(&mut self, vars: &[&dyn LoopVar]) -> Result<&mut Self> {
+        partition_each(self, vars, Partition::Never)
+    }
+
+    /// Always partitions the loops `vars`.
+    fn always_partition(&mut self, vars: &[&dyn LoopVar]) -> Result<&mut Self> {
+        partition_each(self, vars, Partition::Always)
+    }
+
+    /// Never partitions any loop of this definition.
+    fn never_partition_all(&mut self) -> Result<&mut Self> {
+        partition_all(self, Partition::Never)
+    }
+
+    /// Always partitions every loop of this definition.
+    fn always_partition_all(&mut self) -> Result<&mut Self> {
+        partition_all(self, Partition::Always)
+    }
+
     /// Runs the iterations of loop `var` in parallel on Halide's thread pool.
     fn parallel(&mut self, var: &impl LoopVar) -> Result<&mut Self> {
         loop_directive(self, sys::hl_loop_kind::HL_LOOP_PARALLEL, var, None)
@@ -467,6 +510,27 @@ fn loop_directive<'s, S: Schedule>(
     let factor = factor.as_ref().map(Expr::handle).transpose()?;
     let (v, tail) = (var.loop_var()?, TailStrategy::Auto.to_raw());
     directive(s, |h| shim!(sys::hl_stage_loop, h, kind, &v, factor, tail))
+}
+
+fn partition_each<'s, S: Schedule>(
+    s: &'s mut S,
+    vars: &[&dyn LoopVar],
+    policy: Partition,
+) -> Result<&'s mut S> {
+    let vars = vars
+        .iter()
+        .map(|v| v.loop_var())
+        .collect::<Result<Vec<_>>>()?;
+    let policy = policy.to_raw();
+    for v in &vars {
+        directive(&mut *s, |h| shim!(sys::hl_stage_partition, h, v, policy))?;
+    }
+    Ok(s)
+}
+
+fn partition_all<S: Schedule>(s: &mut S, policy: Partition) -> Result<&mut S> {
+    let policy = policy.to_raw();
+    directive(s, |h| shim!(sys::hl_stage_partition_all, h, policy))
 }
 
 fn gpu_directive<'s, S: Schedule>(

@@ -94,6 +94,63 @@ impl Func {
         self.directive(|h| shim!(sys::hl_func_fold_storage, h, var.handle(), eh, true))
     }
 
+    /// [`fold_storage`](Self::fold_storage) for consumers that move
+    /// backward along `var`.
+    pub fn fold_storage_backward(&mut self, var: &Var, extent: impl IntoExpr) -> Result<&mut Self> {
+        let e = factor_expr(extent)?;
+        let eh = e.handle()?;
+        self.directive(|h| shim!(sys::hl_func_fold_storage, h, var.handle(), eh, false))
+    }
+
+    /// Allocates this Func's storage where `level` says, at or outside the
+    /// loop it is stored at, so that the realizations inside reuse one
+    /// allocation. Halide's `hoist_storage`.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let [x, y] = Var::many(["x", "y"]);
+    /// let mut f = Func::new("f");
+    /// f.define([&x, &y], &x + &y)?;
+    /// let mut g = Func::new("g");
+    /// g.define([&x, &y], f.at((&x, &y)) * 2)?;
+    /// f.compute_at(&g, &y)?.hoist_storage_root()?;
+    /// assert_eq!(g.realize::<i32>(&[3, 2])?.as_slice(), &[0, 2, 4, 2, 4, 6]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn hoist_storage_at_level(&mut self, level: &LoopLevel) -> Result<&mut Self> {
+        let l = level.handle()?;
+        self.directive(|h| shim!(sys::hl_func_hoist_storage, h, l))
+    }
+
+    /// Hoists this Func's allocation to the loop over `var` of `consumer`
+    /// (see [`hoist_storage_at_level`](Self::hoist_storage_at_level)).
+    pub fn hoist_storage(&mut self, consumer: &Func, var: &impl LoopVar) -> Result<&mut Self> {
+        self.hoist_storage_at_level(&LoopLevel::at(consumer, var))
+    }
+
+    /// Hoists this Func's allocation outside every loop.
+    pub fn hoist_storage_root(&mut self) -> Result<&mut Self> {
+        self.hoist_storage_at_level(&LoopLevel::root())
+    }
+
+    /// Bounds this Func's storage along `var` to `extent` values (a
+    /// constant), where Halide cannot tell the extent itself; the pipeline
+    /// fails if a realization needs more.
+    pub fn bound_storage(&mut self, var: &Var, extent: impl IntoExpr) -> Result<&mut Self> {
+        let e = factor_expr(extent)?;
+        let eh = e.handle()?;
+        self.directive(|h| shim!(sys::hl_func_bound_storage, h, var.handle(), eh))
+    }
+
+    /// Stores this Func in `buffers` allocations used in turn, so that a
+    /// producer computed asynchronously can fill one while its consumer
+    /// reads another. Needs [`hoist_storage`](Self::hoist_storage).
+    pub fn ring_buffer(&mut self, buffers: impl IntoExpr) -> Result<&mut Self> {
+        let b = factor_expr(buffers)?;
+        let bh = b.handle()?;
+        self.directive(|h| shim!(sys::hl_func_ring_buffer, h, bh))
+    }
+
     /// Widens the region computed along `var` to start at a multiple of
     /// `modulus` (plus `remainder`) and span a multiple of it.
     pub fn align_bounds(

@@ -192,3 +192,139 @@ fn loop_levels_describe_themselves() {
     assert!(format!("{:?}", LoopLevel::inlined()).contains("inline"));
     assert_eq!(format!("{:?}", LoopLevel::at(&f, &x)), "LoopLevel(owner.x)");
 }
+
+/// `f(x, y) = x * 3 + y` consumed by `g(x, y) = f(x, y) + f(x, y + 1)`,
+/// with `schedule` applied to f (and g, for the storage directives that
+/// need a consumer loop), against plain Rust.
+fn storage_case(schedule: impl FnOnce(&mut Func, &mut Func, &Var, &Var) -> halide::Result<()>) {
+    let [x, y] = Var::many(["x", "y"]);
+    let mut f = Func::new("stored");
+    f.define([&x, &y], &x * 3 + &y).unwrap();
+    let mut g = Func::new("consumer");
+    g.define([&x, &y], f.at((&x, &y)) + f.at((&x, &y + 1)))
+        .unwrap();
+    schedule(&mut f, &mut g, &x, &y).unwrap();
+    let out = g.realize::<i32>(&[16, 12]).unwrap();
+    for yy in 0..12 {
+        for xx in 0..16 {
+            assert_eq!(out.get(&[xx, yy]), Some(6 * xx + 2 * yy + 1));
+        }
+    }
+}
+
+#[test]
+fn storage_directives_preserve_results() {
+    storage_case(|f, g, _, y| {
+        f.compute_at(g, y)?.hoist_storage_root()?;
+        Ok(())
+    });
+    storage_case(|f, g, _, y| {
+        f.compute_at(g, y)?.hoist_storage(g, y)?;
+        Ok(())
+    });
+    storage_case(|f, g, x, y| {
+        f.compute_at(g, y)?.bound_storage(x, 16)?;
+        Ok(())
+    });
+    storage_case(|f, g, _, y| {
+        f.compute_at(g, y)?
+            .hoist_storage_root()?
+            .async_()?
+            .ring_buffer(2)?;
+        Ok(())
+    });
+    storage_case(|f, g, _, y| {
+        f.store_root()?.compute_at(g, y)?.fold_storage(y, 2)?;
+        Ok(())
+    });
+    storage_case(|f, g, _, y| {
+        g.reorder(&[&Var::new("x"), y])?;
+        f.store_root()?.compute_at(g, y)?.fold_storage(y, 2)?;
+        Ok(())
+    });
+}
+
+#[test]
+fn a_backward_fold_is_taken_or_refused_never_wrong() {
+    let [x, y] = Var::many(["x", "y"]);
+    let mut f = Func::new("folded_backward");
+    f.define([&x, &y], &x + &y).unwrap();
+    let mut g = Func::new("forward_consumer");
+    g.define([&x, &y], f.at((&x, &y)) + f.at((&x, &y + 1)))
+        .unwrap();
+    f.store_root()
+        .unwrap()
+        .compute_at(&g, &y)
+        .unwrap()
+        .fold_storage_backward(&y, 2)
+        .unwrap();
+    match g.realize::<i32>(&[4, 4]) {
+        Ok(out) => {
+            for yy in 0..4 {
+                for xx in 0..4 {
+                    assert_eq!(out.get(&[xx, yy]), Some(2 * (xx + yy) + 1));
+                }
+            }
+        }
+        Err(e) => assert!(e.message().contains("fold"), "{e}"),
+    }
+}
+
+#[test]
+fn partition_policies_preserve_results() {
+    let x = Var::new("x");
+    let input = ImageParam::new::<i32>(1, "partitioned_in");
+    let clamped = halide::boundary::repeat_edge(&input).unwrap();
+    let data: Vec<i32> = (0..40).map(|i| i * i).collect();
+    let expect: Vec<i32> = (0..40)
+        .map(|i: i32| data[(i - 1).max(0) as usize] + data[(i + 1).min(39) as usize])
+        .collect();
+    for policy in [
+        Some(halide::Partition::Auto),
+        Some(halide::Partition::Never),
+        Some(halide::Partition::Always),
+        None,
+    ] {
+        let mut f = Func::new("partitioned");
+        f.define([&x], clamped.at([&x - 1]) + clamped.at([&x + 1]))
+            .unwrap();
+        match policy {
+            Some(p) => f.partition(&x, p).unwrap(),
+            None => f.never_partition_all().unwrap(),
+        };
+        let mut out = Buffer::<i32>::new(&[40]).unwrap();
+        let data = BufferRef::new(&data, &[40]).unwrap();
+        f.realize_into_with(&mut out, &[input.bind(&data)]).unwrap();
+        assert_eq!(out.as_slice(), &expect[..], "{policy:?}");
+    }
+    let mut f = Func::new("partition_listed");
+    f.define([&x], &x).unwrap();
+    f.never_partition(&[&x])
+        .unwrap()
+        .always_partition(&[])
+        .unwrap();
+    assert!(f.always_partition_all().is_ok());
+}
+
+#[test]
+fn typed_funcs_and_aligned_inputs() {
+    let [x, y] = Var::many(["x", "y"]);
+    let mut pair = Func::with_types("typed_pair", &[Type::uint(8), Type::float(64)], 2).unwrap();
+    let values = Tuple::new([(&x + &y).cast::<u8>(), (&x * &y).cast::<f64>()]);
+    pair.define([&x, &y], values).unwrap();
+    assert!(Func::with_types("untyped", &[], 1).is_err());
+
+    let input = ImageParam::new::<u8>(1, "aligned_in");
+    input.set_host_alignment(64).unwrap();
+    let mut f = Func::new("reads_aligned");
+    f.define([&x], input.at([&x]) + 1).unwrap();
+    let data = Buffer::<u8>::from_fn(&[8], |p| p[0] as u8).unwrap();
+    assert_eq!(
+        data.as_slice().as_ptr() as usize % 64,
+        0,
+        "Buffer allocates aligned"
+    );
+    let mut out = Buffer::<u8>::new(&[8]).unwrap();
+    f.realize_into_with(&mut out, &[input.bind(&data)]).unwrap();
+    assert_eq!(out.as_slice(), &[1, 2, 3, 4, 5, 6, 7, 8]);
+}

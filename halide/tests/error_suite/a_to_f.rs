@@ -5,23 +5,13 @@
 //! - atomics_gpu_mutex: GPU-only: belongs with the GPU tests.
 //! - five_d_gpu_buffer: GPU-only: belongs with the GPU tests.
 //! - autodiff_unbounded: the API has no autodiff (`propagate_adjoints`).
-//! - bad_bound_storage: the API has no `bound_storage`.
 //! - bad_extern_split: the API has no extern stages (`define_extern`).
-//! - bad_hoist_storage: the API has no `hoist_storage`.
-//! - bad_host_alignment: the API has no `ImageParam::set_host_alignment`.
-//! - bad_partition_always: the API has no `partition`.
-//! - bad_ring_buffer: the API has no `ring_buffer`.
-//! - broken_promise: the API has no `unsafe_promise_clamped`.
 //! - constrain_wrong_output_buffer: the API has no `output_buffers`.
 //! - constraint_uses_non_param: the API has no `Pipeline::add_requirement`.
 //! - extern_device_function_with_no_target_support: no extern stages.
 //! - extern_func_self_argument: no extern stages.
-//! - func_expr_dim_mismatch: no typed `Func(Type, dims)`.
-//! - func_expr_type_mismatch: no typed `Func(Type, dims)`.
-//! - func_extern_dim_mismatch: no typed `Func(Type, dims)`, no extern stages.
-//! - func_extern_type_mismatch: no typed `Func(Type, dims)`, no extern stages.
-//! - func_tuple_dim_mismatch: no typed `Func(Type, dims)`.
-//! - func_tuple_types_mismatch: no typed `Func(Type, dims)`.
+//! - func_extern_dim_mismatch: no extern stages.
+//! - func_extern_type_mismatch: no extern stages.
 //! - bad_device_api: not expressible: the Rust types rule it out (a
 //!   `DeviceApi` is an enum; there is no `(DeviceAPI)-1`).
 //! - bad_func_object: not expressible: a `Func` cannot be made from an
@@ -43,11 +33,14 @@
 //!   fail in halide-runtime's `Buffer` (making it, marking it device-dirty)
 //!   rather than in a pipeline; `dupe_param_name` uses two `ImageParam`s
 //!   named alike (a `Buffer` cannot be called in an expression here).
+//! - `bad_host_alignment` passes a slice one byte into an allocation for
+//!   C++'s cropped `Buffer`; `broken_promise` passes its data as inputs
+//!   (C++ sets them on the `ImageParam`s).
 
 use super::*;
 use halide::inline_reduction::sum_over;
-use halide::math::{clamp, require};
-use halide::{Autoscheduler, Error, LoopLevel, args};
+use halide::math::{clamp, require, unsafe_promise_clamped};
+use halide::{Autoscheduler, Error, LoopLevel, Partition, args};
 
 /// A Func named `name` defined as `value` over `vars`.
 fn func(name: &str, vars: &[&Var], value: impl IntoExpr) -> halide::Result<Func> {
@@ -574,5 +567,154 @@ fn fuse_vectorized_var_with_rvar() -> R {
     update.vectorize_loop(&y)?;
     let r = update.fuse(&y, &r.y(), &RVar::new("yryf")).map(drop);
     expect_err(r, "yryf as parallel or vectorized may introduce a race");
+    Ok(())
+}
+
+/// `f(x) = x`, `g(x) = f(x)`, `h(x, y) = g(x)`, with g computed at h's y.
+fn three_stages() -> halide::Result<(Func, Func, Func, Var)> {
+    let [x, y] = xy();
+    let f = func("f", &[&x], &x)?;
+    let mut g = func("g", &[&x], f.at([&x]))?;
+    let h = func("h", &[&x, &y], g.at([&x]))?;
+    g.compute_at(&h, &y)?;
+    Ok((f, g, h, y))
+}
+
+#[test]
+fn bad_hoist_storage() -> R {
+    let (mut f, _g, mut h, y) = three_stages()?;
+    f.hoist_storage(&h, &y)?.compute_root()?;
+    expect_err(
+        realize(&mut h, &[10, 10]),
+        "is computed at the following invalid location",
+    );
+    Ok(())
+}
+
+#[test]
+fn bad_ring_buffer() -> R {
+    let (mut f, _g, mut h, _y) = three_stages()?;
+    f.compute_root()?.ring_buffer(2)?;
+    expect_err(
+        realize(&mut h, &[10, 10]),
+        "has matching store_at and hoist_storage levels",
+    );
+    Ok(())
+}
+
+#[test]
+fn bad_bound_storage() -> R {
+    let [x, y] = xy();
+    let mut f = func("f", &[&x, &y], &x + &y)?;
+    let mut g = func("g", &[&x, &y], f.at((&x, &y)) * 2)?;
+    f.compute_at(&g, &y)?.bound_storage(&x, 9)?;
+    expect_err(
+        realize(&mut g, &[10, 10]),
+        "is too small to store the required region",
+    );
+    Ok(())
+}
+
+#[test]
+fn bad_partition_always() -> R {
+    let x = Var::new("x");
+    let mut f = func("f", &[&x], 0)?;
+    f.partition(&x, Partition::Always)?;
+    expect_err(
+        realize(&mut f, &[10]),
+        "but no loop partitioning was performed",
+    );
+    Ok(())
+}
+
+#[test]
+fn bad_host_alignment() -> R {
+    let [x, y] = xy();
+    let input = ImageParam::new::<u8>(2, "in");
+    input.set_host_alignment(512)?;
+    let mut f = Func::new("f");
+    f.define([&x, &y], input.at((&x, &y)))?;
+    f.compute_root()?;
+    // An 11x10 buffer cropped to start at column 1: its host pointer is
+    // one byte past an allocation's start, so not 512-aligned.
+    let data = vec![0u8; 11 * 10];
+    let cropped = BufferRef::new(&data[1..], &[10, 10])?;
+    let mut out = Buffer::<u8>::new(&[10, 10])?;
+    let r = f.realize_into_with(&mut out, &[input.bind(&cropped)]);
+    expect_err(r, "is not aligned to a 512 bytes boundary");
+    Ok(())
+}
+
+#[test]
+fn broken_promise() -> R {
+    let x = Var::new("x");
+    let input = ImageParam::new::<u16>(1, "in");
+    let lut = ImageParam::new::<f32>(1, "lut");
+    lut.dim(0).set_min(0)?;
+    lut.dim(0).set_extent(1024)?;
+    let mut f = Func::new("f");
+    // SAFETY: the target checks the promise, so a broken one is an error,
+    // never a read outside `lut`.
+    let i = unsafe { unsafe_promise_clamped(input.at([&x]), 0, 1023) };
+    f.define([&x], lut.at([i]))?;
+    let data: Vec<u16> = (0..100).map(|i| i * 20).collect();
+    let table: Vec<f32> = (0..1024)
+        .map(|i| (i as f32 / 1024.0 * 6.283).sin())
+        .collect();
+    let target = Target::host()?.with_feature("check_unsafe_promises")?;
+    f.compile_jit(&target)?;
+    let mut out = Buffer::<f32>::new(&[100])?;
+    let (data, table) = (
+        BufferRef::new(&data, &[100])?,
+        BufferRef::new(&table, &[1024])?,
+    );
+    let r = f.realize_into_with(&mut out, &[input.bind(&data), lut.bind(&table)]);
+    expect_err(r, "from unsafe_promise_clamped");
+    Ok(())
+}
+
+#[test]
+fn func_expr_dim_mismatch() -> R {
+    let [x, y] = xy();
+    let mut f = Func::with_types("f", &[Type::int(32)], 1)?;
+    expect_err(
+        f.define([&x, &y], Expr::from(0)),
+        "is constrained to have exactly 1 dimensions",
+    );
+    Ok(())
+}
+
+#[test]
+fn func_expr_type_mismatch() -> R {
+    let [x, y] = xy();
+    let mut f = Func::with_types("f", &[Type::float(32)], 1)?;
+    expect_err(
+        f.define([&x, &y], Expr::from(0)),
+        "is constrained to only hold values of type float32",
+    );
+    Ok(())
+}
+
+#[test]
+fn func_tuple_dim_mismatch() -> R {
+    let [x, y] = xy();
+    let mut f = Func::with_types("f", &[Type::int(32), Type::float(32)], 1)?;
+    let values = Tuple::new([Expr::from(0), Expr::from(0.0f32)]);
+    expect_err(
+        f.define([&x, &y], values),
+        "is constrained to have exactly 1 dimensions",
+    );
+    Ok(())
+}
+
+#[test]
+fn func_tuple_types_mismatch() -> R {
+    let [x, y] = xy();
+    let mut f = Func::with_types("f", &[Type::uint(8), Type::float(64)], 2)?;
+    let values = Tuple::new([Expr::from(0), Expr::from(0.0f32)]);
+    expect_err(
+        f.define([&x, &y], values),
+        "is constrained to only hold values of type (uint8, float64)",
+    );
     Ok(())
 }

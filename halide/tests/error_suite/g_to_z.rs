@@ -1,7 +1,6 @@
 //! Error cases g–z of Halide's test/error/ at v21.0.0.
 //!
 //! Not ported:
-//! - hoist_storage_without_compute_at: the API has no `hoist_storage`.
 //! - impossible_constraints: the API has no `infer_input_bounds`.
 //! - memoize_redefine_eviction_key: the API's `memoize` takes no eviction key.
 //! - metal_threads_too_large: GPU-only: belongs with the GPU tests.
@@ -576,4 +575,17 @@ fn wrong_type() -> R {
     let (mut f, _) = identity()?;
     let r = f.realize::<f32>(&[100]).map(drop);
     fails(r, "a buffer of element type float32 was given")
+}
+
+#[test]
+fn hoist_storage_without_compute_at() -> R {
+    let [x, y] = Var::many(["x", "y"]);
+    let f = func("f", &[&x], &x)?;
+    let mut g = func("g", &[&x], f.at([&x]))?;
+    let mut h = func("h", &[&x, &y], g.at([&x]))?;
+    g.hoist_storage(&h, &y)?;
+    fails(
+        realize(&mut h, &[10, 10]),
+        "is scheduled hoist_storage(), but is inlined",
+    )
 }

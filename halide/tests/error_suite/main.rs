@@ -7,12 +7,10 @@
 //! The cases are in two files by name (`a_to_f.rs`, `g_to_z.rs`); each
 //! file's module doc lists the cases of its range not ported and why.
 //!
-//! 93 of the 135 are ported. Of the other 42: 23 need API this crate does
-//! not have yet (extern stages, a typed `Func(Type, dims)`, autodiff,
-//! `hoist_storage`, `bound_storage`, `ring_buffer`, `partition`,
-//! `unsafe_promise_clamped`, `add_requirement`, `output_buffers`,
-//! `infer_input_bounds`, memoize eviction keys, `set_host_alignment`,
-//! `LoopLevel::to_string`: the language issue's work), 4 are GPU-only,
+//! 104 of the 135 are ported. Of the other 31: 12 need API this crate
+//! does not have yet (extern stages, autodiff, `add_requirement`,
+//! `output_buffers`, `infer_input_bounds`, memoize eviction keys: the
+//! language issue's work), 4 are GPU-only,
 //! 13 cannot be written here, most because the Rust types rule the
 //! mistake out (an undefined `Expr`, `Buffer` or `LoopLevel`, a pointer
 //! `Param`, a device API out of range, tile lists), and 2 are `Ok` by design (a `Param` starts at zero, so
