@@ -171,6 +171,36 @@ pub fn set_enabled(enabled: bool) {
     });
 }
 
+thread_local! {
+    /// Set while [`jit_only`] runs on this thread.
+    static JIT_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with the compilations it makes on this thread JIT-compiled,
+/// whatever the settings: for pipelines built once and thrown away, or to
+/// compare the JIT's code with the cache's. Other threads are unaffected.
+///
+/// ```
+/// use halide::prelude::*;
+/// let x = Var::new("x");
+/// let mut f = Func::new("once");
+/// f.define([&x], &x * 2)?;
+/// let pipeline = Pipeline::new(&[&f])?;
+/// let callable = halide::cache::jit_only(|| pipeline.compile(&Target::host()?))?;
+/// assert!(!callable.is_cached());
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn jit_only<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            JIT_ONLY.with(|j| j.set(self.0));
+        }
+    }
+    let _restore = Restore(JIT_ONLY.with(|j| j.replace(true)));
+    f()
+}
+
 /// What this process's compilations did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Statistics {
@@ -253,7 +283,7 @@ pub(crate) struct Request<'a> {
 /// cache cannot do, the JIT does or reports.
 pub(crate) fn compile(request: &Request<'_>) -> Option<Callable> {
     let settings = settings();
-    let callable = if settings.enabled {
+    let callable = if settings.enabled && !JIT_ONLY.with(std::cell::Cell::get) {
         #[cfg(target_os = "linux")]
         {
             entry::compile(request, &settings)

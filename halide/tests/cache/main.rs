@@ -58,9 +58,10 @@ enum Variant {
     AnyStride,
     ScalarRange,
     ScalarEstimate,
+    StrictFloat,
 }
 
-const VARIANTS: [Variant; 9] = [
+const VARIANTS: [Variant; 10] = [
     Variant::Plain,
     Variant::Vectorized,
     Variant::Constrained,
@@ -70,6 +71,8 @@ const VARIANTS: [Variant; 9] = [
     Variant::AnyStride,
     Variant::ScalarRange,
     Variant::ScalarEstimate,
+    // Its runtime is the plain target's (Halide cannot build one with it).
+    Variant::StrictFloat,
 ];
 
 fn build(variant: Variant) -> Callable {
@@ -89,6 +92,7 @@ fn build(variant: Variant) -> Callable {
         Variant::AnyStride => input.dim(0).allow_any_stride().unwrap(),
         Variant::ScalarRange => gain.set_range(-10, 10).unwrap(),
         Variant::ScalarEstimate => gain.set_estimate(3).unwrap(),
+        Variant::StrictFloat => target = target.with_feature("strict_float").unwrap(),
         Variant::Plain | Variant::InputsReordered => {}
     }
     let pipeline = Pipeline::new(&[&out]).unwrap();
@@ -144,6 +148,27 @@ fn off_means_jit() {
     assert!(!callable.is_cached());
     assert_eq!(since(before), (0, 0, 1));
     cache::set_enabled(true);
+}
+
+#[test]
+fn jit_only_is_scoped_to_its_thread_and_closure() {
+    let (_guard, _dir) = fresh("jit-only");
+    let before = cache::statistics();
+    let jit = cache::jit_only(|| {
+        // Another thread meanwhile still uses the cache.
+        let other = std::thread::spawn(|| build(Variant::Plain).is_cached());
+        let jit = build(Variant::Plain);
+        assert!(other.join().unwrap());
+        jit
+    });
+    assert!(!jit.is_cached());
+    check(&jit, Variant::Plain);
+    assert!(build(Variant::Plain).is_cached());
+    let (hits, misses, jits) = since(before);
+    assert_eq!((hits + misses, jits), (2, 1));
+    // Unwinding out of the closure restores the setting too.
+    let _ = std::panic::catch_unwind(|| cache::jit_only(|| panic!("inside")));
+    assert!(build(Variant::Plain).is_cached());
 }
 
 #[test]

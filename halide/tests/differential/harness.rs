@@ -34,6 +34,10 @@ pub struct Stats {
     pub compared: Cell<u64>,
     /// Values not compared, some result of their run being undefined.
     pub undefined: Cell<u64>,
+    /// Values computed both by the compile cache's code and by the JIT's,
+    /// and compared bit for bit (undefined ones included: the code is the
+    /// same).
+    pub both_ways: Cell<u64>,
     /// Expressions Halide refused to compile for signed overflow found
     /// while constant-folding, where the reference finds it too.
     pub rejected_overflow: Cell<u64>,
@@ -54,13 +58,14 @@ impl std::fmt::Display for Stats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} batches, {} expressions, {} values compared, {} not (undefined); \
-             refused as expected: {} (overflow), {} (division by zero); \
+            "{} batches, {} expressions, {} values compared, {} not (undefined), \
+             {} cached against JIT; refused as expected: {} (overflow), {} (division by zero); \
              excused as known bugs: {:?}; {:.1?} compiling",
             self.batches.get(),
             self.exprs.get(),
             self.compared.get(),
             self.undefined.get(),
+            self.both_ways.get(),
             self.rejected_overflow.get(),
             self.rejected_div_by_zero.get(),
             self.excused.borrow(),
@@ -269,16 +274,51 @@ pub fn check_against(batch: &Batch, halide_exprs: &[Node], stats: &Stats) -> Res
         }
     };
 
+    // The same batch JIT-compiled in this process: where `callable` came
+    // from the compile cache (an ahead-of-time build of the same code), the
+    // two must agree bit for bit as well as with the reference.
+    let started = Instant::now();
+    let jit = if callable.is_cached() {
+        Some(
+            halide::cache::jit_only(|| compile(&kept))
+                .map_err(|err| format!("JIT-compiling the batch the cache compiled: {err}"))?,
+        )
+    } else {
+        None
+    };
+    stats
+        .compiling
+        .set(stats.compiling.get() + started.elapsed());
+
     let n = i32::try_from(kept.len()).expect("a batch of at most i32::MAX expressions");
     for (run, params) in batch.params.iter().enumerate() {
-        let mut out = Buffer::<i64>::new(&[W, H, n]).map_err(|e| e.to_string())?;
-        out.set_min(&[X0, Y0, 0]).map_err(|e| e.to_string())?;
-        let mut args = Params::args(params);
-        args.push(halide::IntoArg::into_arg(&mut out));
-        callable
-            .call(&args)
-            .map_err(|err| format!("running the batch with params #{run}: {err}"))?;
-        drop(args);
+        let realize = |callable: &Callable| -> Result<Buffer<i64>, String> {
+            let mut out = Buffer::<i64>::new(&[W, H, n]).map_err(|e| e.to_string())?;
+            out.set_min(&[X0, Y0, 0]).map_err(|e| e.to_string())?;
+            let mut args = Params::args(params);
+            args.push(halide::IntoArg::into_arg(&mut out));
+            callable
+                .call(&args)
+                .map_err(|err| format!("running the batch with params #{run}: {err}"))?;
+            drop(args);
+            Ok(out)
+        };
+        let out = realize(&callable)?;
+        if let Some(jit) = &jit {
+            let jit_out = realize(jit)?;
+            bump(&stats.both_ways, (PER_RUN * kept.len()) as u64);
+            if let Some(at) =
+                (0..out.as_slice().len()).find(|&i| out.as_slice()[i] != jit_out.as_slice()[i])
+            {
+                let i = kept[at / PER_RUN];
+                return Err(format!(
+                    "the cached and the JIT code of e{i} = {} disagree with params #{run}: {:#x} against {:#x}",
+                    batch.exprs[i],
+                    out.as_slice()[at],
+                    jit_out.as_slice()[at]
+                ));
+            }
+        }
         let range = run * PER_RUN..(run + 1) * PER_RUN;
         // Undefined behaviour anywhere in a run makes all its results
         // undefined: Halide optimises the whole loop nest assuming there

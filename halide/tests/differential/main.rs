@@ -30,6 +30,11 @@
 //! with the `strict_float` target feature, since without it Halide
 //! reassociates and contracts float arithmetic and assumes no NaN or
 //! infinity, so no exact result exists; the others have no floats.
+//! Where the batch's code came from the compile cache (the default: an
+//! ahead-of-time build of the same lowered code, loaded from a shared
+//! library), the batch is also JIT-compiled and run, and the two must
+//! agree bit for bit: three ways in all. With `HALIDE_RS_CACHE=off` (CI's
+//! second run) the JIT's code alone is compared with the reference.
 //! proptest drives the batches from a fixed seed and shrinks a failing one
 //! to one minimal expression (`BatchTree`), printed as the Rust code that
 //! builds it, with its inputs and both values.
@@ -201,6 +206,11 @@ fn fuzz() {
     // The run must have compared what it claims to.
     assert_eq!(stats.exprs.get(), 3000);
     assert!(stats.compared.get() > 500_000, "{stats}");
+    // With the compile cache on (the default), every batch also ran as the
+    // JIT compiled it.
+    if halide::cache::settings().enabled {
+        assert!(stats.both_ways.get() > 500_000, "{stats}");
+    }
 }
 
 /// `HALIDE_FUZZ_CASES` expressions (100,000 by default) from
