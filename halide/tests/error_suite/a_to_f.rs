@@ -635,10 +635,13 @@ fn bad_host_alignment() -> R {
     let mut f = Func::new("f");
     f.define([&x, &y], input.at((&x, &y)))?;
     f.compute_root()?;
-    // An 11x10 buffer cropped to start at column 1: its host pointer is
-    // one byte past an allocation's start, so not 512-aligned.
-    let data = vec![0u8; 11 * 10];
-    let cropped = BufferRef::new(&data[1..], &[10, 10])?;
+    // An 11x10 buffer cropped to start at a column whose address is not
+    // 512-aligned (column 1, unless the data starts one byte short).
+    let data = [0u8; 11 * 10];
+    let start = (1..)
+        .find(|i| (data.as_ptr() as usize + i) % 512 != 0)
+        .unwrap_or(1);
+    let cropped = BufferRef::new(&data[start..start + 100], &[10, 10])?;
     let mut out = Buffer::<u8>::new(&[10, 10])?;
     let r = f.realize_into_with(&mut out, &[input.bind(&cropped)]);
     expect_err(r, "is not aligned to a 512 bytes boundary");
@@ -659,7 +662,7 @@ fn broken_promise() -> R {
     f.define([&x], lut.at([i]))?;
     let data: Vec<u16> = (0..100).map(|i| i * 20).collect();
     let table: Vec<f32> = (0..1024)
-        .map(|i| (i as f32 / 1024.0 * 6.283).sin())
+        .map(|i| (i as f32 / 1024.0 * std::f32::consts::TAU).sin())
         .collect();
     let target = Target::host()?.with_feature("check_unsafe_promises")?;
     f.compile_jit(&target)?;
