@@ -1,9 +1,9 @@
 //! Error cases a–f of Halide's test/error/ at v21.0.0.
 //!
 //! Not ported:
-//! - atomics_gpu_8_bit: GPU-only: belongs with the GPU tests.
-//! - atomics_gpu_mutex: GPU-only: belongs with the GPU tests.
-//! - five_d_gpu_buffer: GPU-only: belongs with the GPU tests.
+//! - atomics_gpu_8_bit: GPU-only: in the GPU suite (`halide/tests/gpu/errors.rs`).
+//! - atomics_gpu_mutex: GPU-only: in the GPU suite (`halide/tests/gpu/errors.rs`).
+//! - five_d_gpu_buffer: GPU-only: in the GPU suite (`halide/tests/gpu/errors.rs`).
 //! - autodiff_unbounded: the API has no autodiff (`propagate_adjoints`).
 //! - bad_extern_split: the API has no extern stages (`define_extern`).
 //! - constrain_wrong_output_buffer: the API has no `output_buffers`.

@@ -10,7 +10,9 @@
 //! 104 of the 135 are ported. Of the other 31: 12 need API this crate
 //! does not have yet (extern stages, autodiff, `add_requirement`,
 //! `output_buffers`, `infer_input_bounds`, memoize eviction keys: the
-//! language issue's work), 4 are GPU-only,
+//! language issue's work), 4 are GPU-only (three of them run in the GPU
+//! suite, `halide/tests/gpu/errors.rs`, on each working device API;
+//! `metal_threads_too_large` needs macOS),
 //! 13 cannot be written here, most because the Rust types rule the
 //! mistake out (an undefined `Expr`, `Buffer` or `LoopLevel`, a pointer
 //! `Param`, a device API out of range, tile lists), and 2 are `Ok` by design (a `Param` starts at zero, so

@@ -11,6 +11,7 @@ use halide::gpu::{self, DeviceApi};
 use halide::prelude::*;
 use halide::{GpuTile, args};
 
+mod errors;
 #[path = "../common/memory.rs"]
 mod memory;
 mod views;
