@@ -3,7 +3,7 @@
 //! Not ported:
 //! - impossible_constraints: the API has no `infer_input_bounds`.
 //! - memoize_redefine_eviction_key: the API's `memoize` takes no eviction key.
-//! - metal_threads_too_large: GPU-only: in the GPU suite (`halide/tests/gpu/errors.rs`).
+//! - metal_threads_too_large: GPU-only, and Metal needs macOS.
 //! - vectorized_extern: the API has no extern stages (`define_extern`).
 //! - wrong_dimensionality_extern_stage: the API has no extern stages.
 //! - inspect_loop_level: not expressible: a `LoopLevel` has no `to_string`.
