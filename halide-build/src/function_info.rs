@@ -80,6 +80,12 @@ impl FunctionInfo {
                     .trim()
                     .strip_suffix("_argument_info() {")
                     .ok_or_else(|| bad("no function name"))?;
+                // The name becomes a symbol and a Rust item of the wrapper.
+                let identifier = name.chars().next().is_some_and(|c| !c.is_ascii_digit())
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !identifier {
+                    return Err(bad("the function name is not a C identifier"));
+                }
                 functions.push(FunctionInfo {
                     name: name.to_owned(),
                     arguments: Vec::new(),
@@ -145,6 +151,20 @@ fn parse_argument(line: &str) -> Option<Argument> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn function_names_must_be_identifiers() {
+        for name in ["", "9lives", "a b", "x() {} fn y"] {
+            let header = format!(
+                "inline constexpr std::array<::HalideFunctionInfo::ArgumentInfo, 0> {name}_argument_info() {{"
+            );
+            let err = super::FunctionInfo::parse(&header).unwrap_err();
+            assert!(
+                err.to_string().contains("not a C identifier"),
+                "{name:?}: {err}"
+            );
+        }
+    }
+
     use super::*;
 
     const ADD: &str = r#"

@@ -2,7 +2,9 @@
 //! with their figures: the stress tests for a given time, memory over many
 //! build-compile-drop cycles, the error suite, the differential fuzzer for
 //! many cases, valgrind over the AOT program and over JIT tests (calls,
-//! threads, every error path), and AddressSanitizer over halide-runtime.
+//! threads, every error path), AddressSanitizer over halide-runtime, and
+//! cargo-fuzz (`fuzz/`, nightly) on its committed corpus for as long as
+//! the stress tests run.
 
 use std::process::{Command, Output};
 
@@ -186,6 +188,29 @@ pub fn run_all(options: &Options) -> Result<(), String> {
         output.status.success(),
         lines_with(&output.stdout, &["test result"]),
     );
+
+    // cargo-fuzz runs on the committed corpus (fuzz/corpus), growing it:
+    // the parser with AddressSanitizer; the differential fuzzer without
+    // (libHalide brings an ASan runtime of its own that clashes).
+    for (target, sanitizer) in [("function_info", "address"), ("differential", "none")] {
+        let mut fuzz = Command::new("cargo");
+        fuzz.current_dir(crate::workspace_root());
+        let output = run(fuzz
+            .args(["+nightly", "fuzz", "run", "-s", sanitizer, target, "--"])
+            .arg(format!("-max_total_time={}", options.seconds)))?;
+        let mut lines = lines_with(
+            &output.stderr,
+            &["Done ", "panicked", "SUMMARY", "no such command"],
+        );
+        if lines.iter().any(|l| l.contains("no such command")) {
+            lines.push("install it with `cargo install cargo-fuzz`".into());
+        }
+        report(
+            &format!("cargo fuzz: {target}"),
+            output.status.success(),
+            lines,
+        );
+    }
 
     if failed.is_empty() {
         Ok(())
