@@ -12,7 +12,7 @@ mod wheel;
 use probe::{Attempt, Ctx, Install};
 use std::env;
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 /// Reads an environment variable and asks cargo to rerun when it changes;
@@ -69,6 +69,19 @@ fn fail(attempts: &[Attempt]) -> ! {
     for a in attempts {
         println!("cargo:warning=halide-sys: {}: {}", a.probe, a.detail);
     }
+    let target_os = cargo_var("CARGO_CFG_TARGET_OS");
+    let pinned = version::wheel_for(&target_os, &cargo_var("CARGO_CFG_TARGET_ARCH"));
+    let (index, wheels_dir) = (index_url(), cache_dir(&target_os).join("wheels"));
+    let download = match pinned {
+        None => probe::DownloadHelp::NoWheel,
+        Some(_) if !cfg!(feature = "download") => probe::DownloadHelp::Disabled,
+        Some(wheel) => probe::DownloadHelp::Failed {
+            filename: wheel.filename,
+            sha256: wheel.sha256,
+            index: &index,
+            wheels_dir: &wheels_dir,
+        },
+    };
     eprintln!(
         "{}",
         probe::failure_report(
@@ -77,14 +90,22 @@ fn fail(attempts: &[Attempt]) -> ! {
             &cargo_var("HOST"),
             &cargo_var("TARGET"),
             version::HALIDE_VERSION,
+            &download,
         )
     );
     std::process::exit(1);
 }
 
+/// The package index the wheel is fetched from.
+fn index_url() -> String {
+    env_var("HALIDE_SYS_INDEX_URL").map_or_else(
+        || "https://pypi.org/simple".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    )
+}
+
 /// Where downloaded wheels and their unpacked contents live, shared by every
 /// clone and workspace on the machine so Halide is downloaded once.
-#[cfg(feature = "download")]
 fn cache_dir(target_os: &str) -> PathBuf {
     if let Some(dir) = env_var("HALIDE_SYS_CACHE_DIR") {
         return PathBuf::from(dir);
@@ -137,7 +158,7 @@ impl wheel::Transport for Http {
             .map_err(|e| format!("GET {url}: {e}"))
     }
 
-    fn download(&self, url: &str, dest: &Path) -> Result<(), String> {
+    fn download(&self, url: &str, dest: &std::path::Path) -> Result<(), String> {
         let mut response = self
             .0
             .get(url)
@@ -161,10 +182,7 @@ fn download(target_os: &str) -> Result<Install, String> {
         ));
     };
     let cache = cache_dir(target_os);
-    let index = env_var("HALIDE_SYS_INDEX_URL").map_or_else(
-        || "https://pypi.org/simple".to_owned(),
-        |s| s.to_string_lossy().into_owned(),
-    );
+    let index = index_url();
     let root = wheel::fetch(
         &cache,
         version::HALIDE_VERSION,

@@ -311,14 +311,31 @@ pub fn locate(ctx: &Ctx<'_>, major: u32) -> Result<Install, (Vec<Attempt>, bool)
     Err((attempts, false))
 }
 
+/// What the failure report can say about the download, the last probe.
+pub enum DownloadHelp<'a> {
+    /// The `download` feature is disabled.
+    Disabled,
+    /// Halide publishes no wheel for this platform.
+    NoWheel,
+    /// The download of this wheel was tried (from `index`) and failed;
+    /// `wheels_dir` is where a copy made by hand is picked up.
+    Failed {
+        filename: &'a str,
+        sha256: &'a str,
+        index: &'a str,
+        wheels_dir: &'a std::path::Path,
+    },
+}
+
 /// The one message a failed build prints: every probe and what it saw, then
-/// the concrete ways out.
+/// the concrete ways out (only those that can help).
 pub fn failure_report(
     attempts: &[Attempt],
     crate_version: &str,
     host: &str,
     target: &str,
     version: &str,
+    download: &DownloadHelp<'_>,
 ) -> String {
     let mut s = format!(
         "halide-sys {crate_version} could not find a usable Halide {version} \
@@ -333,14 +350,39 @@ pub fn failure_report(
          \x20 - point HALIDE_ROOT at a Halide {version} installation (a directory with \
          include/Halide.h and lib/ or lib64/ holding {lib}),\n\
          \x20 - install the official Python package, which carries the library: \
-         python3 -m pip install halide=={version}\n\
-         \x20 - or build with the default `download` feature of halide-sys enabled, which fetches \
-         the pinned official wheel from PyPI into a cache (HALIDE_SYS_CACHE_DIR).\n",
+         python3 -m pip install halide=={version}\n",
         lib = library_file(if target.contains("apple") {
             "macos"
         } else {
             "linux"
         }),
     );
+    match download {
+        DownloadHelp::Disabled => {
+            let _ = writeln!(
+                s,
+                "  - or enable the `download` feature of halide-sys (on by default), which \
+                 fetches the pinned official wheel from PyPI into a cache (HALIDE_SYS_CACHE_DIR)."
+            );
+        }
+        DownloadHelp::NoWheel => {}
+        DownloadHelp::Failed {
+            filename,
+            sha256,
+            index,
+            wheels_dir,
+        } => {
+            let _ = writeln!(
+                s,
+                "  - or let the download through: it honors the proxy variables HTTPS_PROXY, \
+                 ALL_PROXY and NO_PROXY, and HALIDE_SYS_INDEX_URL names another package \
+                 index, such as a PyPI mirror (it was {index}),\n\
+                 \x20 - or, offline, fetch {filename} (sha256 {sha256}) from \
+                 https://pypi.org/project/halide/{version}/#files on another machine and copy \
+                 it into {dir}/ : the next build checks its sha256 and unpacks it.",
+                dir = wheels_dir.display(),
+            );
+        }
+    }
     s
 }

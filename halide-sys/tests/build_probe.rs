@@ -200,13 +200,17 @@ fn failure_report_lists_every_probe_and_the_fixes() {
     let (attempts, fatal) = probe::locate(&ctx_with(&env, &no_run), 21).unwrap_err();
     assert!(!fatal);
     assert_eq!(attempts.len(), 4);
-    let report = probe::failure_report(
-        &attempts,
-        "0.1.0",
-        "x86_64-unknown-linux-gnu",
-        "x86_64-unknown-linux-gnu",
-        "21.0.0",
-    );
+    let report = |download: &probe::DownloadHelp<'_>| {
+        probe::failure_report(
+            &attempts,
+            "0.1.0",
+            "x86_64-unknown-linux-gnu",
+            "x86_64-unknown-linux-gnu",
+            "21.0.0",
+            download,
+        )
+    };
+    let disabled = report(&probe::DownloadHelp::Disabled);
     for needle in [
         "1. HALIDE_ROOT: not set",
         "2. Halide_DIR / CMAKE_PREFIX_PATH",
@@ -214,9 +218,40 @@ fn failure_report_lists_every_probe_and_the_fixes() {
         "4. Python package `halide`",
         "You can either:",
         "python3 -m pip install halide==21.0.0",
-        "`download` feature",
+        "enable the `download` feature",
         "host x86_64-unknown-linux-gnu",
     ] {
-        assert!(report.contains(needle), "missing {needle:?} in:\n{report}");
+        assert!(
+            disabled.contains(needle),
+            "missing {needle:?} in:\n{disabled}"
+        );
     }
+    // A failed download: no advice to enable what failed; the proxy, the
+    // index, and the file to copy by hand, with where to put it.
+    let dir = std::path::Path::new("/home/u/.cache/halide-rs/wheels");
+    let failed = report(&probe::DownloadHelp::Failed {
+        filename: "halide-21.0.0-cp311-x86_64.whl",
+        sha256: "ab12",
+        index: "https://pypi.org/simple",
+        wheels_dir: dir,
+    });
+    assert!(
+        !failed.contains("enable the `download` feature"),
+        "{failed}"
+    );
+    for needle in [
+        "HTTPS_PROXY",
+        "HALIDE_SYS_INDEX_URL",
+        "(it was https://pypi.org/simple)",
+        "halide-21.0.0-cp311-x86_64.whl (sha256 ab12)",
+        "https://pypi.org/project/halide/21.0.0/#files",
+        "copy it into /home/u/.cache/halide-rs/wheels/",
+    ] {
+        assert!(failed.contains(needle), "missing {needle:?} in:\n{failed}");
+    }
+    let none = report(&probe::DownloadHelp::NoWheel);
+    assert!(
+        !none.contains("download") && !none.contains("wheels/"),
+        "{none}"
+    );
 }
