@@ -18,6 +18,7 @@
 //! those without a generated suffix, are kept and stay in the key).
 
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -140,7 +141,7 @@ fn hex(bytes: &[u8]) -> String {
 pub(crate) fn canonical_names(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 5 / 4);
     let mut ids: HashMap<&str, usize> = HashMap::new();
-    let mut per_stem: HashMap<&str, usize> = HashMap::new();
+    let mut per_stem: HashMap<Cow<'_, str>, usize> = HashMap::new();
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -164,7 +165,7 @@ pub(crate) fn canonical_names(text: &str) -> String {
             }
             let stem = stem(part);
             let id = *ids.entry(part).or_insert_with(|| {
-                let count = per_stem.entry(stem).or_insert(0);
+                let count = per_stem.entry(stem.clone()).or_insert(0);
                 *count += 1;
                 *count - 1
             });
@@ -179,20 +180,46 @@ fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'.'
 }
 
-/// What is left of a name part without the counter Halide may have added.
-fn stem(part: &str) -> &str {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if let Some((stem, counter)) = part.rsplit_once('$') {
-        if digits(counter) {
-            return stem;
+/// What is left of a name part without the counters Halide may have put
+/// in it: a `unique_name(char)` name (`v12`, `t340`) is its letter; else
+/// every `$N` that ends a name within the part (`blur$3`, the `$3` of
+/// `r$3$x`) is dropped, and so is every `__N` that does (`c_print_name`
+/// spells `$` so where it makes identifiers: a parallel loop's closure
+/// `par_for_blur__3_s0_y`).
+fn stem(part: &str) -> Cow<'_, str> {
+    let b = part.as_bytes();
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    if b.first()
+        .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_')
+        && digits(&b[1..])
+    {
+        return Cow::Borrowed(&part[..1]);
+    }
+    let mut out = String::new();
+    let (mut i, mut copied) = (0, 0);
+    while i < b.len() {
+        let marker = match b[i] {
+            b'$' => 1,
+            b'_' if b.get(i + 1) == Some(&b'_') && i > 0 && b[i - 1].is_ascii_alphanumeric() => 2,
+            _ => 0,
+        };
+        let start = (i + marker).min(b.len());
+        let run = b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let end = start + run;
+        let ends_name = end == b.len() || matches!(b[end], b'$' | b'_');
+        if marker > 0 && run > 0 && ends_name {
+            out.push_str(&part[copied..i]);
+            copied = end;
+            i = end;
+        } else {
+            i += 1;
         }
     }
-    match part.chars().next() {
-        Some(first) if (first.is_ascii_alphabetic() || first == '_') && digits(&part[1..]) => {
-            &part[..1]
-        }
-        _ => part,
+    if copied == 0 {
+        return Cow::Borrowed(part);
     }
+    out.push_str(&part[copied..]);
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -213,6 +240,17 @@ mod tests {
             canonical_names("out$1 + out$2 + out$1"),
             canonical_names("out + out$7 + out")
         );
+        // Counters inside names: an RDom's variables, and the names Halide
+        // makes C identifiers of (a parallel loop's closure, itself
+        // numbered when the name was taken).
+        assert_eq!(
+            canonical_names("r$3$x + r$3$y"),
+            canonical_names("r$x + r$y")
+        );
+        assert_eq!(
+            canonical_names("f par_for_affine__12_s0_y_rebased__3 closure_arg$4"),
+            canonical_names("f par_for_affine_s0_y_rebased closure_arg")
+        );
     }
 
     #[test]
@@ -225,6 +263,13 @@ mod tests {
             canonical_names("blur + blur$1"),
             canonical_names("blur + blur")
         );
+        // Not counters: `__` at a name's start, digits that go on, `$` not
+        // followed by digits.
+        for name in ["__task_parent", "a__1b", "x$y", "a$", "a__"] {
+            assert_eq!(stem(name), name);
+        }
+        assert_eq!(stem("t12"), "t");
+        assert_eq!(stem("blur$3"), "blur");
     }
 
     #[test]

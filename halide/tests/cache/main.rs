@@ -59,9 +59,10 @@ enum Variant {
     ScalarRange,
     ScalarEstimate,
     StrictFloat,
+    Parallel,
 }
 
-const VARIANTS: [Variant; 10] = [
+const VARIANTS: [Variant; 11] = [
     Variant::Plain,
     Variant::Vectorized,
     Variant::Constrained,
@@ -73,6 +74,9 @@ const VARIANTS: [Variant; 10] = [
     Variant::ScalarEstimate,
     // Its runtime is the plain target's (Halide cannot build one with it).
     Variant::StrictFloat,
+    // Parallel loops become closures named after the loop, counters
+    // included.
+    Variant::Parallel,
 ];
 
 fn build(variant: Variant) -> Callable {
@@ -93,6 +97,15 @@ fn build(variant: Variant) -> Callable {
         Variant::ScalarRange => gain.set_range(-10, 10).unwrap(),
         Variant::ScalarEstimate => gain.set_estimate(3).unwrap(),
         Variant::StrictFloat => target = target.with_feature("strict_float").unwrap(),
+        Variant::Parallel => {
+            let (xo, xi) = (Var::new("xo"), Var::new("xi"));
+            out.split(&x, &xo, &xi, 16)
+                .unwrap()
+                .parallel(&xo)
+                .unwrap()
+                .vectorize(&xi, 8)
+                .unwrap();
+        }
         Variant::Plain | Variant::InputsReordered => {}
     }
     let pipeline = Pipeline::new(&[&out]).unwrap();
