@@ -38,8 +38,10 @@ impl Store {
     /// Opens (creating) the directory `dir`.
     pub(crate) fn open(dir: &Path) -> io::Result<Store> {
         DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        // Absolute, so that entries stay found if the process changes its
+        // working directory.
         Ok(Store {
-            dir: dir.to_owned(),
+            dir: std::path::absolute(dir)?,
         })
     }
 
