@@ -339,8 +339,9 @@ pub fn select_cases<'d>(cases: &[(Expr, Expr)], default: impl IntoOperand<'d>) -
         })
 }
 
-/// `values[index]`: one of several values, picked by an integer expression
-/// (clamped to the valid range).
+/// `values[index]`: one of several values, picked by an integer
+/// expression. An index out of range, negative ones included, picks the
+/// last value (as the `select` chain it stands for would).
 ///
 /// ```
 /// use halide::prelude::*;
@@ -350,6 +351,10 @@ pub fn select_cases<'d>(cases: &[(Expr, Expr)], default: impl IntoOperand<'d>) -
 /// rgb.define([&x, &c], mux(&c, [Expr::from(255u8), Expr::from(128u8), x.expr().cast::<u8>()]))?;
 /// let out = rgb.realize::<u8>(&[2, 3])?;
 /// assert_eq!((out.get(&[1, 0]), out.get(&[1, 1]), out.get(&[1, 2])), (Some(255), Some(128), Some(1)));
+/// let mut picked = Func::new("picked");
+/// picked.define([&x], mux(&x - 1, [Expr::from(10), Expr::from(20), Expr::from(30)]))?;
+/// // x - 1 = -1 and 3 are out of range: the last value.
+/// assert_eq!(picked.realize::<i32>(&[5])?.as_slice(), &[30, 10, 20, 30, 30]);
 /// # Ok::<(), halide::Error>(())
 /// ```
 pub fn mux<'a>(index: impl IntoOperand<'a>, values: impl IntoArgs) -> Expr {

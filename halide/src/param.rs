@@ -316,6 +316,21 @@ impl<T: Scalar> Param<T> {
         &self.expr
     }
 
+    /// The parameter converted to `U`, as [`Expr::cast`] converts.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let gain = Param::<i32>::with_value("gain", 3)?;
+    /// let mut f = Func::new("scaled");
+    /// f.define([&x], x.expr().cast::<f32>() * gain.cast::<f32>() / 2.0f32)?;
+    /// assert_eq!(f.realize::<f32>(&[3])?.as_slice(), &[0.0, 1.5, 3.0]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn cast<U: Element>(&self) -> Expr {
+        self.expr.cast::<U>()
+    }
+
     /// Sets the value that realizations use.
     pub fn set(&self, value: T) -> Result<()> {
         let ptr: *const T = &value;

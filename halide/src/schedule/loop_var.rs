@@ -1,4 +1,5 @@
-//! The loops a schedule names: pure variables and reduction variables.
+//! The loops a schedule names: pure variables and reduction variables,
+//! and the GPU tiles made of them.
 
 use crate::error::Result;
 use crate::ffi::LoopVarName;
@@ -62,4 +63,17 @@ impl LoopVars {
     pub(crate) fn len(&self) -> usize {
         self.raw.len()
     }
+}
+
+/// One loop of a [`Schedule::gpu_tile`](super::Schedule::gpu_tile): `var` split into `block` (GPU
+/// blocks) and `thread` (GPU threads within one), `size` threads per block.
+pub struct GpuTile<'a> {
+    /// The loop to tile.
+    pub var: &'a dyn LoopVar,
+    /// The loop over blocks it becomes.
+    pub block: &'a dyn LoopVar,
+    /// The loop over threads within a block it becomes.
+    pub thread: &'a dyn LoopVar,
+    /// Threads per block along this loop.
+    pub size: i32,
 }

@@ -14,7 +14,7 @@ mod stage;
 mod storage;
 
 pub use loop_level::LoopLevel;
-pub use loop_var::LoopVar;
+pub use loop_var::{GpuTile, LoopVar};
 pub use partition::Partition;
-pub use stage::{GpuTile, Schedule, Stage};
+pub use stage::{Schedule, Stage};
 pub use tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy};

@@ -2,7 +2,7 @@
 //! definition takes.
 
 use super::loop_level::LoopLevel;
-use super::loop_var::{LoopVar, LoopVars};
+use super::loop_var::{GpuTile, LoopVar, LoopVars};
 use super::partition::Partition;
 use super::tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy, bounded_factor, factor_expr};
 use crate::convert::{IntoExpr, IntoOperand};
@@ -87,19 +87,6 @@ impl Func {
             handle: self.stage_handle(i + 1)?,
         })
     }
-}
-
-/// One loop of a [`Schedule::gpu_tile`]: `var` split into `block` (GPU
-/// blocks) and `thread` (GPU threads within one), `size` threads per block.
-pub struct GpuTile<'a> {
-    /// The loop to tile.
-    pub var: &'a dyn LoopVar,
-    /// The loop over blocks it becomes.
-    pub block: &'a dyn LoopVar,
-    /// The loop over threads within a block it becomes.
-    pub thread: &'a dyn LoopVar,
-    /// Threads per block along this loop.
-    pub size: i32,
 }
 
 /// The loop schedule of a definition, shared by [`Func`] (its pure
@@ -222,6 +209,24 @@ pub trait Schedule: sealed::AsStage + Sized {
         )
     }
 
+    /// [`vectorize`](Self::vectorize) with an explicit [`TailStrategy`]
+    /// for an extent the factor does not divide.
+    fn vectorize_with_tail(
+        &mut self,
+        var: &impl LoopVar,
+        factor: impl IntoExpr,
+        tail: TailStrategy,
+    ) -> Result<&mut Self> {
+        let factor = bounded_factor(factor, MAX_VECTOR, "vectorize")?;
+        loop_directive_with_tail(
+            self,
+            sys::hl_loop_kind::HL_LOOP_VECTORIZED,
+            var,
+            Some(factor),
+            tail,
+        )
+    }
+
     /// Vectorizes the whole loop `var` (whose extent must be a known constant).
     fn vectorize_loop(&mut self, var: &impl LoopVar) -> Result<&mut Self> {
         loop_directive(self, sys::hl_loop_kind::HL_LOOP_VECTORIZED, var, None)
@@ -235,6 +240,35 @@ pub trait Schedule: sealed::AsStage + Sized {
             sys::hl_loop_kind::HL_LOOP_UNROLLED,
             var,
             Some(bounded_factor(factor, MAX_UNROLL, "unroll")?),
+        )
+    }
+
+    /// [`unroll`](Self::unroll) with an explicit [`TailStrategy`].
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let mut f = Func::new("f");
+    /// f.define([&x], &x * 3)?;
+    /// f.unroll_with_tail(&x, 4, TailStrategy::GuardWithIf)?
+    ///     .vectorize_with_tail(&x, 2, TailStrategy::GuardWithIf)?;
+    /// // 10 is not a multiple of 4: the guarded tail computes exactly 10.
+    /// assert_eq!(f.realize::<i32>(&[10])?.as_slice()[9], 27);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    fn unroll_with_tail(
+        &mut self,
+        var: &impl LoopVar,
+        factor: impl IntoExpr,
+        tail: TailStrategy,
+    ) -> Result<&mut Self> {
+        let factor = bounded_factor(factor, MAX_UNROLL, "unroll")?;
+        loop_directive_with_tail(
+            self,
+            sys::hl_loop_kind::HL_LOOP_UNROLLED,
+            var,
+            Some(factor),
+            tail,
         )
     }
 
@@ -507,8 +541,18 @@ fn loop_directive<'s, S: Schedule>(
     var: &impl LoopVar,
     factor: Option<Expr>,
 ) -> Result<&'s mut S> {
+    loop_directive_with_tail(s, kind, var, factor, TailStrategy::Auto)
+}
+
+fn loop_directive_with_tail<'s, S: Schedule>(
+    s: &'s mut S,
+    kind: sys::hl_loop_kind,
+    var: &impl LoopVar,
+    factor: Option<Expr>,
+    tail: TailStrategy,
+) -> Result<&'s mut S> {
     let factor = factor.as_ref().map(Expr::handle).transpose()?;
-    let (v, tail) = (var.loop_var()?, TailStrategy::Auto.to_raw());
+    let (v, tail) = (var.loop_var()?, tail.to_raw());
     directive(s, |h| shim!(sys::hl_stage_loop, h, kind, &v, factor, tail))
 }
 
