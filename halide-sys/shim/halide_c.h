@@ -510,6 +510,22 @@ bool hl_func_align_storage(hl_func *f, const hl_var *var, const hl_expr *alignme
 bool hl_func_hoist_storage(hl_func *f, const hl_loop_level *level, hl_error **err);
 /** Bounds the extent of f's storage along var to `bound` values. */
 bool hl_func_bound_storage(hl_func *f, const hl_var *var, const hl_expr *bound, hl_error **err);
+/** Where a Func's storage lives. */
+typedef enum hl_memory_type {
+    HL_MEMORY_AUTO = 0,
+    HL_MEMORY_HEAP,
+    HL_MEMORY_STACK,
+    HL_MEMORY_REGISTER,
+    HL_MEMORY_GPU_SHARED,
+    HL_MEMORY_GPU_TEXTURE,
+    HL_MEMORY_LOCKED_CACHE,
+    HL_MEMORY_VTCM,
+    HL_MEMORY_AMX_TILE,
+} hl_memory_type;
+/** Stores f in memory of the given kind. */
+bool hl_func_store_in(hl_func *f, hl_memory_type memory, hl_error **err);
+/** Adds `tag` to the trace events of f (a tag event before the first). */
+bool hl_func_add_trace_tag(hl_func *f, const char *tag, hl_error **err);
 /** Stores f in `buffers` allocations used in turn, so that successive
  *  realizations (with hoist_storage) can overlap. */
 bool hl_func_ring_buffer(hl_func *f, const hl_expr *buffers, hl_error **err);

@@ -340,6 +340,34 @@ HL_API bool hl_func_bound_storage(hl_func *f, const hl_var *var, const hl_expr *
     });
 }
 
+HL_API bool hl_func_store_in(hl_func *f, hl_memory_type memory, hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::MemoryType m;
+        switch (memory) {
+        case HL_MEMORY_AUTO: m = Halide::MemoryType::Auto; break;
+        case HL_MEMORY_HEAP: m = Halide::MemoryType::Heap; break;
+        case HL_MEMORY_STACK: m = Halide::MemoryType::Stack; break;
+        case HL_MEMORY_REGISTER: m = Halide::MemoryType::Register; break;
+        case HL_MEMORY_GPU_SHARED: m = Halide::MemoryType::GPUShared; break;
+        case HL_MEMORY_GPU_TEXTURE: m = Halide::MemoryType::GPUTexture; break;
+        case HL_MEMORY_LOCKED_CACHE: m = Halide::MemoryType::LockedCache; break;
+        case HL_MEMORY_VTCM: m = Halide::MemoryType::VTCM; break;
+        case HL_MEMORY_AMX_TILE: m = Halide::MemoryType::AMXTile; break;
+        default: throw std::invalid_argument("unknown memory type " + std::to_string(int(memory)));
+        }
+        arg(f, "hl_func_store_in").v.store_in(m);
+        return true;
+    });
+}
+
+HL_API bool hl_func_add_trace_tag(hl_func *f, const char *tag, hl_error **err) {
+    HL_GUARD(err, false, {
+        if (!tag) throw std::invalid_argument("hl_func_add_trace_tag: null tag");
+        arg(f, "hl_func_add_trace_tag").v.add_trace_tag(tag);
+        return true;
+    });
+}
+
 HL_API bool hl_func_ring_buffer(hl_func *f, const hl_expr *buffers, hl_error **err) {
     HL_GUARD(err, false, {
         arg(f, "hl_func_ring_buffer").v.ring_buffer(expr_arg(buffers, "buffers"));

@@ -132,6 +132,7 @@ plain_args!(
     sys::hl_inline_reduction,
     sys::hl_tail_strategy,
     sys::hl_partition,
+    sys::hl_memory_type,
     sys::hl_loop_kind,
     sys::hl_gpu_loop,
     sys::hl_func_flag,

@@ -102,7 +102,8 @@ pub use param::{Dimension, ImageParam, Input, Param};
 pub use pipeline::Pipeline;
 pub use rdom::{RDom, RVar};
 pub use schedule::{
-    GpuTile, LoopLevel, LoopVar, MAX_UNROLL, MAX_VECTOR, Partition, Schedule, Stage, TailStrategy,
+    GpuTile, LoopLevel, LoopVar, MAX_UNROLL, MAX_VECTOR, MemoryType, Partition, Schedule, Stage,
+    TailStrategy,
 };
 pub use target::Target;
 pub use tuple::Tuple;

@@ -4,6 +4,7 @@
 
 // In layers, bottom-up, as in the crate root.
 mod loop_var;
+mod memory_type;
 mod partition;
 mod tail;
 // -
@@ -15,6 +16,7 @@ mod storage;
 
 pub use loop_level::LoopLevel;
 pub use loop_var::{GpuTile, LoopVar};
+pub use memory_type::MemoryType;
 pub use partition::Partition;
 pub use stage::{Schedule, Stage};
 pub use tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy};

@@ -3,6 +3,7 @@
 
 use super::loop_level::LoopLevel;
 use super::loop_var::LoopVar;
+use super::memory_type::MemoryType;
 use super::tail::factor_expr;
 use crate::convert::IntoExpr;
 use crate::error::Result;
@@ -140,6 +141,33 @@ impl Func {
         let e = factor_expr(extent)?;
         let eh = e.handle()?;
         self.directive(|h| shim!(sys::hl_func_bound_storage, h, var.handle(), eh))
+    }
+
+    /// Stores this Func in memory of the kind `memory`.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::MemoryType;
+    /// let x = Var::new("x");
+    /// let mut f = Func::new("f");
+    /// f.define([&x], &x * 2)?;
+    /// let mut g = Func::new("g");
+    /// g.define([&x], f.at([&x]) + f.at([&x + 1]))?;
+    /// f.compute_at(&g, &x)?.store_in(MemoryType::Stack)?;
+    /// assert_eq!(g.realize::<i32>(&[3])?.as_slice(), &[2, 6, 10]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn store_in(&mut self, memory: MemoryType) -> Result<&mut Self> {
+        let m = memory.to_raw();
+        self.directive(|h| shim!(sys::hl_func_store_in, h, m))
+    }
+
+    /// Adds `tag` to this Func's trace: where its realizations or loads
+    /// are traced, a tag event carrying it comes first (say, metadata for
+    /// a trace visualizer).
+    pub fn add_trace_tag(&mut self, tag: &str) -> Result<&mut Self> {
+        let tag = ffi::c_string(tag)?;
+        self.directive(|h| shim!(sys::hl_func_add_trace_tag, h, tag.as_c_str()))
     }
 
     /// Stores this Func in `buffers` allocations used in turn, so that a

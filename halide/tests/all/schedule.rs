@@ -328,3 +328,42 @@ fn typed_funcs_and_aligned_inputs() {
     f.realize_into_with(&mut out, &[input.bind(&data)]).unwrap();
     assert_eq!(out.as_slice(), &[1, 2, 3, 4, 5, 6, 7, 8]);
 }
+
+#[test]
+fn trace_tags_and_memory_types() {
+    let x = Var::new("x");
+    let mut f = Func::new("tagged");
+    f.define([&x], &x + 1).unwrap();
+    f.add_trace_tag("made by halide-rs").unwrap();
+    // Tags go out with traced realizations (or loads), before the first.
+    f.trace_realizations().unwrap();
+    let tags = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = tags.clone();
+    f.set_handlers(halide::Handlers::new().on_trace(move |e| {
+        if e.kind == Some(halide::TraceEventKind::Tag) {
+            sink.lock()
+                .unwrap()
+                .push(e.tag.unwrap_or_default().to_owned());
+        }
+    }));
+    assert_eq!(f.realize::<i32>(&[3]).unwrap().as_slice(), &[1, 2, 3]);
+    let tags = tags.lock().unwrap();
+    assert!(tags.iter().any(|t| t == "made by halide-rs"), "{tags:?}");
+
+    for memory in [
+        halide::MemoryType::Auto,
+        halide::MemoryType::Heap,
+        halide::MemoryType::Stack,
+    ] {
+        let mut p = Func::new("stored_in");
+        p.define([&x], &x * 2).unwrap();
+        let mut c = Func::new("consumer_of_stored");
+        c.define([&x], p.at([&x]) + p.at([&x + 1])).unwrap();
+        p.compute_at(&c, &x).unwrap().store_in(memory).unwrap();
+        assert_eq!(
+            c.realize::<i32>(&[3]).unwrap().as_slice(),
+            &[2, 6, 10],
+            "{memory:?}"
+        );
+    }
+}

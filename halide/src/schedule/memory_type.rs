@@ -1,0 +1,48 @@
+//! Where a Func's storage lives ([`MemoryType`]).
+
+use halide_sys as sys;
+
+/// The kind of memory a Func is stored in; see
+/// [`Func::store_in`](crate::Func::store_in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum MemoryType {
+    /// Halide decides: the stack when small and constant-sized, else the
+    /// heap (on GPUs, what the loop level suggests).
+    #[default]
+    Auto,
+    /// The heap (`halide_malloc`).
+    Heap,
+    /// The stack: the size must be a known constant.
+    Stack,
+    /// Registers: the size must be a known constant and the accesses must
+    /// be resolvable at compile time (unrolled or vectorized).
+    Register,
+    /// GPU shared memory of a block.
+    GpuShared,
+    /// GPU texture memory.
+    GpuTexture,
+    /// A cache-resident buffer (Hexagon's locked L2).
+    LockedCache,
+    /// Hexagon's vector tightly coupled memory.
+    Vtcm,
+    /// Intel AMX tile registers.
+    AmxTile,
+}
+
+impl MemoryType {
+    pub(crate) fn to_raw(self) -> sys::hl_memory_type {
+        use sys::hl_memory_type as M;
+        match self {
+            MemoryType::Auto => M::HL_MEMORY_AUTO,
+            MemoryType::Heap => M::HL_MEMORY_HEAP,
+            MemoryType::Stack => M::HL_MEMORY_STACK,
+            MemoryType::Register => M::HL_MEMORY_REGISTER,
+            MemoryType::GpuShared => M::HL_MEMORY_GPU_SHARED,
+            MemoryType::GpuTexture => M::HL_MEMORY_GPU_TEXTURE,
+            MemoryType::LockedCache => M::HL_MEMORY_LOCKED_CACHE,
+            MemoryType::Vtcm => M::HL_MEMORY_VTCM,
+            MemoryType::AmxTile => M::HL_MEMORY_AMX_TILE,
+        }
+    }
+}
