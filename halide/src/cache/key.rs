@@ -139,31 +139,20 @@ fn hex(bytes: &[u8]) -> String {
 /// (`unique_name(char)`), the letter; of any other part, the part itself.
 /// So `blur` in one process and `blur$3` in another both read `blur#0`.
 pub(crate) fn canonical_names(text: &str) -> String {
+    let families = Families::of(text);
     let mut out = String::with_capacity(text.len() * 5 / 4);
     let mut ids: HashMap<&str, usize> = HashMap::new();
     let mut per_stem: HashMap<Cow<'_, str>, usize> = HashMap::new();
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let starts_name = bytes[i].is_ascii_alphabetic() || bytes[i] == b'_';
-        let follows_word = i > 0 && is_name_byte(bytes[i - 1]);
-        if !starts_name || follows_word {
-            // Copy up to the next byte that could start a name.
-            let next = (i + 1..bytes.len())
-                .find(|&j| text.is_char_boundary(j) && !is_name_byte(bytes[j - 1]))
-                .unwrap_or(bytes.len());
-            out.push_str(&text[i..next]);
-            i = next;
+    for (piece, is_name) in pieces(text) {
+        if !is_name {
+            out.push_str(piece);
             continue;
         }
-        let end = (i..bytes.len())
-            .find(|&j| !is_name_byte(bytes[j]))
-            .unwrap_or(bytes.len());
-        for (n, part) in text[i..end].split('.').enumerate() {
+        for (n, part) in piece.split('.').enumerate() {
             if n > 0 {
                 out.push('.');
             }
-            let stem = stem(part);
+            let stem = families.stem(part);
             let id = *ids.entry(part).or_insert_with(|| {
                 let count = per_stem.entry(stem.clone()).or_insert(0);
                 *count += 1;
@@ -171,55 +160,153 @@ pub(crate) fn canonical_names(text: &str) -> String {
             });
             let _ = write!(out, "{stem}#{id}");
         }
-        i = end;
     }
     out
+}
+
+/// `text` cut into names (a run of letters, digits, `_`, `$` and `.`
+/// starting with a letter or `_`, marked true) and what lies between.
+fn pieces(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        let starts_name = bytes[i].is_ascii_alphabetic() || bytes[i] == b'_';
+        let follows_word = i > 0 && is_name_byte(bytes[i - 1]);
+        if starts_name && !follows_word {
+            i = (i..bytes.len())
+                .find(|&j| !is_name_byte(bytes[j]))
+                .unwrap_or(bytes.len());
+            return Some((&text[start..i], true));
+        }
+        // Up to the next byte that could start a name.
+        i = (i + 1..bytes.len())
+            .find(|&j| text.is_char_boundary(j) && !is_name_byte(bytes[j - 1]))
+            .unwrap_or(bytes.len());
+        Some((&text[start..i], false))
+    })
 }
 
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'.'
 }
 
-/// What is left of a name part without the counters Halide may have put
-/// in it: a `unique_name(char)` name (`v12`, `t340`) is its letter; else
-/// every `$N` that ends a name within the part (`blur$3`, the `$3` of
-/// `r$3$x`) is dropped, and so is every `__N` that does (`c_print_name`
-/// spells `$` so where it makes identifiers: a parallel loop's closure
-/// `par_for_blur__3_s0_y`).
-fn stem(part: &str) -> Cow<'_, str> {
-    let b = part.as_bytes();
-    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
-    if b.first()
-        .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_')
-        && digits(&b[1..])
-    {
-        return Cow::Borrowed(&part[..1]);
+/// The counters Halide gave names in a text, by the name they follow: the
+/// `3` of `blur$3` is recorded under `blur`. A name derived from a
+/// numbered one may carry its counter spelled `blur_3` (`unique_name`
+/// turns `$` into `_` when it numbers a name again) or `blur__3`
+/// (`c_print_name`, making C identifiers): only the recorded ones are
+/// counters, so a user's `input_2` stays a name of its own.
+struct Families<'t> {
+    counters: HashMap<&'t str, Vec<&'t str>>,
+}
+
+impl<'t> Families<'t> {
+    fn of(text: &'t str) -> Self {
+        let mut counters: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (piece, is_name) in pieces(text) {
+            if !is_name {
+                continue;
+            }
+            for part in piece.split('.') {
+                for (at, run) in counter_runs(part.as_bytes()) {
+                    if part.as_bytes()[at] == b'$' {
+                        let prefix = &part[..at];
+                        let counter = &part[at + 1..at + 1 + run];
+                        let known = counters.entry(counter).or_default();
+                        if !known.contains(&prefix) {
+                            known.push(prefix);
+                        }
+                    }
+                }
+            }
+        }
+        Families { counters }
     }
-    let mut out = String::new();
-    let (mut i, mut copied) = (0, 0);
+
+    /// What is left of a name part without the counters Halide may have
+    /// put in it: a `unique_name(char)` name (`v12`, `t340`) is its
+    /// letter; else every `$N` and `__N` that ends a name within the part
+    /// is dropped (`blur$3`, the `$3` of `r$3$x`, a closure's `par_for_
+    /// blur__3_s0_y`), and every `_N` that follows a name recorded with
+    /// counter `N`.
+    fn stem<'p>(&self, part: &'p str) -> Cow<'p, str> {
+        let b = part.as_bytes();
+        let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+        if b.first()
+            .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_')
+            && digits(&b[1..])
+        {
+            return Cow::Borrowed(&part[..1]);
+        }
+        let mut out = String::new();
+        let mut copied = 0;
+        for (at, run) in counter_runs(b) {
+            if at < copied {
+                continue;
+            }
+            let marker = b[at..]
+                .iter()
+                .take_while(|&&c| c == b'$' || c == b'_')
+                .count();
+            let counter = &part[at + marker..at + marker + run];
+            let is_counter = match (b[at], marker) {
+                (b'$', _) | (b'_', 2) => true,
+                _ => self
+                    .counters
+                    .get(counter)
+                    .is_some_and(|prefixes| prefixes.iter().any(|p| part[..at].ends_with(p))),
+            };
+            if is_counter {
+                out.push_str(&part[copied..at]);
+                copied = at + marker + run;
+            }
+        }
+        if copied == 0 {
+            return Cow::Borrowed(part);
+        }
+        out.push_str(&part[copied..]);
+        Cow::Owned(out)
+    }
+}
+
+/// Where `$N`, `_N` and `__N` end a name within a part: (index of the
+/// marker, length of the digits), the marker `$`, `_` or `__` following a
+/// letter or digit (or, for `$`, anything) and the digits followed by the
+/// part's end, `$` or `_`.
+fn counter_runs(b: &[u8]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut i = 0;
     while i < b.len() {
-        let marker = match b[i] {
-            b'$' => 1,
-            b'_' if b.get(i + 1) == Some(&b'_') && i > 0 && b[i - 1].is_ascii_alphanumeric() => 2,
-            _ => 0,
-        };
-        let start = (i + marker).min(b.len());
-        let run = b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let marker =
+            match b[i] {
+                b'$' => 1,
+                b'_' if i > 0 && b[i - 1].is_ascii_alphanumeric() => {
+                    if b.get(i + 1) == Some(&b'_') { 2 } else { 1 }
+                }
+                _ => 0,
+            };
+        if marker == 0 {
+            i += 1;
+            continue;
+        }
+        let start = i + marker;
+        let run = b[start.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         let end = start + run;
-        let ends_name = end == b.len() || matches!(b[end], b'$' | b'_');
-        if marker > 0 && run > 0 && ends_name {
-            out.push_str(&part[copied..i]);
-            copied = end;
+        if run > 0 && (end == b.len() || matches!(b[end], b'$' | b'_')) {
+            runs.push((i, run));
             i = end;
         } else {
             i += 1;
         }
     }
-    if copied == 0 {
-        return Cow::Borrowed(part);
-    }
-    out.push_str(&part[copied..]);
-    Cow::Owned(out)
+    runs
 }
 
 #[cfg(test)]
@@ -248,8 +335,13 @@ mod tests {
             canonical_names("r$x + r$y")
         );
         assert_eq!(
-            canonical_names("f par_for_affine__12_s0_y_rebased__3 closure_arg$4"),
-            canonical_names("f par_for_affine_s0_y_rebased closure_arg")
+            canonical_names("affine$12 par_for_affine__12_s0_y_rebased__3 closure_arg$4"),
+            canonical_names("affine par_for_affine_s0_y_rebased closure_arg")
+        );
+        // A closure named again: `unique_name` spells the Func's `$` `_`.
+        assert_eq!(
+            canonical_names("affine$126.s0 par_for_affine_126_s0_y_rebased__2"),
+            canonical_names("affine.s0 par_for_affine_s0_y_rebased")
         );
     }
 
@@ -265,11 +357,17 @@ mod tests {
         );
         // Not counters: `__` at a name's start, digits that go on, `$` not
         // followed by digits.
-        for name in ["__task_parent", "a__1b", "x$y", "a$", "a__"] {
-            assert_eq!(stem(name), name);
+        let none = Families::of("");
+        for name in ["__task_parent", "a__1b", "x$y", "a$", "a__", "input_2"] {
+            assert_eq!(none.stem(name), name);
         }
-        assert_eq!(stem("t12"), "t");
-        assert_eq!(stem("blur$3"), "blur");
+        assert_eq!(none.stem("t12"), "t");
+        assert_eq!(none.stem("blur$3"), "blur");
+        // `_N` is a counter only after a name recorded with it.
+        let numbered = Families::of("affine$126 input_2");
+        assert_eq!(numbered.stem("par_affine_126_s0__3"), "par_affine_s0");
+        assert_eq!(numbered.stem("input_2"), "input_2");
+        assert_eq!(numbered.stem("other_126_x"), "other_126_x");
     }
 
     #[test]

@@ -8,13 +8,19 @@ use super::tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy, bounded_factor, factor_e
 use crate::convert::{IntoExpr, IntoOperand};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, raw_ptrs};
-use crate::ffi::{self, Handle, Mutating, Ptrs, shim};
-use crate::func::{Func, FuncHandle};
+use crate::ffi::{self, Handle, Ptrs, shim};
+use crate::func::Func;
 use crate::param::ImageParam;
 use crate::rdom::RVar;
 use crate::var::Var;
 use halide_sys as sys;
 use std::fmt;
+
+mod directive;
+use directive::{
+    directive, gpu_directive, loop_directive, loop_directive_with_tail, partition_all,
+    partition_each, prefetch,
+};
 
 type StageHandle = Handle<sys::hl_stage>;
 
@@ -211,6 +217,18 @@ pub trait Schedule: sealed::AsStage + Sized {
 
     /// [`vectorize`](Self::vectorize) with an explicit [`TailStrategy`]
     /// for an extent the factor does not divide.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let mut f = Func::new("f");
+    /// f.define([&x], &x * 3)?;
+    /// f.unroll_with_tail(&x, 4, TailStrategy::GuardWithIf)?
+    ///     .vectorize_with_tail(&x, 2, TailStrategy::GuardWithIf)?;
+    /// // 10 is not a multiple of 4: the guarded tail computes exactly 10.
+    /// assert_eq!(f.realize::<i32>(&[10])?.as_slice()[9], 27);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
     fn vectorize_with_tail(
         &mut self,
         var: &impl LoopVar,
@@ -244,18 +262,6 @@ pub trait Schedule: sealed::AsStage + Sized {
     }
 
     /// [`unroll`](Self::unroll) with an explicit [`TailStrategy`].
-    ///
-    /// ```
-    /// use halide::prelude::*;
-    /// let x = Var::new("x");
-    /// let mut f = Func::new("f");
-    /// f.define([&x], &x * 3)?;
-    /// f.unroll_with_tail(&x, 4, TailStrategy::GuardWithIf)?
-    ///     .vectorize_with_tail(&x, 2, TailStrategy::GuardWithIf)?;
-    /// // 10 is not a multiple of 4: the guarded tail computes exactly 10.
-    /// assert_eq!(f.realize::<i32>(&[10])?.as_slice()[9], 27);
-    /// # Ok::<(), halide::Error>(())
-    /// ```
     fn unroll_with_tail(
         &mut self,
         var: &impl LoopVar,
@@ -524,85 +530,3 @@ pub trait Schedule: sealed::AsStage + Sized {
 
 impl Schedule for Func {}
 impl Schedule for Stage {}
-
-/// Runs a directive on `s`'s stage, through the pointer that records a
-/// change (see `ffi`).
-fn directive<S: Schedule>(
-    s: &mut S,
-    f: impl FnOnce(Mutating<'_, sys::hl_stage>) -> Result<bool>,
-) -> Result<&mut S> {
-    s.with_stage(|h| f(h.mutating()))?;
-    Ok(s)
-}
-
-fn loop_directive<'s, S: Schedule>(
-    s: &'s mut S,
-    kind: sys::hl_loop_kind,
-    var: &impl LoopVar,
-    factor: Option<Expr>,
-) -> Result<&'s mut S> {
-    loop_directive_with_tail(s, kind, var, factor, TailStrategy::Auto)
-}
-
-fn loop_directive_with_tail<'s, S: Schedule>(
-    s: &'s mut S,
-    kind: sys::hl_loop_kind,
-    var: &impl LoopVar,
-    factor: Option<Expr>,
-    tail: TailStrategy,
-) -> Result<&'s mut S> {
-    let factor = factor.as_ref().map(Expr::handle).transpose()?;
-    let (v, tail) = (var.loop_var()?, tail.to_raw());
-    directive(s, |h| shim!(sys::hl_stage_loop, h, kind, &v, factor, tail))
-}
-
-fn partition_each<'s, S: Schedule>(
-    s: &'s mut S,
-    vars: &[&dyn LoopVar],
-    policy: Partition,
-) -> Result<&'s mut S> {
-    let vars = vars
-        .iter()
-        .map(|v| v.loop_var())
-        .collect::<Result<Vec<_>>>()?;
-    let policy = policy.to_raw();
-    for v in &vars {
-        directive(&mut *s, |h| shim!(sys::hl_stage_partition, h, v, policy))?;
-    }
-    Ok(s)
-}
-
-fn partition_all<S: Schedule>(s: &mut S, policy: Partition) -> Result<&mut S> {
-    let policy = policy.to_raw();
-    directive(s, |h| shim!(sys::hl_stage_partition_all, h, policy))
-}
-
-fn gpu_directive<'s, S: Schedule>(
-    s: &'s mut S,
-    kind: sys::hl_gpu_loop,
-    vars: &[&dyn LoopVar],
-) -> Result<&'s mut S> {
-    let vars = LoopVars::new(vars)?;
-    directive(s, |h| {
-        let h = h.as_ptr();
-        // SAFETY: the stage and the names are borrowed for the call; the
-        // length is the array's.
-        unsafe { ffi::call(|err| sys::hl_stage_gpu(h, kind, vars.raw.as_ptr(), vars.len(), err)) }
-    })
-}
-
-fn prefetch<'s, S: Schedule>(
-    s: &'s mut S,
-    func: Option<&FuncHandle>,
-    image: Option<&Handle<sys::hl_image_param>>,
-    at: &impl LoopVar,
-    from: &impl LoopVar,
-    offset: impl IntoExpr,
-) -> Result<&'s mut S> {
-    let offset = factor_expr(offset)?;
-    let oh = offset.handle()?;
-    let (at, from) = (at.loop_var()?, from.loop_var()?);
-    directive(s, |h| {
-        shim!(sys::hl_stage_prefetch, h, func, image, &at, &from, oh)
-    })
-}
