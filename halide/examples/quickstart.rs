@@ -135,8 +135,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let target = Target::host()?;
     println!(
         "Halide {} from {}",
-        halide_sys::paths::VERSION,
-        halide_sys::paths::SOURCE
+        halide::version(),
+        halide::halide_source()
     );
     println!("target: {target}");
     gradient(&target)?;

@@ -109,6 +109,25 @@ pub use target::Target;
 pub use tuple::Tuple;
 pub use var::Var;
 
+/// The Halide release this crate runs, as halide-sys found it: `"21.0.0"`.
+///
+/// ```
+/// assert!(halide::version().starts_with("21."));
+/// ```
+pub fn version() -> &'static str {
+    halide_sys::paths::VERSION
+}
+
+/// Where halide-sys found that Halide: an installation's path, the
+/// Python package, or the official wheel's cache.
+///
+/// ```
+/// assert!(!halide::halide_source().is_empty());
+/// ```
+pub fn halide_source() -> &'static str {
+    halide_sys::paths::SOURCE
+}
+
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

@@ -2,9 +2,9 @@
 //! with their figures: the stress tests for a given time, memory over many
 //! build-compile-drop cycles, the error suite, the differential fuzzer for
 //! many cases, valgrind over the AOT program and over JIT tests (calls,
-//! threads, every error path), AddressSanitizer over halide-runtime, and
-//! cargo-fuzz (`fuzz/`, nightly) on its committed corpus for as long as
-//! the stress tests run.
+//! threads, every error path), AddressSanitizer over halide-runtime and
+//! halide-ndarray, and cargo-fuzz (`fuzz/`, nightly) on its committed
+//! corpus for as long as the stress tests run.
 
 use std::process::{Command, Output};
 
@@ -139,14 +139,21 @@ pub fn run_all(options: &Options) -> Result<(), String> {
             .args(["--", "--ignored", "--nocapture"])
             .env("HALIDE_FUZZ_CASES", options.cases.to_string()),
     )?;
-    let figures = lines_with(&output.stdout, &["cases", "disagree", "test result"]);
+    // The counts go to stderr (the fuzzer's own report), the result to stdout.
+    let mut figures = lines_with(&output.stderr, &["batches,", "disagree"]);
+    figures.extend(lines_with(&output.stdout, &["test result"]));
     report("differential fuzzing", output.status.success(), figures);
 
-    let built = run(&mut crate::cargo(&["build", "-p", "halide-downstream"]))?;
+    // Valgrind cannot run AVX-512 code: the AOT pipelines are built for a
+    // target without it, apart from the rest.
+    let valgrind_dir = crate::workspace_root().join("target/valgrind");
+    let built = run(crate::cargo(&["build", "-p", "halide-downstream"])
+        .env("HL_TARGET", "x86-64-linux-avx-avx2-f16c-fma-sse41")
+        .env("CARGO_TARGET_DIR", &valgrind_dir))?;
     if !built.status.success() {
         return Err("building halide-downstream failed".into());
     }
-    let downstream = crate::workspace_root().join("target/debug/halide-downstream");
+    let downstream = valgrind_dir.join("debug/halide-downstream");
     let out_dir = std::env::temp_dir().join("halide-reliability");
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
     let (ok, lines) = valgrind(&[
@@ -164,30 +171,30 @@ pub fn run_all(options: &Options) -> Result<(), String> {
     ])?;
     report("valgrind: JIT calls, threads and error paths", ok, lines);
 
-    // Through rustup's `cargo`, which understands `+nightly`.
-    let mut nightly = Command::new("cargo");
-    nightly.current_dir(crate::workspace_root());
-    let output = run(nightly
-        .args([
-            "+nightly",
-            "test",
-            "-q",
-            "-p",
-            "halide-runtime",
-            "--lib",
-            "--tests",
-        ])
-        .args(["--target", "x86_64-unknown-linux-gnu"])
-        .env("RUSTFLAGS", "-Zsanitizer=address")
-        .env(
-            "CARGO_TARGET_DIR",
-            crate::workspace_root().join("target/asan"),
-        ))?;
-    report(
-        "AddressSanitizer: halide-runtime",
-        output.status.success(),
-        lines_with(&output.stdout, &["test result"]),
-    );
+    // Through rustup's `cargo`, which understands `+nightly`. halide-ndarray
+    // without its `jit` feature: with it, libHalide would bring an ASan
+    // runtime of its own, which clashes.
+    for (package, extra) in [
+        ("halide-runtime", &["--lib", "--tests"][..]),
+        ("halide-ndarray", &["--no-default-features", "--lib"][..]),
+    ] {
+        let mut nightly = Command::new("cargo");
+        nightly.current_dir(crate::workspace_root());
+        let output = run(nightly
+            .args(["+nightly", "test", "-q", "-p", package])
+            .args(extra)
+            .args(["--target", "x86_64-unknown-linux-gnu"])
+            .env("RUSTFLAGS", "-Zsanitizer=address")
+            .env(
+                "CARGO_TARGET_DIR",
+                crate::workspace_root().join("target/asan"),
+            ))?;
+        report(
+            &format!("AddressSanitizer: {package}"),
+            output.status.success(),
+            lines_with(&output.stdout, &["test result"]),
+        );
+    }
 
     // cargo-fuzz runs on the committed corpus (fuzz/corpus), growing it:
     // the parser with AddressSanitizer; the differential fuzzer without
