@@ -434,6 +434,8 @@ char *hl_stage_name(const hl_stage *s, hl_error **err);
 /** Marks loop `var` of s as `kind`. With a factor, splits var by it first
  *  and marks the inner loop (vectorize, unroll) or the outer (parallel task
  *  size); serial takes no factor. */
+/** Renames loop `old` of s to `new_name`. */
+bool hl_stage_rename(hl_stage *s, hl_loop_var old, hl_loop_var new_name, hl_error **err);
 /** Sets how loop var of s is partitioned. */
 bool hl_stage_partition(hl_stage *s, hl_loop_var var, hl_partition policy, hl_error **err);
 /** Sets how every loop of s is partitioned (never or always). */
@@ -503,6 +505,10 @@ bool hl_func_fold_storage(hl_func *f, const hl_var *var, const hl_expr *extent, 
 /** Rounds the region of f computed along var to multiples of modulus (plus remainder). */
 bool hl_func_align_bounds(hl_func *f, const hl_var *var, const hl_expr *modulus, const hl_expr *remainder,
                           hl_error **err);
+/** Widens the region of f computed along var to a multiple of modulus. */
+bool hl_func_align_extent(hl_func *f, const hl_var *var, const hl_expr *modulus, hl_error **err);
+/** Promises that f is computed over exactly `extent` values along var. */
+bool hl_func_bound_extent(hl_func *f, const hl_var *var, const hl_expr *extent, hl_error **err);
 /** Rounds the extent of f's storage along var up to a multiple of alignment. */
 bool hl_func_align_storage(hl_func *f, const hl_var *var, const hl_expr *alignment, hl_error **err);
 /** Hoists the allocation of f's storage out to `level`, at or outside

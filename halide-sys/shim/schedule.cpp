@@ -127,6 +127,13 @@ HL_API bool hl_stage_tile(hl_stage *s, hl_loop_var x, hl_loop_var y, hl_loop_var
     });
 }
 
+HL_API bool hl_stage_rename(hl_stage *s, hl_loop_var old, hl_loop_var new_name, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(s, "hl_stage_rename").v.rename(loop_var(old, "old"), loop_var(new_name, "new name"));
+        return true;
+    });
+}
+
 HL_API bool hl_stage_partition(hl_stage *s, hl_loop_var var, hl_partition policy, hl_error **err) {
     HL_GUARD(err, false, {
         arg(s, "hl_stage_partition").v.partition(loop_var(var, "hl_stage_partition var"), partition_of(policy));
@@ -322,6 +329,20 @@ HL_API bool hl_func_fold_storage(hl_func *f, const hl_var *var, const hl_expr *e
                                  hl_error **err) {
     HL_GUARD(err, false, {
         arg(f, "hl_func_fold_storage").v.fold_storage(var_arg(var, "var"), expr_arg(extent, "extent"), fold_forward);
+        return true;
+    });
+}
+
+HL_API bool hl_func_align_extent(hl_func *f, const hl_var *var, const hl_expr *modulus, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(f, "hl_func_align_extent").v.align_extent(var_arg(var, "var"), expr_arg(modulus, "modulus"));
+        return true;
+    });
+}
+
+HL_API bool hl_func_bound_extent(hl_func *f, const hl_var *var, const hl_expr *extent, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(f, "hl_func_bound_extent").v.bound_extent(var_arg(var, "var"), expr_arg(extent, "extent"));
         return true;
     });
 }

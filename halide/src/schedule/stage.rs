@@ -283,6 +283,23 @@ pub trait Schedule: sealed::AsStage + Sized {
         loop_directive(self, sys::hl_loop_kind::HL_LOOP_UNROLLED, var, None)
     }
 
+    /// Renames loop `old` to `new`, for later directives and statements.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let [x, y, i] = Var::many(["x", "y", "i"]);
+    /// let mut f = Func::new("f");
+    /// f.define([&x, &y], &x * 10 + &y)?;
+    /// f.rename(&x, &i)?.vectorize(&i, 4)?;
+    /// assert_eq!(f.realize::<i32>(&[4, 1])?.as_slice(), &[0, 10, 20, 30]);
+    /// assert!(f.vectorize(&x, 4).is_err()); // x is gone
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    fn rename(&mut self, old: &impl LoopVar, new: &impl LoopVar) -> Result<&mut Self> {
+        let (o, n) = (old.loop_var()?, new.loop_var()?);
+        directive(self, |h| shim!(sys::hl_stage_rename, h, &o, &n))
+    }
+
     /// Sets how loop `var` is partitioned (see [`Partition`]).
     ///
     /// ```

@@ -192,6 +192,34 @@ impl Func {
         self.directive(|h| shim!(sys::hl_func_align_bounds, h, var.handle(), mh, rh))
     }
 
+    /// Widens the region computed along `var` to a multiple of `modulus`
+    /// values (its start unchanged).
+    pub fn align_extent(&mut self, var: &Var, modulus: impl IntoExpr) -> Result<&mut Self> {
+        let m = factor_expr(modulus)?;
+        let mh = m.handle()?;
+        self.directive(|h| shim!(sys::hl_func_align_extent, h, var.handle(), mh))
+    }
+
+    /// Promises that this Func is computed over exactly `extent` values
+    /// along `var`, wherever it starts (a constant extent makes loops and
+    /// allocations of known size).
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let [x, y] = Var::many(["x", "y"]);
+    /// let mut f = Func::new("f");
+    /// f.define([&x, &y], &x + &y)?;
+    /// f.bound_extent(&x, 4)?.align_extent(&y, 2)?;
+    /// assert_eq!(f.realize::<i32>(&[4, 2])?.as_slice(), &[0, 1, 2, 3, 1, 2, 3, 4]);
+    /// assert!(f.realize::<i32>(&[5, 2]).is_err());
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn bound_extent(&mut self, var: &Var, extent: impl IntoExpr) -> Result<&mut Self> {
+        let e = factor_expr(extent)?;
+        let eh = e.handle()?;
+        self.directive(|h| shim!(sys::hl_func_bound_extent, h, var.handle(), eh))
+    }
+
     /// Rounds the extent of this Func's storage along `var` up to a
     /// multiple of `alignment`.
     pub fn align_storage(&mut self, var: &Var, alignment: impl IntoExpr) -> Result<&mut Self> {
