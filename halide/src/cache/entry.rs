@@ -45,7 +45,8 @@ impl From<std::io::Error> for Fallback {
 impl Fallback {
     /// Logs the failure, once per kind and process.
     fn report(&self) {
-        static SAID: [AtomicBool; 7] = [const { AtomicBool::new(false) }; 7];
+        // One flag per kind that logs (every variant but Halide).
+        static SAID: [AtomicBool; 6] = [const { AtomicBool::new(false) }; 6];
         let (kind, message) = match self {
             Fallback::Halide => return,
             Fallback::Bypass(why) => (0, (*why).to_owned()),

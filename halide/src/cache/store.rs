@@ -99,7 +99,7 @@ impl Store {
     /// Takes the lock of entry `name`, waiting while another thread or
     /// process holds it.
     pub(crate) fn lock(&self, name: &str) -> io::Result<Lock> {
-        let path = self.path(&format!("{name}.lock"));
+        let path = self.path(&lock_name(name));
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -180,7 +180,7 @@ impl Store {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
                 _ => total -= len,
             }
-            let _ = fs::remove_file(self.path(&format!("{name}.lock")));
+            let _ = fs::remove_file(self.path(&lock_name(&name)));
         }
         Ok(())
     }
@@ -207,6 +207,11 @@ fn alias_key<'t>(text: &'t str, fingerprint: &str) -> Option<&'t str> {
     lines
         .next()
         .filter(|k| whole && k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The lock file of entry `name`.
+fn lock_name(name: &str) -> String {
+    format!("{name}.lock")
 }
 
 /// A suffix for temporary names that no other in this process or another
