@@ -36,12 +36,14 @@ mod function_info;
 mod generator;
 mod library;
 pub mod python;
+mod ship;
 pub mod target;
 mod wrapper;
 
 pub use function_info::{Argument, FunctionInfo};
 pub use generator::{GeneratorProgram, GeneratorRun, LIBRARY_OUTPUTS};
 pub use library::{Library, RuntimeLibrary, static_library_name};
+pub use ship::{Shipped, ship};
 pub use wrapper::wrapper;
 
 use std::fmt;

@@ -1,11 +1,13 @@
 //! Loads a PNG with the `image` crate, blurs it with a Halide pipeline
-//! that reads and writes ndarray arrays in place, checks every pixel against
-//! plain ndarray code, and writes the result as a PNG.
+//! that reads the decoded image and writes the result image in place
+//! (zero-copy views from halide-runtime's `image` feature), checks every
+//! pixel against plain ndarray code, and writes the result as a PNG.
 //!
 //! `cargo run --release -p halide-ndarray --example blur_image [input.png] [output.png]`
 
 use halide::prelude::*;
-use halide_ndarray::{AsBuffer, realize_array};
+use halide_runtime::{ImageBufferExt, ImageBufferMutExt};
+use image::RgbImage;
 use ndarray::{Array3, ArrayView3};
 use std::error::Error;
 use std::path::PathBuf;
@@ -15,10 +17,18 @@ use std::time::Instant;
 const RADIUS: i32 = 2;
 
 /// A separable (2·RADIUS+1)² box blur of an interleaved RGB image, edges
-/// clamped. Halide sees the (height, width, channel) array as c, x, y.
+/// clamped, indexed (x, y, c) as Halide's interleaved convention has it.
+///
+/// Halide requires dimension 0 of every buffer to be dense unless told
+/// otherwise. The input is told: its x stride is 3, its c stride 1. The
+/// output cannot be (the bindings have no `Func::output_buffer`), so the
+/// last stage lists c first, and is realized into the result image viewed
+/// as (c, x, y): the same memory, with the dense dimension first.
 fn blur_pipeline(width: i32, height: i32) -> Result<(ImageParam, Func), halide::Error> {
-    let (c, x, y) = (Var::new("c"), Var::new("x"), Var::new("y"));
+    let (x, y, c) = (Var::new("x"), Var::new("y"), Var::new("c"));
     let input = ImageParam::new::<u8>(3, "input");
+    input.dim(0).set_stride(3)?;
+    input.dim(2).set_stride(1)?;
     let clamp = |v: Expr, hi: i32| min(max(v, 0), hi - 1);
     let taps = 2 * RADIUS + 1;
 
@@ -26,23 +36,26 @@ fn blur_pipeline(width: i32, height: i32) -> Result<(ImageParam, Func), halide::
     let row = (-RADIUS..=RADIUS)
         .map(|d| {
             input
-                .at((&c, clamp(&x + d, width), clamp(y.expr().clone(), height)))
+                .at((clamp(&x + d, width), clamp(y.expr().clone(), height), &c))
                 .cast::<u16>()
         })
         .reduce(|a, b| a + b)
         .expect("at least one tap");
-    sum_x.define([&c, &x, &y], row)?;
+    sum_x.define([&x, &y, &c], row)?;
 
     let mut blur = Func::new("blur");
     let column = (-RADIUS..=RADIUS)
-        .map(|d| sum_x.at((&c, &x, clamp(&y + d, height))))
+        .map(|d| sum_x.at((&x, clamp(&y + d, height), &c)))
         .reduce(|a, b| a + b)
         .expect("at least one tap");
     blur.define(
-        [&c, &x, &y],
+        [&x, &y, &c],
         ((column + taps * taps / 2) / (taps * taps)).cast::<u8>(),
     )?;
-    Ok((input, blur))
+
+    let mut interleaved = Func::new("interleaved");
+    interleaved.define([&c, &x, &y], blur.at((&x, &y, &c)))?;
+    Ok((input, interleaved))
 }
 
 /// The same blur in plain ndarray code.
@@ -82,36 +95,40 @@ fn run(input: Option<PathBuf>, output: Option<PathBuf>) -> Result<(), Box<dyn Er
         output.unwrap_or_else(|| std::env::temp_dir().join("halide-ndarray-blurred.png"));
 
     let rgb = image::open(&input_path)?.into_rgb8();
-    let (width, height) = (rgb.width() as usize, rgb.height() as usize);
-    // The decoded pixels become the array's storage: no copy.
-    let image = Array3::from_shape_vec((height, width, 3), rgb.into_raw())?;
-
+    let (width, height) = rgb.dimensions();
     let (input, mut blur) = blur_pipeline(width as i32, height as i32)?;
     blur.compile_jit(&Target::host()?)?;
-    let view = image.as_buffer()?;
+
+    let mut blurred = RgbImage::new(width, height);
     let start = Instant::now();
-    let blurred: Array3<u8> = realize_array(&mut blur, (height, width, 3), &[input.bind(&view)])?;
+    // Views of the two images' own memory: (x, y, c), no copies.
+    let view = rgb.as_buffer()?;
+    let mut out = blurred.as_buffer_mut()?;
+    out.permute(&[2, 0, 1])?; // (c, x, y), as the last stage is defined
+    blur.realize_into_with(&mut out, &[input.bind(&view)])?;
     let halide_time = start.elapsed();
+    drop(out); // ends the view's borrow of `blurred`
 
     let start = Instant::now();
-    let expected = blur_reference(image.view());
+    // ndarray views of the same samples, (height, width, channel): no copies.
+    let (h, w) = (height as usize, width as usize);
+    let expected = blur_reference(ArrayView3::from_shape((h, w, 3), rgb.as_raw().as_slice())?);
     let reference_time = start.elapsed();
-    if let Some((index, _)) = blurred.indexed_iter().find(|(i, v)| **v != expected[*i]) {
+    let actual = ArrayView3::from_shape((h, w, 3), blurred.as_raw().as_slice())?;
+    if let Some((index, _)) = actual.indexed_iter().find(|(i, v)| **v != expected[*i]) {
         return Err(format!(
             "pixel {index:?}: Halide {} vs reference {}",
-            blurred[index], expected[index]
+            actual[index], expected[index]
         )
         .into());
     }
 
-    let (data, _) = blurred.into_raw_vec_and_offset();
-    let out = image::RgbImage::from_raw(width as u32, height as u32, data).ok_or("output size")?;
-    out.save(&output_path)?;
+    blurred.save(&output_path)?;
     println!(
         "blurred {} ({width}x{height}) in {halide_time:.2?} (plain ndarray {reference_time:.2?}); \
          all {} values match; wrote {}",
         input_path.display(),
-        width * height * 3,
+        w * h * 3,
         output_path.display()
     );
     Ok(())

@@ -9,6 +9,9 @@
 //!   number of dimensions, mins and strides, dimension 0 innermost.
 //! - [`Element`] maps Rust scalar types to Halide types.
 //! - [`ErrorCode`] and [`Error`] decode `halide_error_code_t`.
+//! - With the `image` feature, the [`image`](mod@image) module views the
+//!   `image` crate's `ImageBuffer`s as buffers without copying, and moves
+//!   owned images into and out of [`Buffer`].
 //!
 //! ```
 //! use halide_runtime::{Buffer, HalideBuffer, HalideBufferMut};
@@ -24,6 +27,8 @@ pub mod buffer;
 pub mod device;
 pub mod error;
 pub mod handlers;
+#[cfg(feature = "image")]
+pub mod image;
 #[allow(
     non_camel_case_types,
     non_upper_case_globals,
@@ -38,6 +43,11 @@ pub mod sys;
 pub mod trace;
 pub mod types;
 
+#[cfg(feature = "image")]
+pub use self::image::{
+    ImageBridgeError, ImageBufferExt, ImageBufferMutExt, MoveError, OwnedImage, buffer_into_image,
+    buffer_to_image, image_into_buffer,
+};
 pub use argument::{ArgumentInfo, ArgumentKind};
 pub use buffer::{
     ALIGNMENT, Buffer, BufferMut, BufferRef, Dim, HalideBuffer, HalideBufferMut, RawBuffer,

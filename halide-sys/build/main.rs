@@ -2,6 +2,7 @@
 //! shim against it, and link.
 
 mod probe;
+mod shim;
 // The wheel table is only read by the download probe.
 #[cfg_attr(not(feature = "download"), allow(dead_code))]
 #[path = "../src/version.rs"]
@@ -218,7 +219,7 @@ fn compile_shim(install: &Install, target_os: &str) {
         .expect("read shim/")
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "cpp"))
+        .filter(|p| p.extension().is_some_and(|e| e == "cpp" || e == "h"))
         .collect();
     files.sort();
     let mut build = cc::Build::new();
@@ -227,7 +228,11 @@ fn compile_shim(install: &Install, target_os: &str) {
         .std("c++17")
         .include(&install.include)
         .include("shim")
-        .files(&files)
+        .files(
+            files
+                .iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "cpp")),
+        )
         // Halide.h is large; debug info for it would dwarf the shim itself.
         .debug(false)
         .flag_if_supported("-Wno-unused-parameter")
@@ -236,7 +241,7 @@ fn compile_shim(install: &Install, target_os: &str) {
         .split(',')
         .any(|f| f == "unix")
     {
-        link_shared(&build, install, target_os);
+        link_shared(&build, &files, install, target_os);
     } else {
         build.compile("halide_shim");
         println!("cargo:rustc-link-search=native={}", install.lib.display());
@@ -244,45 +249,55 @@ fn compile_shim(install: &Install, target_os: &str) {
     }
 }
 
-fn link_shared(build: &cc::Build, install: &Install, target_os: &str) {
-    let out = PathBuf::from(cargo_var("OUT_DIR"));
+/// Links the shared shim into the cache directory, under a name derived
+/// from everything that goes into it, unless an earlier build already did.
+///
+/// The path a binary records must outlive the build: `cargo clean` and
+/// `cargo install` (which builds in a temporary directory) delete `OUT_DIR`,
+/// while the cache is where the downloaded Halide lives too. Content
+/// addressing makes an entry immutable, so binaries linked against an older
+/// shim keep theirs, and a fresh target directory (CI, `cargo install`)
+/// reuses the shim instead of compiling it again (Halide.h makes that a
+/// minute of C++).
+fn link_shared(build: &cc::Build, files: &[PathBuf], install: &Install, target_os: &str) {
     let macos = target_os == "macos";
-    let shim = out.join(if macos {
+    let name = if macos {
         "libhalide_shim.dylib"
     } else {
         "libhalide_shim.so"
-    });
-    let objects = build.compile_intermediates();
-    let mut link = build.get_compiler().to_command();
-    link.arg(if macos { "-dynamiclib" } else { "-shared" })
-        .arg("-o")
-        .arg(&shim)
-        .args(&objects)
-        .arg("-L")
-        .arg(&install.lib)
-        .arg("-lHalide");
-    // -Xlinker passes each path whole, commas and all.
-    let install_name = if macos { "-install_name" } else { "-soname" };
-    for arg in [
-        OsString::from("-rpath"),
-        install.lib.clone().into_os_string(),
-        OsString::from(install_name),
-        shim.clone().into_os_string(),
-    ] {
-        link.arg("-Xlinker").arg(arg);
+    };
+    let key = shim::key(build, files, install, &cargo_var("TARGET"));
+    let cached = cache_dir(target_os).join("shim").join(&key);
+    let dir = match std::fs::create_dir_all(&cached) {
+        Ok(()) => cached,
+        Err(e) => {
+            let out = PathBuf::from(cargo_var("OUT_DIR")).join("shim");
+            println!(
+                "cargo:warning=halide-sys: cannot write the shim into {} ({e}); binaries \
+                 built now stop working once {} is deleted",
+                cached.display(),
+                out.display()
+            );
+            std::fs::create_dir_all(&out).expect("create OUT_DIR/shim");
+            out
+        }
+    };
+    let shim = dir.join(name);
+    if !shim.is_file() {
+        // A unique temporary name and a rename: concurrent builds of the same
+        // shim each link their own and the last rename wins, never a torn file.
+        let partial = dir.join(format!("{name}.{}.partial", std::process::id()));
+        let origin = if macos { "@loader_path" } else { "$ORIGIN" };
+        shim::link(build, &partial, &shim, origin, &install.lib, macos);
+        std::fs::rename(&partial, &shim).unwrap_or_else(|e| {
+            panic!(
+                "cannot rename {} to {}: {e}",
+                partial.display(),
+                shim.display()
+            )
+        });
     }
-    let output = link
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the linker {link:?}: {e}"));
-    if !output.status.success() {
-        panic!(
-            "linking {} failed: {link:?}\n{}{}",
-            shim.display(),
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    println!("cargo:rustc-link-search=native={}", out.display());
+    println!("cargo:rustc-link-search=native={}", dir.display());
     println!("cargo:rustc-link-lib=dylib=halide_shim");
 }
 

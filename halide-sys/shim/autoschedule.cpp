@@ -5,6 +5,10 @@
 #include <map>
 #include <string>
 
+#ifndef _WIN32
+#include <dlfcn.h>
+#endif
+
 using hl_shim::arg;
 using hl_shim::expr_arg;
 
@@ -13,6 +17,19 @@ HL_API bool hl_load_plugin(const char *path, hl_error **err) {
         if (!path) throw std::invalid_argument("hl_load_plugin: null path");
         Halide::load_plugin(path);
         return true;
+    });
+}
+
+HL_API char *hl_halide_library_path(void) {
+    HL_GUARD(nullptr, nullptr, {
+#ifdef _WIN32
+        return nullptr;
+#else
+        // Any function defined in libHalide names the file it was loaded from.
+        Dl_info info;
+        if (!dladdr(reinterpret_cast<void *>(&Halide::load_plugin), &info) || !info.dli_fname) return nullptr;
+        return hl_shim::copy_string(info.dli_fname);
+#endif
     });
 }
 

@@ -676,6 +676,10 @@ int hl_with_jit_context(int (*run)(void *data, void *user_context), void *data, 
 
 /** Loads an autoscheduler plugin from the shared library at `path`. */
 bool hl_load_plugin(const char *path, hl_error **err);
+/** The path libHalide was loaded from in this process, as the loader
+ *  resolved it (owned by the caller: hl_string_free), or NULL where the
+ *  platform cannot say. */
+char *hl_halide_library_path(void);
 /** Schedules p with the autoscheduler registered as `name`, for target t,
  *  with its parameters keys[i] = values[i]; returns the schedule as C++ source. */
 char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t, const char *name, const char *const *keys,

@@ -2,7 +2,9 @@
 //! build script, for finding autoscheduler plugins and Halide's tools.
 //!
 //! These are paths on the machine that built the crate. A program deployed
-//! elsewhere can point at another installation with `HALIDE_ROOT` at run time.
+//! elsewhere can point at another installation with `HALIDE_ROOT` at run time;
+//! autoscheduler plugins are also looked for beside the libHalide the
+//! process loaded, so a program shipped with its libraries finds its own.
 //!
 //! ```
 //! let include = halide_sys::paths::include_dir();
@@ -63,10 +65,39 @@ pub const VERSION: &str = env!("HALIDE_SYS_VERSION");
 /// Which probe found Halide at build time, e.g. `"HALIDE_ROOT=/opt/halide"`.
 pub const SOURCE: &str = env!("HALIDE_SYS_SOURCE");
 
+/// The directory of the libHalide this process loaded, as the loader found
+/// it; `None` where the platform cannot say.
+///
+/// ```
+/// let dir = halide_sys::paths::loaded_lib_dir().unwrap();
+/// assert!(dir.is_dir());
+/// ```
+pub fn loaded_lib_dir() -> Option<PathBuf> {
+    // SAFETY: the call takes no arguments; a non-null result is a
+    // NUL-terminated string the caller owns, copied and then freed once.
+    unsafe {
+        let path = crate::hl_halide_library_path();
+        if path.is_null() {
+            return None;
+        }
+        let file = PathBuf::from(
+            std::ffi::CStr::from_ptr(path)
+                .to_string_lossy()
+                .into_owned(),
+        );
+        crate::hl_string_free(path);
+        file.parent().map(PathBuf::from)
+    }
+}
+
 /// The full path of an autoscheduler plugin by its short name
 /// (`"adams2019"`, `"mullapudi2016"`, `"li2018"`, `"anderson2021"`), if the
 /// installation has it. Plugins must be loaded by full path: Halide's
 /// bare-name lookup only searches the loader's path.
+///
+/// Looked for in [`lib_dir`] when `HALIDE_ROOT` is set, else beside the
+/// loaded libHalide (where a shipped program's copies are), then in the
+/// build-time library directory.
 pub fn plugin(name: &str) -> Option<PathBuf> {
     let file = if cfg!(target_os = "macos") {
         format!("libautoschedule_{name}.dylib")
@@ -75,7 +106,13 @@ pub fn plugin(name: &str) -> Option<PathBuf> {
     } else {
         format!("libautoschedule_{name}.so")
     };
-    Some(lib_dir().join(file)).filter(|p| p.is_file())
+    let dirs = match runtime_root() {
+        Some(_) => vec![lib_dir()],
+        None => loaded_lib_dir().into_iter().chain([lib_dir()]).collect(),
+    };
+    dirs.into_iter()
+        .map(|d| d.join(&file))
+        .find(|p| p.is_file())
 }
 
 /// The full path of one of Halide's tools, if the installation has it.

@@ -53,8 +53,11 @@ impl Autoscheduler {
         }
         let stem = self.name().to_lowercase();
         let path = halide_sys::paths::plugin(&stem).ok_or_else(|| {
+            let beside = halide_sys::paths::loaded_lib_dir()
+                .map(|d| format!("{} nor in ", d.display()))
+                .unwrap_or_default();
             Error::invalid(format!(
-                "the {} autoscheduler plugin (autoschedule_{stem}) is not in {}",
+                "the {} autoscheduler plugin (autoschedule_{stem}) is neither in {beside}{}",
                 self.name(),
                 halide_sys::paths::lib_dir().display()
             ))

@@ -15,6 +15,9 @@
 //!   here fails the run.
 //! - `gpu-test --bundle DIR`: build the ahead-of-time GPU checks and the
 //!   bandwidth benchmark into `DIR`, to run where there is no toolchain.
+//! - `package-check`: package the publishable crates into a local
+//!   registry and build, run, install and ship a new project that uses
+//!   them as a crates.io user would (see `package_check.rs`).
 //! - `reliability [--seconds N] [--cycles N] [--cases N]`: the long
 //!   reliability checks (stress, memory over compile cycles, the error
 //!   suite, differential fuzzing, valgrind, AddressSanitizer) and their
@@ -23,6 +26,8 @@
 mod bindgen;
 mod generators;
 mod gpu_test;
+mod package_check;
+mod registry;
 mod reliability;
 
 use std::path::PathBuf;
@@ -45,7 +50,7 @@ fn cargo(args: &[&str]) -> Command {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings\n  build-generators [--target T]... [--list] [--clean] [--require-python]\n                      build the workspace's generators into target/halide/<target>/\n  gpu-test [--require API]...\n                      run the GPU tests on every device API, report per API\n  gpu-test --bundle DIR\n                      build the ahead-of-time GPU checks and benchmark into DIR\n  reliability [--seconds N] [--cycles N] [--cases N]\n                      stress, memory, error suite, fuzzing, valgrind, ASan, with figures"
+        "usage: cargo xtask <command>\n\ncommands:\n  bindgen [--check]   regenerate (or check) the checked-in FFI bindings\n  build-generators [--target T]... [--list] [--clean] [--require-python]\n                      build the workspace's generators into target/halide/<target>/\n  gpu-test [--require API]...\n                      run the GPU tests on every device API, report per API\n  gpu-test --bundle DIR\n                      build the ahead-of-time GPU checks and benchmark into DIR\n  package-check       build, run, install and ship a project using the packaged crates\n  reliability [--seconds N] [--cycles N] [--cases N]\n                      stress, memory, error suite, fuzzing, valgrind, ASan, with figures"
     );
     ExitCode::from(2)
 }
@@ -82,6 +87,7 @@ fn main() -> ExitCode {
                 None => gpu_test::run(&required),
             }
         }
+        Some("package-check") if args.len() == 1 => package_check::run(&workspace_root()),
         Some("reliability") => match reliability::Options::parse(&args[1..]) {
             Ok(options) => reliability::run_all(&options),
             Err(e) => {

@@ -6,7 +6,11 @@ use crate::types::Element;
 
 /// The dims of an interleaved `width` x `height` x `channels` image: the
 /// channels of a pixel adjacent (stride 1), then pixels, then rows.
-fn interleaved_dims(width: i32, height: i32, channels: i32) -> Result<Vec<Dim>, ShapeError> {
+pub(crate) fn interleaved_dims(
+    width: i32,
+    height: i32,
+    channels: i32,
+) -> Result<Vec<Dim>, ShapeError> {
     for (dim, extent) in [width, height, channels].into_iter().enumerate() {
         if extent < 0 {
             return Err(ShapeError::NegativeExtent { dim, extent });

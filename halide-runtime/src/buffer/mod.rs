@@ -36,6 +36,8 @@ mod shape_error;
 mod shape_ops;
 mod view;
 
+#[cfg(feature = "image")]
+pub(crate) use construct::interleaved_dims;
 pub use ext::HalideBufferExt;
 pub use ext_mut::{HalideBufferMutExt, for_each_value2, for_each_value3, for_each_value4};
 pub use owned::{ALIGNMENT, Buffer};

@@ -133,6 +133,15 @@ impl<T: Element> Buffer<T> {
         }
     }
 
+    /// Whether the buffer holds a `Vec` it adopted ([`from_vec`](Self::from_vec)),
+    /// which [`into_vec`](Self::into_vec) then gives back without a copy.
+    /// The `Vec` starts at the host pointer: owned buffers relabel their
+    /// elements, never crop them.
+    #[cfg(feature = "image")]
+    pub(crate) fn owns_vec(&self) -> bool {
+        matches!(self.storage, Storage::Vec(_))
+    }
+
     fn data_ptr(&self) -> *mut T {
         self.raw.as_raw().host.cast()
     }
