@@ -45,6 +45,9 @@
 //! assert_eq!(out, &every_other * 2.0);
 //! # Ok::<(), halide_ndarray::Error>(())
 //! ```
+//!
+//! ## Features
+#![doc = document_features::document_features!()]
 
 mod error;
 mod owned;

@@ -9,7 +9,7 @@
 //!   number of dimensions, mins and strides, dimension 0 innermost.
 //! - [`Element`] maps Rust scalar types to Halide types.
 //! - [`ErrorCode`] and [`Error`] decode `halide_error_code_t`.
-//! - With the `image` feature, the [`image`](mod@image) module views the
+//! - With the `image` feature, the `image` module views the
 //!   `image` crate's `ImageBuffer`s as buffers without copying, and moves
 //!   owned images into and out of [`Buffer`].
 //!
@@ -20,6 +20,9 @@
 //! assert_eq!(img.get(&[10, 20, 2]), Some(255));
 //! # Ok::<(), halide_runtime::ShapeError>(())
 //! ```
+//!
+//! ## Features
+#![doc = document_features::document_features!()]
 
 pub mod aot;
 pub mod argument;

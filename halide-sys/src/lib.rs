@@ -20,6 +20,23 @@
 //!     halide_sys::hl_error_free(err);
 //! }
 //! ```
+//!
+//! ## The first build
+//!
+//! halide-sys looks for an installed Halide 21 (`HALIDE_ROOT`, CMake's
+//! `Halide_DIR` or `CMAKE_PREFIX_PATH`, `pkg-config Halide`, the `halide`
+//! Python package) and otherwise downloads the official Halide 21.0.0
+//! wheel from PyPI: about 69 MB, kept with its unpacked contents (about
+//! 165 MB) in `~/.cache/halide-rs` (`$XDG_CACHE_HOME/halide-rs`, or
+//! `HALIDE_SYS_CACHE_DIR`), once per machine. Programs link Halide from
+//! there, so they keep working after `cargo clean` or `cargo install`.
+//! Behind a proxy, `HTTPS_PROXY` applies; `HALIDE_SYS_INDEX_URL` names a
+//! PyPI mirror; offline, copy the wheel into the cache's `wheels/`
+//! directory (a failed build prints its name, URL and sha256, and the exact
+//! path).
+//!
+//! ## Features
+#![doc = document_features::document_features!()]
 #![allow(non_camel_case_types, non_upper_case_globals, clippy::all)]
 
 #[path = "version.rs"]

@@ -9,7 +9,8 @@
 //! registry (which builds in a temporary directory and deletes it), and
 //! shipped with `halide_build::ship` once Halide's cache is deleted. It
 //! also checks that the newest dependencies a user on the oldest supported
-//! Rust resolves (resolver 3 with `rust-version`) all build with it.
+//! Rust resolves (resolver 3 with `rust-version`) all build with it, and
+//! documents every crate as docs.rs would: offline and without Halide.
 
 use crate::registry::Registry;
 use serde_json::Value;
@@ -177,12 +178,21 @@ pub fn run(root: &Path) -> Result<(), String> {
     let template = root.join("xtask/package-check");
     let manifest =
         std::fs::read_to_string(template.join("Cargo.toml.in")).map_err(|e| e.to_string())?;
-    write(
-        &app.join("Cargo.toml"),
-        &manifest
-            .replace("{version}", &version)
-            .replace("{rust_version}", &msrv),
-    )?;
+    let mut manifest = manifest
+        .replace("{version}", &version)
+        .replace("{rust_version}", &msrv);
+    for name in PUBLISHED {
+        let declared = find(&workspace, name)?["features"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        let all: Vec<&String> = declared.keys().filter(|f| *f != "default").collect();
+        manifest = manifest.replace(
+            &format!("{{features:{name}}}"),
+            &serde_json::to_string(&all).expect("strings"),
+        );
+    }
+    write(&app.join("Cargo.toml"), &manifest)?;
     for file in ["build.rs", "src/main.rs"] {
         let text = std::fs::read_to_string(template.join(file)).map_err(|e| e.to_string())?;
         write(&app.join(file), &text)?;
@@ -274,7 +284,33 @@ pub fn run(root: &Path) -> Result<(), String> {
     run_app(&installed_exe, &env)?;
     println!("package-check: the binary `cargo install`ed from the registry runs");
 
-    // 6. Shipped: with Halide's cache gone, it loads the copies beside it.
+    // 6. docs.rs: each published crate documented as docs.rs does it, with
+    //    DOCS_RS set and every feature on (the project enables them all),
+    //    offline, and with no Halide to find (an empty cache, no Python
+    //    package, a dead proxy).
+    status(cargo_in(&app, &["fetch"]))?;
+    let docs_dir = work.join("docs").display().to_string();
+    let mut doc = vec!["doc", "--offline", "--no-deps", "--target-dir", &docs_dir];
+    for name in PUBLISHED {
+        doc.extend(["-p", name]);
+    }
+    let mut doc = cargo_in(&app, &doc);
+    doc.env("DOCS_RS", "1")
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .env("HALIDE_SYS_CACHE_DIR", work.join("empty-cache"))
+        .env("HALIDE_SYS_PYTHON", work.join("no-python"))
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("ALL_PROXY", "http://127.0.0.1:9")
+        .env_remove("HALIDE_ROOT")
+        .env_remove("Halide_DIR")
+        .env_remove("CMAKE_PREFIX_PATH");
+    status(doc)?;
+    println!(
+        "package-check: docs.rs builds of the {} crates pass offline, without Halide",
+        PUBLISHED.len()
+    );
+
+    // 7. Shipped: with Halide's cache gone, it loads the copies beside it.
     let dist = work.join("dist");
     let shipped = halide_build::ship(&installed_exe, &dist).map_err(|e| e.to_string())?;
     remove(&halide_cache)?;
