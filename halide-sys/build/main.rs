@@ -42,23 +42,28 @@ fn main() {
         // docs.rs has no Halide (nor network) and needs neither: the
         // bindings are checked in, and nothing is linked. The paths the
         // crate compiles in are left empty.
-        let mut parts = version::HALIDE_VERSION.split('.').map(|p| p.parse().unwrap_or(0));
+        let mut parts = version::HALIDE_VERSION
+            .split('.')
+            .map(|p| p.parse().unwrap_or(0));
         let mut part = || parts.next().unwrap_or(0);
         export(&Install {
             root: PathBuf::new(),
             include: PathBuf::new(),
             lib: PathBuf::new(),
             bin: None,
+            plugins: PathBuf::new(),
             version: (part(), part(), part()),
             source: "none: a documentation build (DOCS_RS)".to_owned(),
         });
         return;
     }
     let target_os = cargo_var("CARGO_CFG_TARGET_OS");
+    let out_dir = PathBuf::from(cargo_var("OUT_DIR"));
     let ctx = Ctx {
         env: &env_var,
         run: &run,
         target_os: &target_os,
+        out_dir: &out_dir,
     };
     let install = match probe::locate(&ctx, version::HALIDE_VERSION_MAJOR) {
         Ok(install) => install,
@@ -327,6 +332,7 @@ fn export(install: &Install) {
         ("INCLUDE", install.include.display().to_string()),
         ("LIB", install.lib.display().to_string()),
         ("BIN", bin),
+        ("PLUGINS", install.plugins.display().to_string()),
         ("VERSION", format!("{major}.{minor}.{patch}")),
         ("SOURCE", install.source.clone()),
     ];

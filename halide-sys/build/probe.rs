@@ -20,6 +20,9 @@ pub struct Install {
     pub lib: PathBuf,
     /// Directory holding Halide's tools (`gengen`, ...), when the install has one.
     pub bin: Option<PathBuf>,
+    /// Directory holding the autoscheduler plugins: `lib` unless Halide's
+    /// CMake package says otherwise.
+    pub plugins: PathBuf,
     /// `(major, minor, patch)` read from `Halide.h`.
     pub version: (u32, u32, u32),
     /// Which probe found it, for messages.
@@ -34,6 +37,8 @@ pub struct Ctx<'a> {
     pub run: &'a dyn Fn(&str, &[&str]) -> Option<String>,
     /// `CARGO_CFG_TARGET_OS` of the crate being built.
     pub target_os: &'a str,
+    /// A directory the probes may write in (the CMake probe's build tree).
+    pub out_dir: &'a Path,
 }
 
 /// The result of one probe.
@@ -130,6 +135,7 @@ pub fn inspect_dirs(
         include: include.to_path_buf(),
         lib: lib.to_path_buf(),
         bin: bin.is_dir().then_some(bin),
+        plugins: lib.to_path_buf(),
         version,
         source: String::new(),
     })
@@ -174,86 +180,200 @@ pub fn halide_root(ctx: &Ctx<'_>, major: u32) -> Probe {
     }
 }
 
-/// `Halide_DIR` (the directory of `HalideConfig.cmake`) or a `CMAKE_PREFIX_PATH`
-/// entry that holds one. The prefix is derived from the config file's place,
-/// as CMake's own package layout defines it.
-pub fn cmake(ctx: &Ctx<'_>, major: u32) -> Probe {
-    let mut notes = Vec::new();
-    if let Some(dir) = (ctx.env)("Halide_DIR") {
-        let dir = PathBuf::from(dir);
-        if !dir.join("HalideConfig.cmake").is_file() {
-            return Probe::Fatal(format!(
-                "Halide_DIR={}: missing {}",
-                dir.display(),
-                dir.join("HalideConfig.cmake").display()
-            ));
-        }
-        // <prefix>/<lib|lib64|share>/cmake/Halide
-        let Some(prefix) = dir.ancestors().nth(3) else {
-            return Probe::Fatal(format!(
-                "Halide_DIR={}: no installation prefix above it",
-                dir.display()
-            ));
-        };
-        return match inspect(prefix, ctx.target_os, major) {
-            Ok(mut i) => {
-                i.source = format!("Halide_DIR={}", dir.display());
-                Probe::Found(i)
-            }
-            Err(why) => Probe::Fatal(format!(
-                "Halide_DIR={} (prefix {}): {why}",
-                dir.display(),
-                prefix.display()
-            )),
-        };
-    }
-    notes.push("Halide_DIR not set".to_owned());
-    match (ctx.env)("CMAKE_PREFIX_PATH") {
-        None => notes.push("CMAKE_PREFIX_PATH not set".to_owned()),
-        Some(paths) => {
-            for prefix in std::env::split_paths(&paths) {
-                let has_config = ["lib64", "lib", "share"].iter().any(|d| {
-                    prefix
-                        .join(d)
-                        .join("cmake/Halide/HalideConfig.cmake")
-                        .is_file()
-                });
-                if !has_config {
-                    notes.push(format!("{}: no HalideConfig.cmake", prefix.display()));
-                    continue;
-                }
-                match inspect(&prefix, ctx.target_os, major) {
-                    Ok(mut i) => {
-                        i.source = format!("CMAKE_PREFIX_PATH entry {}", prefix.display());
-                        return Probe::Found(i);
-                    }
-                    Err(why) => notes.push(format!("{}: {why}", prefix.display())),
-                }
-            }
-        }
-    }
-    Probe::Skipped(notes.join("; "))
+/// What the CMake probe project (`build/find_halide`) wrote.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct CMakeReport {
+    /// The `HalideConfig.cmake` directory, when found.
+    pub config: Option<PathBuf>,
+    /// `Halide_VERSION`.
+    pub version: String,
+    /// The file of the imported target `Halide::Halide`.
+    pub library: PathBuf,
+    /// Its (and `Halide::Runtime`'s) include directories.
+    pub include: Vec<PathBuf>,
+    /// The files of the autoscheduler plugins' imported targets.
+    pub plugins: Vec<PathBuf>,
 }
 
-/// `pkg-config Halide`, for distributions that ship a `.pc` file.
-pub fn pkg_config(ctx: &Ctx<'_>, major: u32) -> Probe {
-    let var = |name: &str| {
-        (ctx.run)("pkg-config", &[&format!("--variable={name}"), "Halide"])
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
+/// Parses `halide.txt`: the report, or (inside `Ok`) CMake's reason when
+/// no package config matched; `Err` when the file is not a report.
+pub fn read_cmake_report(text: &str) -> Result<Result<CMakeReport, String>, String> {
+    let field = |key: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+            .unwrap_or("")
     };
-    let (Some(include), Some(lib)) = (var("includedir"), var("libdir")) else {
-        return Probe::Skipped("pkg-config is missing or knows no package Halide".to_owned());
+    let list = |key: &str| -> Vec<PathBuf> {
+        field(key)
+            .split(';')
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .collect()
     };
-    let root = var("prefix").map_or_else(|| PathBuf::from(&include).join(".."), PathBuf::from);
-    let install = inspect_dirs(
-        &root,
-        Path::new(&include),
-        Path::new(&lib),
-        ctx.target_os,
-        major,
+    match field("found") {
+        "1" => Ok(Ok(CMakeReport {
+            config: Some(PathBuf::from(field("config"))).filter(|p| !p.as_os_str().is_empty()),
+            version: field("version").to_owned(),
+            library: PathBuf::from(field("library")),
+            include: list("include"),
+            plugins: list("plugins"),
+        })),
+        "0" => {
+            let mut why = field("why").trim().to_owned();
+            let considered = field("considered");
+            if !considered.is_empty() {
+                why = format!(
+                    "{why} (considered {considered}: versions {})",
+                    field("versions")
+                );
+            }
+            if why.is_empty() {
+                why = "no HalideConfig.cmake in CMake's search paths".to_owned();
+            }
+            Ok(Err(why))
+        }
+        _ => Err("the probe project wrote no result".to_owned()),
+    }
+}
+
+/// Halide's CMake package, found by CMake itself through the `cmake` crate:
+/// `Halide_DIR`, `CMAKE_PREFIX_PATH`, `Halide_ROOT` and CMake's default
+/// prefixes, any layout CMake accepts, checked against the version file. The
+/// include directories, the library and the plugins come from the imported
+/// targets. An explicit `Halide_DIR` that does not work is fatal; so is a
+/// `Halide_DIR` without cmake to read it.
+pub fn cmake(ctx: &Ctx<'_>, major: u32) -> Probe {
+    let halide_dir = (ctx.env)("Halide_DIR");
+    let explicit = |why: String| match &halide_dir {
+        Some(dir) => Probe::Fatal(format!("Halide_DIR={}: {why}", Path::new(dir).display())),
+        None => Probe::Skipped(why),
+    };
+    let program =
+        (ctx.env)("CMAKE").map_or_else(|| "cmake".to_owned(), |p| p.to_string_lossy().into_owned());
+    if (ctx.run)(&program, &["--version"]).is_none() {
+        return explicit(format!(
+            "{program} is not installed (it reads Halide's CMake package)"
+        ));
+    }
+    let build = ctx.out_dir.join("find_halide");
+    let mut config = cmake::Config::new(concat!(env!("CARGO_MANIFEST_DIR"), "/build/find_halide"));
+    config
+        .out_dir(&build)
+        .define("HALIDE_SYS_MAJOR", major.to_string())
+        .no_build_target(true);
+    if let Some(dir) = &halide_dir {
+        config.define("Halide_DIR", dir);
+    }
+    // A fresh tree each time: CMake's cache would keep the packages an
+    // earlier configure found (<Pkg>_DIR), and an old report could answer
+    // for a failed run.
+    let _ = fs::remove_dir_all(&build);
+    let report_file = build.join("build/halide.txt");
+    // The cmake crate panics when CMake fails; its output is in the build
+    // log, and the failure is this probe's, not the build's.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.build()));
+    std::panic::set_hook(hook);
+    if ran.is_err() {
+        return explicit(format!(
+            "{program} failed to configure the probe project in {} (its output is in the build log)",
+            build.display()
+        ));
+    }
+    let text = match fs::read_to_string(&report_file) {
+        Ok(text) => text,
+        Err(e) => return explicit(format!("no result from the probe project: {e}")),
+    };
+    let report = match read_cmake_report(&text) {
+        Ok(Ok(report)) => report,
+        Ok(Err(why)) | Err(why) => return explicit(why),
+    };
+    let source = format!(
+        "CMake package {} ({})",
+        report.version,
+        report.config.as_deref().unwrap_or(Path::new("?")).display()
     );
-    found(install, format!("pkg-config (prefix {})", root.display()))
+    let Some(lib) = report.library.parent() else {
+        return explicit(format!("{source}: no library file"));
+    };
+    let include = report
+        .include
+        .iter()
+        .find(|d| d.join("Halide.h").is_file())
+        .cloned()
+        .unwrap_or_else(|| lib.join("../include"));
+    let root = include.parent().unwrap_or(&include).to_path_buf();
+    match inspect_dirs(&root, &include, lib, ctx.target_os, major) {
+        Ok(mut install) => {
+            if let Some(dir) = report.plugins.first().and_then(|p| p.parent()) {
+                install.plugins = dir.to_path_buf();
+            }
+            install.source = source;
+            Probe::Found(install)
+        }
+        Err(why) => explicit(format!("{source}: {why}")),
+    }
+}
+
+/// `Halide.pc`, through the `pkg-config` crate (`PKG_CONFIG_PATH`,
+/// `PKG_CONFIG_SYSROOT_DIR` and the other conventions; it refuses to use
+/// the host's packages when cross-compiling unless told to).
+pub fn pkg_config(ctx: &Ctx<'_>, major: u32) -> Probe {
+    let (low, high) = (major.to_string(), (major + 1).to_string());
+    let library = pkg_config::Config::new()
+        .range_version(low.as_str()..high.as_str())
+        .cargo_metadata(false)
+        .env_metadata(true)
+        .probe("Halide");
+    let library = match library {
+        Ok(library) => library,
+        // The crate's message spans many lines (the command, advice for
+        // cargo users); pkg-config's own words are what the report needs.
+        Err(e) => {
+            let text = e.to_string();
+            let own: Vec<&str> = text
+                .lines()
+                .skip_while(|l| !l.starts_with("pkg-config output:"))
+                .skip(1)
+                .take_while(|l| !l.starts_with("The system library"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let first = text.lines().next().unwrap_or("failed");
+            return Probe::Skipped(if own.is_empty() {
+                first.to_owned()
+            } else {
+                own.join(" ")
+            });
+        }
+    };
+    let lib_file = library_file(ctx.target_os);
+    let pick = |dirs: &[PathBuf], file: &str| {
+        dirs.iter()
+            .find(|d| d.join(file).exists())
+            .or(dirs.first())
+            .cloned()
+    };
+    let (Some(include), Some(lib)) = (
+        pick(&library.include_paths, "Halide.h"),
+        pick(&library.link_paths, lib_file),
+    ) else {
+        return Probe::Skipped("Halide.pc names no include or library directory".to_owned());
+    };
+    let root = pkg_config::get_variable("Halide", "prefix")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map_or_else(|| include.join(".."), PathBuf::from);
+    let install = inspect_dirs(&root, &include, &lib, ctx.target_os, major);
+    found(
+        install,
+        format!(
+            "pkg-config Halide {} (prefix {})",
+            library.version,
+            root.display()
+        ),
+    )
 }
 
 /// The `halide` Python package: the wheel carries a complete installation.
@@ -287,7 +407,7 @@ pub fn locate(ctx: &Ctx<'_>, major: u32) -> Result<Install, (Vec<Attempt>, bool)
     type ProbeFn = fn(&Ctx<'_>, u32) -> Probe;
     let probes: [(&'static str, ProbeFn); 4] = [
         ("HALIDE_ROOT", halide_root),
-        ("Halide_DIR / CMAKE_PREFIX_PATH", cmake),
+        ("CMake find_package(Halide)", cmake),
         ("pkg-config Halide", pkg_config),
         ("Python package `halide`", python),
     ];

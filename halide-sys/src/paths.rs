@@ -96,8 +96,9 @@ pub fn loaded_lib_dir() -> Option<PathBuf> {
 /// bare-name lookup only searches the loader's path.
 ///
 /// Looked for in [`lib_dir`] when `HALIDE_ROOT` is set, else beside the
-/// loaded libHalide (where a shipped program's copies are), then in the
-/// build-time library directory.
+/// loaded libHalide (where a shipped program's copies are), then where the
+/// build found them (the library directory, or wherever Halide's CMake
+/// package put them).
 pub fn plugin(name: &str) -> Option<PathBuf> {
     let file = if cfg!(target_os = "macos") {
         format!("libautoschedule_{name}.dylib")
@@ -108,7 +109,11 @@ pub fn plugin(name: &str) -> Option<PathBuf> {
     };
     let dirs = match runtime_root() {
         Some(_) => vec![lib_dir()],
-        None => loaded_lib_dir().into_iter().chain([lib_dir()]).collect(),
+        None => loaded_lib_dir()
+            .into_iter()
+            .chain(build_time(env!("HALIDE_SYS_PLUGINS")))
+            .chain([lib_dir()])
+            .collect(),
     };
     dirs.into_iter()
         .map(|d| d.join(&file))
