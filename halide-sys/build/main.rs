@@ -3,6 +3,7 @@
 
 mod probe;
 mod shim;
+mod source;
 // The wheel table is only read by the download probe.
 #[cfg_attr(not(feature = "download"), allow(dead_code))]
 #[path = "../src/version.rs"]
@@ -65,7 +66,21 @@ fn main() {
         target_os: &target_os,
         out_dir: &out_dir,
     };
-    let install = match probe::locate(&ctx, version::HALIDE_VERSION_MAJOR) {
+    let located = match env_var("HALIDE_SOURCE_DIR") {
+        // An explicit request to build: no probe runs, and a failure is final.
+        Some(checkout) => Ok(source::build(
+            std::path::Path::new(&checkout),
+            &cache_dir(&target_os),
+            &target_os,
+            version::HALIDE_VERSION_MAJOR,
+        )
+        .unwrap_or_else(|why| {
+            eprintln!("halide-sys: {why}");
+            std::process::exit(1)
+        })),
+        None => probe::locate(&ctx, version::HALIDE_VERSION_MAJOR),
+    };
+    let install = match located {
         Ok(install) => install,
         Err((attempts, true)) => fail(&attempts),
         Err((mut attempts, false)) => match download(&target_os) {
