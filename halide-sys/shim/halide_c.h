@@ -245,6 +245,16 @@ typedef enum hl_math2 {
     HL_MATH2_HALVING_ADD,
     HL_MATH2_HALVING_SUB,
     HL_MATH2_ROUNDING_HALVING_ADD,
+    HL_MATH2_DIV_ROUND_TO_ZERO,
+    HL_MATH2_MOD_ROUND_TO_ZERO,
+    HL_MATH2_HYPOT,
+    HL_MATH2_ROUNDING_SHIFT_LEFT,
+    HL_MATH2_ROUNDING_SHIFT_RIGHT,
+    HL_MATH2_WIDEN_RIGHT_ADD,
+    HL_MATH2_WIDEN_RIGHT_SUB,
+    HL_MATH2_WIDEN_RIGHT_MUL,
+    HL_MATH2_WIDENING_SHIFT_LEFT,
+    HL_MATH2_WIDENING_SHIFT_RIGHT,
 } hl_math2;
 /** Halide's functions of three expressions. */
 typedef enum hl_math3 {
@@ -264,6 +274,34 @@ hl_expr *hl_expr_math3(hl_math3 op, const hl_expr *a, const hl_expr *b, const hl
 hl_expr *hl_expr_reinterpret(struct halide_type_t t, const hl_expr *e, hl_error **err);
 /** e converted to t, clamping to t's range instead of wrapping. */
 hl_expr *hl_expr_saturating_cast(struct halide_type_t t, const hl_expr *e, hl_error **err);
+/** The bits of e from bit lsb up, as type t (zero past e's top bit). */
+hl_expr *hl_expr_extract_bits(struct halide_type_t t, const hl_expr *e, const hl_expr *lsb, hl_error **err);
+
+/** Halide's intrinsics over a list of expressions. */
+typedef enum hl_expr_list_op {
+    /** The bits of the expressions side by side, the first least significant. */
+    HL_LIST_CONCAT_BITS = 0,
+    /** A hint that the vector lanes are loads to gather. */
+    HL_LIST_GATHER,
+    /** A hint that the vector lanes are stores to scatter. */
+    HL_LIST_SCATTER,
+} hl_expr_list_op;
+hl_expr *hl_expr_list(hl_expr_list_op op, const hl_expr *const *args, size_t n, hl_error **err);
+
+/** Predicates on the target a pipeline is compiled for, resolved then. */
+typedef enum hl_target_predicate {
+    /** Whether the target's architecture is `name` (as in target strings: x86, arm, ...). */
+    HL_TARGET_ARCH_IS = 0,
+    /** Whether the target's OS is `name` (linux, windows, osx, ...). */
+    HL_TARGET_OS_IS,
+    /** Whether the target has the feature `name`. */
+    HL_TARGET_HAS_FEATURE,
+} hl_target_predicate;
+hl_expr *hl_expr_target_predicate(hl_target_predicate p, const char *name, hl_error **err);
+/** The target's bit width, as an int32 expression. */
+hl_expr *hl_expr_target_bits(hl_error **err);
+/** The target's natural vector size for t, as an int32 expression. */
+hl_expr *hl_expr_target_natural_vector_size(struct halide_type_t t, hl_error **err);
 
 /* ---- variables (var.cpp) --------------------------------------------- */
 

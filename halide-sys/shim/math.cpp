@@ -66,6 +66,16 @@ HL_API hl_expr *hl_expr_math2(hl_math2 op, const hl_expr *a, const hl_expr *b, h
         case HL_MATH2_HALVING_ADD: return new hl_expr{Halide::halving_add(x, y)};
         case HL_MATH2_HALVING_SUB: return new hl_expr{Halide::halving_sub(x, y)};
         case HL_MATH2_ROUNDING_HALVING_ADD: return new hl_expr{Halide::rounding_halving_add(x, y)};
+        case HL_MATH2_DIV_ROUND_TO_ZERO: return new hl_expr{Halide::div_round_to_zero(x, y)};
+        case HL_MATH2_MOD_ROUND_TO_ZERO: return new hl_expr{Halide::mod_round_to_zero(x, y)};
+        case HL_MATH2_HYPOT: return new hl_expr{Halide::hypot(x, y)};
+        case HL_MATH2_ROUNDING_SHIFT_LEFT: return new hl_expr{Halide::rounding_shift_left(x, y)};
+        case HL_MATH2_ROUNDING_SHIFT_RIGHT: return new hl_expr{Halide::rounding_shift_right(x, y)};
+        case HL_MATH2_WIDEN_RIGHT_ADD: return new hl_expr{Halide::widen_right_add(x, y)};
+        case HL_MATH2_WIDEN_RIGHT_SUB: return new hl_expr{Halide::widen_right_sub(x, y)};
+        case HL_MATH2_WIDEN_RIGHT_MUL: return new hl_expr{Halide::widen_right_mul(x, y)};
+        case HL_MATH2_WIDENING_SHIFT_LEFT: return new hl_expr{Halide::widening_shift_left(x, y)};
+        case HL_MATH2_WIDENING_SHIFT_RIGHT: return new hl_expr{Halide::widening_shift_right(x, y)};
         }
         throw std::invalid_argument("unknown math function " + std::to_string(int(op)));
     });
@@ -95,4 +105,60 @@ HL_API hl_expr *hl_expr_saturating_cast(struct halide_type_t t, const hl_expr *e
     HL_GUARD(err, nullptr, {
         return new hl_expr{Halide::saturating_cast(hl_shim::to_type(t), expr_arg(e, "operand"))};
     });
+}
+
+HL_API hl_expr *hl_expr_extract_bits(struct halide_type_t t, const hl_expr *e, const hl_expr *lsb, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        return new hl_expr{Halide::extract_bits(hl_shim::to_type(t), expr_arg(e, "operand"), expr_arg(lsb, "lsb"))};
+    });
+}
+
+HL_API hl_expr *hl_expr_list(hl_expr_list_op op, const hl_expr *const *args, size_t n, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        if (n > 0 && !args) throw std::invalid_argument("hl_expr_list: null argument array");
+        std::vector<Halide::Expr> list;
+        for (size_t i = 0; i < n; i++) list.push_back(expr_arg(args[i], "list element"));
+        if (list.empty()) throw std::invalid_argument("an intrinsic over a list needs at least one expression");
+        switch (op) {
+        case HL_LIST_CONCAT_BITS: return new hl_expr{Halide::concat_bits(list)};
+        case HL_LIST_GATHER: return new hl_expr{Halide::gather(list)};
+        case HL_LIST_SCATTER: return new hl_expr{Halide::scatter(list)};
+        }
+        throw std::invalid_argument("unknown list intrinsic " + std::to_string(int(op)));
+    });
+}
+
+HL_API hl_expr *hl_expr_target_predicate(hl_target_predicate p, const char *name, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        if (!name) throw std::invalid_argument("hl_expr_target_predicate: null name");
+        const std::string n(name);
+        // Halide parses architectures and OSes only inside target strings.
+        auto parse = [](const std::string &s, const std::string &what) {
+            if (!Halide::Target::validate_target_string(s)) throw std::invalid_argument("unknown " + what);
+            return Halide::Target(s);
+        };
+        switch (p) {
+        case HL_TARGET_ARCH_IS: {
+            // Some architectures exist in one width only (wasm is 32-bit).
+            const std::string bits = Halide::Target::validate_target_string(n + "-64-linux") ? "-64-linux" : "-32-linux";
+            return new hl_expr{Halide::target_arch_is(parse(n + bits, "architecture \"" + n + "\"").arch)};
+        }
+        case HL_TARGET_OS_IS:
+            return new hl_expr{Halide::target_os_is(parse("x86-64-" + n, "OS \"" + n + "\"").os)};
+        case HL_TARGET_HAS_FEATURE: {
+            Halide::Target::Feature f = Halide::Target::feature_from_name(n);
+            if (f == Halide::Target::FeatureEnd) throw std::invalid_argument("unknown target feature \"" + n + "\"");
+            return new hl_expr{Halide::target_has_feature(f)};
+        }
+        }
+        throw std::invalid_argument("unknown target predicate " + std::to_string(int(p)));
+    });
+}
+
+HL_API hl_expr *hl_expr_target_bits(hl_error **err) {
+    HL_GUARD(err, nullptr, { return new hl_expr{Halide::target_bits()}; });
+}
+
+HL_API hl_expr *hl_expr_target_natural_vector_size(struct halide_type_t t, hl_error **err) {
+    HL_GUARD(err, nullptr, { return new hl_expr{Halide::target_natural_vector_size(hl_shim::to_type(t))}; });
 }

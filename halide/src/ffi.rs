@@ -140,6 +140,8 @@ plain_args!(
     sys::hl_math1,
     sys::hl_math2,
     sys::hl_math3,
+    sys::hl_expr_list_op,
+    sys::hl_target_predicate,
     sys::hl_boundary
 );
 

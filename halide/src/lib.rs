@@ -81,6 +81,7 @@ mod rdom;
 // Operators and functions of expressions.
 mod ops;
 // -
+pub mod intrinsic;
 pub mod math;
 // -
 mod tuple;

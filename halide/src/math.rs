@@ -219,7 +219,29 @@ binary_functions! {
     /// `(a - b) / 2` without intermediate overflow, rounding down.
     halving_sub HL_MATH2_HALVING_SUB,
     /// `(a + b + 1) / 2` without intermediate overflow.
-    rounding_halving_add HL_MATH2_ROUNDING_HALVING_ADD
+    rounding_halving_add HL_MATH2_ROUNDING_HALVING_ADD,
+    /// Integer division rounding toward zero, as in C and Rust (Halide's
+    /// `/` rounds toward negative infinity).
+    div_round_to_zero HL_MATH2_DIV_ROUND_TO_ZERO,
+    /// The remainder of [`div_round_to_zero`]: the sign of `a`, as Rust's `%`.
+    mod_round_to_zero HL_MATH2_MOD_ROUND_TO_ZERO,
+    /// `sqrt(a² + b²)` for floats.
+    hypot HL_MATH2_HYPOT,
+    /// `a << b` with rounding when `b` is negative (a right shift).
+    rounding_shift_left HL_MATH2_ROUNDING_SHIFT_LEFT,
+    /// `(a + 2^(b-1)) >> b` computed without overflow: a right shift that
+    /// rounds to nearest, ties up.
+    rounding_shift_right HL_MATH2_ROUNDING_SHIFT_RIGHT,
+    /// `a + widen(b)`, `a` being twice as wide as `b`.
+    widen_right_add HL_MATH2_WIDEN_RIGHT_ADD,
+    /// `a - widen(b)`, `a` being twice as wide as `b`.
+    widen_right_sub HL_MATH2_WIDEN_RIGHT_SUB,
+    /// `a * widen(b)`, `a` being twice as wide as `b`.
+    widen_right_mul HL_MATH2_WIDEN_RIGHT_MUL,
+    /// `widen(a) << b`, in a type twice as wide, so no bits are lost.
+    widening_shift_left HL_MATH2_WIDENING_SHIFT_LEFT,
+    /// `widen(a) >> b`, in a type twice as wide.
+    widening_shift_right HL_MATH2_WIDENING_SHIFT_RIGHT
 }
 
 ternary_functions! {

@@ -8,6 +8,7 @@ mod errors;
 mod expr;
 mod handlers;
 mod inputs;
+mod intrinsic;
 mod language;
 mod layers;
 mod math;
