@@ -5,24 +5,11 @@ using hl_shim::arg;
 
 HL_API const halide_device_interface_t *hl_device_interface(const char *api, const hl_target *t, hl_error **err) {
     HL_GUARD(err, nullptr, {
-        if (!api) throw std::invalid_argument("hl_device_interface: null API name");
-        static const std::pair<const char *, Halide::DeviceAPI> apis[] = {
-            {"cuda", Halide::DeviceAPI::CUDA},
-            {"opencl", Halide::DeviceAPI::OpenCL},
-            {"metal", Halide::DeviceAPI::Metal},
-            {"d3d12compute", Halide::DeviceAPI::D3D12Compute},
-            {"vulkan", Halide::DeviceAPI::Vulkan},
-            {"webgpu", Halide::DeviceAPI::WebGPU},
-        };
-        for (const auto &[name, device_api] : apis) {
-            if (std::string(name) == api) {
-                // Loads (JIT-compiles, once per process) the API's runtime,
-                // which libHalide keeps for the rest of the process.
-                return Halide::get_device_interface_for_device_api(device_api, arg(t, "hl_device_interface target").v,
-                                                                   "hl_device_interface");
-            }
-        }
-        throw std::invalid_argument(std::string("no device API is named ") + api);
+        Halide::DeviceAPI device_api = hl_shim::device_api_named(api);
+        // Loads (JIT-compiles, once per process) the API's runtime, which
+        // libHalide keeps for the rest of the process.
+        return Halide::get_device_interface_for_device_api(device_api, arg(t, "hl_device_interface target").v,
+                                                           "hl_device_interface");
     });
 }
 

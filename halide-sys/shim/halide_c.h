@@ -97,6 +97,13 @@ bool hl_target_has_feature(const hl_target *t, const char *name, hl_error **err)
 hl_target *hl_target_with_feature(const hl_target *t, const char *name, bool enable, hl_error **err);
 /** The number of lanes of type `type` in one native vector of t. */
 int hl_target_natural_vector_size(const hl_target *t, struct halide_type_t type, hl_error **err);
+/** Whether the target can compute in type t (on device_api, a target
+ *  feature name such as "cuda", or on the host when NULL). */
+bool hl_target_supports_type(const hl_target *t, struct halide_type_t type, const char *device_api, hl_error **err);
+/** Whether the target can run code on device_api ("cuda", "opencl", ...). */
+bool hl_target_supports_device_api(const hl_target *t, const char *device_api, hl_error **err);
+/** The largest buffer, in bytes, code for the target can address. */
+int64_t hl_target_maximum_buffer_size(const hl_target *t, hl_error **err);
 /** Whether t has a GPU feature (cuda, opencl, metal, ...). */
 bool hl_target_has_gpu_feature(const hl_target *t, hl_error **err);
 

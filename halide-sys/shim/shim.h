@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <utility>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -140,6 +141,23 @@ inline Inputs pipeline_inputs(const Halide::Pipeline &pipeline, bool infer, cons
         }
     }
     return inputs;
+}
+
+/** The device API whose target feature is `name` (cuda, opencl, ...). */
+inline Halide::DeviceAPI device_api_named(const char *name) {
+    if (!name) throw std::invalid_argument("null device API name");
+    static const std::pair<const char *, Halide::DeviceAPI> apis[] = {
+        {"cuda", Halide::DeviceAPI::CUDA},
+        {"opencl", Halide::DeviceAPI::OpenCL},
+        {"metal", Halide::DeviceAPI::Metal},
+        {"d3d12compute", Halide::DeviceAPI::D3D12Compute},
+        {"vulkan", Halide::DeviceAPI::Vulkan},
+        {"webgpu", Halide::DeviceAPI::WebGPU},
+    };
+    for (const auto &[api_name, api] : apis) {
+        if (std::string(api_name) == name) return api;
+    }
+    throw std::invalid_argument(std::string("no device API is named ") + name);
 }
 
 /** A malloc'd copy of s, released by hl_string_free. */

@@ -68,3 +68,21 @@ HL_API int hl_target_natural_vector_size(const hl_target *t, halide_type_t type,
 HL_API bool hl_target_has_gpu_feature(const hl_target *t, hl_error **err) {
     HL_GUARD(err, false, { return arg(t, "hl_target_has_gpu_feature").v.has_gpu_feature(); });
 }
+
+HL_API bool hl_target_supports_type(const hl_target *t, halide_type_t type, const char *device_api, hl_error **err) {
+    HL_GUARD(err, false, {
+        const Halide::Target &target = arg(t, "hl_target_supports_type").v;
+        Halide::Type ty = hl_shim::to_type(type);
+        return device_api ? target.supports_type(ty, hl_shim::device_api_named(device_api)) : target.supports_type(ty);
+    });
+}
+
+HL_API bool hl_target_supports_device_api(const hl_target *t, const char *device_api, hl_error **err) {
+    HL_GUARD(err, false, {
+        return arg(t, "hl_target_supports_device_api").v.supports_device_api(hl_shim::device_api_named(device_api));
+    });
+}
+
+HL_API int64_t hl_target_maximum_buffer_size(const hl_target *t, hl_error **err) {
+    HL_GUARD(err, 0, { return arg(t, "hl_target_maximum_buffer_size").v.maximum_buffer_size(); });
+}

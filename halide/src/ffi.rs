@@ -229,7 +229,7 @@ macro_rules! plain_returns {
         }
     )*};
 }
-plain_returns!(bool, i32, usize, halide_runtime::sys::halide_type_t);
+plain_returns!(bool, i32, i64, usize, halide_runtime::sys::halide_type_t);
 
 impl ShimReturn for *mut c_char {
     type Output = String;

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::ffi::{self, Handle, shim};
-use halide_runtime::Element;
+use halide_runtime::{DeviceApi, Element, Type};
 use halide_sys as sys;
 use std::fmt;
 use std::str::FromStr;
@@ -159,6 +159,115 @@ impl Target {
             }
         }
         Ok(())
+    }
+}
+
+/// What a target is, as its string spells it: `arch-bits-os`, then the
+/// processor to tune for (`tune_...`), then features.
+impl Target {
+    fn parts(&self) -> Vec<String> {
+        self.to_string().split('-').map(str::to_owned).collect()
+    }
+
+    /// The architecture, as target strings name it: `"x86"`, `"arm"`,
+    /// `"powerpc"`, `"hexagon"`, `"wasm"` or `"riscv"`.
+    ///
+    /// ```
+    /// let t: halide::Target = "arm-64-android-tune_generic-sve2".parse()?;
+    /// assert_eq!((t.arch(), t.bits(), t.os().as_str()), ("arm".to_owned(), 64, "android"));
+    /// assert_eq!(t.features(), ["sve2"]);
+    /// assert_eq!(t.processor(), None);
+    /// let t: halide::Target = "x86-64-linux-tune_znver4-avx2".parse()?;
+    /// assert_eq!(t.processor().as_deref(), Some("znver4"));
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn arch(&self) -> String {
+        self.parts().swap_remove(0)
+    }
+
+    /// The address width in bits: 32 or 64.
+    pub fn bits(&self) -> u32 {
+        self.parts()
+            .get(1)
+            .and_then(|b| b.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// The operating system, as target strings name it: `"linux"`,
+    /// `"windows"`, `"osx"`, `"android"`, `"ios"`, `"noos"`, ...
+    pub fn os(&self) -> String {
+        self.parts().get(2).cloned().unwrap_or_default()
+    }
+
+    /// The processor code is tuned for (`"znver4"` for `tune_znver4`), or
+    /// `None` for the generic tuning.
+    pub fn processor(&self) -> Option<String> {
+        self.parts()
+            .iter()
+            .find_map(|p| p.strip_prefix("tune_"))
+            .filter(|p| *p != "generic")
+            .map(str::to_owned)
+    }
+
+    /// The features, as target strings name them, in Halide's order.
+    pub fn features(&self) -> Vec<String> {
+        self.parts()
+            .into_iter()
+            .skip(3)
+            .filter(|p| !p.starts_with("tune_"))
+            .collect()
+    }
+
+    /// Whether code for this target can compute in `ty` wherever the
+    /// target's features may run it: 64-bit types are missing on some
+    /// GPU APIs unless a feature adds them ([`supports_type_on`](Self::supports_type_on)
+    /// asks about one device API).
+    ///
+    /// ```
+    /// use halide::{Target, Type};
+    /// use halide::gpu::DeviceApi;
+    /// let t: Target = "x86-64-linux-opencl".parse()?;
+    /// assert!(!t.supports_type(Type::float(64))?);
+    /// assert!(t.supports_type(Type::int(64))?);
+    /// assert!(!t.supports_type_on(Type::float(64), DeviceApi::OpenCl)?);
+    /// assert!(t.with_feature("cl_doubles")?.supports_type_on(Type::float(64), DeviceApi::OpenCl)?);
+    /// assert!(t.supports_device_api(DeviceApi::OpenCl)?);
+    /// assert!(!t.supports_device_api(DeviceApi::Cuda)?);
+    /// assert_eq!(t.maximum_buffer_size()?, i32::MAX as i64);
+    /// assert_eq!(t.with_feature("large_buffers")?.maximum_buffer_size()?, i64::MAX);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn supports_type(&self, ty: Type) -> Result<bool> {
+        shim!(
+            sys::hl_target_supports_type,
+            &self.0,
+            ty.to_raw(),
+            None::<&std::ffi::CStr>
+        )
+    }
+
+    /// Whether code for this target can compute in `ty` on `api`'s device.
+    pub fn supports_type_on(&self, ty: Type, api: DeviceApi) -> Result<bool> {
+        let name = ffi::c_string(api.feature())?;
+        shim!(
+            sys::hl_target_supports_type,
+            &self.0,
+            ty.to_raw(),
+            Some(name.as_c_str())
+        )
+    }
+
+    /// Whether this target runs code on `api`'s devices (it has the API's
+    /// feature).
+    pub fn supports_device_api(&self, api: DeviceApi) -> Result<bool> {
+        let name = ffi::c_string(api.feature())?;
+        shim!(sys::hl_target_supports_device_api, &self.0, name.as_c_str())
+    }
+
+    /// The largest buffer, in bytes, code for this target addresses:
+    /// 2³¹ - 1 unless it has `large_buffers`.
+    pub fn maximum_buffer_size(&self) -> Result<i64> {
+        shim!(sys::hl_target_maximum_buffer_size, &self.0)
     }
 }
 

@@ -126,3 +126,47 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn introspection_agrees_with_the_target_string_and_the_host() {
+    let host = Target::host().unwrap();
+    let arch = match std::env::consts::ARCH {
+        "x86_64" | "x86" => "x86",
+        "aarch64" | "arm" => "arm",
+        other => other,
+    };
+    assert_eq!(host.arch(), arch);
+    assert_eq!(host.bits() as usize, 8 * std::mem::size_of::<usize>());
+    assert_eq!(host.os(), std::env::consts::OS.replace("macos", "osx"));
+    for feature in host.features() {
+        assert!(host.has_feature(&feature).unwrap(), "{feature}");
+    }
+    let t: Target = "riscv-32-noos-tune_generic-rvv-vector_bits_128"
+        .parse()
+        .unwrap();
+    assert_eq!(
+        (t.arch().as_str(), t.bits(), t.os().as_str()),
+        ("riscv", 32, "noos")
+    );
+    assert_eq!(t.processor(), None);
+    assert!(
+        t.features().iter().any(|f| f == "rvv"),
+        "{:?}",
+        t.features()
+    );
+    for f in t.features() {
+        assert!(!f.starts_with("tune_"));
+    }
+    // Every feature round-trips through the target it came from.
+    let rebuilt = t
+        .features()
+        .iter()
+        .filter(|f| !f.starts_with("vector_bits"))
+        .fold(
+            format!("{}-{}-{}", t.arch(), t.bits(), t.os())
+                .parse::<Target>()
+                .unwrap(),
+            |acc, f| acc.with_feature(f).unwrap(),
+        );
+    assert!(rebuilt.has_feature("rvv").unwrap());
+}
