@@ -54,6 +54,7 @@ typedef struct hl_param hl_param;
 typedef struct hl_pipeline hl_pipeline;
 typedef struct hl_callable hl_callable;
 typedef struct hl_module hl_module;
+typedef struct hl_derivative hl_derivative;
 
 /* ---- errors (error.cpp) ---------------------------------------------- */
 
@@ -753,6 +754,21 @@ bool hl_pipeline_compile_to(hl_pipeline *p, const hl_target *const *targets, siz
  *  or "static_library"). */
 bool hl_compile_standalone_runtime(const hl_target *t, const char *const *kinds, const char *const *paths,
                                    size_t n_outputs, hl_error **err);
+
+/* ---- automatic differentiation (derivative.cpp) --------------------- */
+
+/** The adjoints of every Func, input and param output depends on. With
+ *  adjoint NULL, output must be a scalar (zero-dimensional) Func and the
+ *  seed is 1; otherwise adjoint is output's adjoint over the n-dimensional
+ *  region given by mins and extents. */
+hl_derivative *hl_propagate_adjoints(const hl_func *output, const hl_func *adjoint, const hl_expr *const *mins,
+                                     const hl_expr *const *extents, size_t n, hl_error **err);
+/** The adjoint of f's pure definition (update_id -1) or of one of its
+ *  updates; an error where the output does not depend on it. */
+hl_func *hl_derivative_func(const hl_derivative *d, const hl_func *f, int update_id, hl_error **err);
+/** The adjoint of the input or param named name. */
+hl_func *hl_derivative_named(const hl_derivative *d, const char *name, hl_error **err);
+void hl_derivative_free(hl_derivative *d);
 
 #ifdef __cplusplus
 }

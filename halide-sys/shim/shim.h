@@ -75,6 +75,9 @@ struct hl_callable {
 struct hl_module {
     Halide::Module v;
 };
+struct hl_derivative {
+    Halide::Derivative v;
+};
 
 #define HL_API extern "C" __attribute__((visibility("default")))
 

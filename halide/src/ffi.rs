@@ -460,6 +460,7 @@ objects! {
     hl_pipeline: hl_pipeline_free;
     hl_callable: hl_callable_free;
     hl_module: hl_module_free;
+    hl_derivative: hl_derivative_free;
 }
 
 /// The shim pointers of `handles`, for a call that takes an array; valid

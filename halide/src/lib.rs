@@ -98,6 +98,7 @@ mod pipeline;
 mod serialize;
 // -
 mod autoschedule;
+pub mod derivative;
 mod realize;
 // -
 pub mod aot;

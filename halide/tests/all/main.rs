@@ -4,6 +4,7 @@
 mod autoschedule;
 mod boundary;
 mod callable;
+mod derivative;
 mod errors;
 mod expr;
 mod handlers;
