@@ -151,3 +151,26 @@ HL_API char *hl_func_lowered_stmt(hl_func *f, const hl_target *t, bool html, hl_
         return hl_shim::copy_string(text.str());
     });
 }
+
+namespace Halide::Internal {
+// Exported by libHalide but declared only in PrintLoopNest.h, which
+// Halide.h leaves out: Func::print_loop_nest writes this text to Halide's
+// debug stream, where a caller cannot get at it.
+std::string print_loop_nest(const std::vector<Function> &output_funcs);
+}  // namespace Halide::Internal
+
+HL_API char *hl_func_loop_nest(hl_func *f, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        Halide::Func &func = arg(f, "hl_func_loop_nest").v;
+        if (!func.defined()) throw std::invalid_argument("the loop nest of a Func without a definition");
+        return hl_shim::copy_string(Halide::Internal::print_loop_nest({func.function()}));
+    });
+}
+
+HL_API bool hl_func_debug_to_file(hl_func *f, const char *path, hl_error **err) {
+    HL_GUARD(err, false, {
+        if (!path) throw std::invalid_argument("hl_func_debug_to_file: null path");
+        arg(f, "hl_func_debug_to_file").v.debug_to_file(path);
+        return true;
+    });
+}

@@ -405,6 +405,12 @@ bool hl_func_define_update(hl_func *f, const hl_expr *const *args, size_t n_args
                            size_t n_values, hl_error **err);
 /** The number of update definitions f has. */
 int hl_func_updates(const hl_func *f, hl_error **err);
+/** The loop nest f's schedule produces, as pseudo-code (Halide's
+ *  print_loop_nest, as text). */
+char *hl_func_loop_nest(hl_func *f, hl_error **err);
+/** Makes every realization of f (compute_root) also write it to path, in
+ *  the format its extension names (.tiff, .mat, .npy, .tmp). */
+bool hl_func_debug_to_file(hl_func *f, const char *path, hl_error **err);
 /** The call `f(args...)` as an expression; with value_index >= 0, the
  *  Tuple element `f(args...)[value_index]`. */
 hl_expr *hl_func_call(const hl_func *f, const hl_expr *const *args, size_t n_args, int value_index, hl_error **err);

@@ -234,6 +234,41 @@ impl Func {
         )
     }
 
+    /// The loop nest this Func's schedule produces, as pseudo-code: Halide's
+    /// `print_loop_nest`, returned instead of printed.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let (x, y, xi, yi) = (Var::new("x"), Var::new("y"), Var::new("xi"), Var::new("yi"));
+    /// let mut f = Func::new("f");
+    /// f.define([&x, &y], &x + &y)?;
+    /// f.tile(&x, &y, &xi, &yi, 8, 8)?.parallel(&y)?.vectorize(&xi, 8)?;
+    /// let nest = f.loop_nest()?;
+    /// assert!(nest.contains("parallel y.y:"), "{nest}");
+    /// assert!(nest.contains("vectorized x.xi"), "{nest}");
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn loop_nest(&self) -> Result<String> {
+        shim!(sys::hl_func_loop_nest, self.handle.keeping_code())
+    }
+
+    /// Makes the pipeline write this Func's values to `path` each time it
+    /// is realized, for debugging, in the format the extension names:
+    /// `.tiff`/`.tif`, `.mat` (MATLAB), `.npy` (NumPy), else Halide's `.tmp`.
+    pub fn debug_to_file(&mut self, path: impl AsRef<std::path::Path>) -> Result<&mut Self> {
+        let path = path.as_ref();
+        let text = path
+            .to_str()
+            .ok_or_else(|| Error::invalid(format!("{} is not UTF-8", path.display())))?;
+        let c = ffi::c_string(text)?;
+        shim!(
+            sys::hl_func_debug_to_file,
+            self.handle.mutating(),
+            c.as_c_str()
+        )?;
+        Ok(self)
+    }
+
     /// Tells autoschedulers that dimension `var` is used over `[min, min + extent)`.
     pub fn set_estimate(
         &mut self,

@@ -102,3 +102,35 @@ fn func_calls_compose() {
         }
     }
 }
+
+#[test]
+fn debug_to_file_writes_every_value() {
+    let dir = std::env::temp_dir().join(format!("halide-debug-to-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("f.npy");
+    let (x, y) = (Var::new("x"), Var::new("y"));
+    let mut g = Func::new("g");
+    g.define([&x, &y], &x + &y * 10).unwrap();
+    g.compute_root().unwrap().debug_to_file(&path).unwrap();
+    let mut f = Func::new("f");
+    f.define([&x, &y], g.at((&x, &y)) * 2).unwrap();
+    let out = f.realize::<i32>(&[4, 3]).unwrap();
+    assert_eq!(out.get(&[3, 2]), Some(46));
+    // A NumPy file: magic, version, header length, a dict, then the values.
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(&bytes[..6], b"\x93NUMPY");
+    let header_len = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
+    let header = std::str::from_utf8(&bytes[10..10 + header_len]).unwrap();
+    assert!(header.contains("'descr': '<i4'"), "{header}");
+    let values: Vec<i32> = bytes[10 + header_len..]
+        .chunks_exact(4)
+        .map(|c| i32::from_le_bytes(c.try_into().unwrap()))
+        .collect();
+    // Halide writes dimension 0 fastest whatever the header's order.
+    let expected: Vec<i32> = (0..3)
+        .flat_map(|y| (0..4).map(move |x| x + y * 10))
+        .collect();
+    assert_eq!(values, expected, "{header}");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(g.debug_to_file("nul\0byte.npy").is_err());
+}
