@@ -80,6 +80,14 @@ impl Var {
         Var::new("_")
     }
 
+    /// The loop level outside every loop of a Func's definition: in
+    /// `store_at(consumer, &Var::outermost())` or
+    /// `hoist_storage(consumer, &Var::outermost())`, storage outside all of
+    /// the consumer's loops, but inside the consumer's own allocation.
+    pub fn outermost() -> Self {
+        Var::new("__outermost")
+    }
+
     /// The `n`th implicit variable (`_0`, `_1`, ...), as Halide names the
     /// arguments a [`placeholder`](Var::placeholder) stands for.
     pub fn implicit(n: usize) -> Self {
