@@ -776,6 +776,35 @@ hl_func *hl_derivative_func(const hl_derivative *d, const hl_func *f, int update
 hl_func *hl_derivative_named(const hl_derivative *d, const char *name, hl_error **err);
 void hl_derivative_free(hl_derivative *d);
 
+/* ---- extern stages computed by Rust (extern.cpp) ------------------- */
+
+/** The most buffers (inputs and the output) of one Rust extern stage. */
+#define HL_EXTERN_MAX_BUFFERS 5
+/** The name prefix of the trampolines extern stages call. */
+#define HL_EXTERN_PREFIX "halide_rs_extern_"
+
+/** What the trampolines call: the stage's state, its buffers (inputs, then
+ *  the output), and room for a NUL-terminated message; returns 0 or an
+ *  error code. */
+typedef int (*hl_extern_callback)(void *state, struct halide_buffer_t **buffers, int n, char *message,
+                                  size_t capacity);
+/** Registers the callback of every Rust extern stage in the process. */
+void hl_set_extern_callback(hl_extern_callback callback);
+
+/** One input of an extern stage: a Func or an ImageParam (the other NULL). */
+typedef struct hl_extern_input {
+    const hl_func *func;
+    const hl_image_param *image;
+} hl_extern_input;
+
+/** Defines f as an extern stage computed by the callback with `state`,
+ *  producing a `dimensions`-dimensional buffer of `type` from `inputs`. */
+bool hl_func_define_extern_rust(hl_func *f, void *state, const hl_extern_input *inputs, size_t n_inputs,
+                                struct halide_type_t type, int dimensions, hl_error **err);
+/** Whether any Func p computes is a Rust extern stage (whose code holds a
+ *  pointer into this process). */
+bool hl_pipeline_has_rust_extern(const hl_pipeline *p, hl_error **err);
+
 #ifdef __cplusplus
 }
 #endif

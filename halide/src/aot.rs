@@ -261,6 +261,13 @@ impl<'p> Aot<'p> {
     /// target; the returned path is then the first target's.
     pub fn compile(self, dir: impl AsRef<Path>) -> Result<Outputs> {
         let dir = dir.as_ref();
+        if crate::cache::has_rust_extern(self.pipeline.get().handle())? {
+            return Err(Error::invalid(format!(
+                "{}: a pipeline with an extern stage computed by a Rust closure (Func::define_extern) \
+                 runs only in this process and cannot be compiled ahead of time",
+                self.name
+            )));
+        }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let targets = if self.targets.is_empty() {
             vec![Target::host()?]

@@ -91,6 +91,7 @@ pub mod inline_reduction;
 mod func;
 // -
 pub mod boundary;
+pub mod extern_stage;
 mod schedule;
 // Compiling and running pipelines.
 mod pipeline;

@@ -92,7 +92,9 @@ fn shim_options(builder: bindgen::Builder) -> bindgen::Builder {
         .allowlist_type("hl_.*")
         .blocklist_type("halide_.*")
         .blocklist_type("hl_handlers")
-        .raw_line("use halide_runtime::sys::{halide_device_interface_t, halide_type_t};")
+        .raw_line(
+            "use halide_runtime::sys::{halide_buffer_t, halide_device_interface_t, halide_type_t};",
+        )
         .raw_line("pub use halide_runtime::RawHandlers as hl_handlers;")
 }
 

@@ -102,6 +102,12 @@ fn try_compile(
     settings: &CacheSettings,
 ) -> std::result::Result<(Callable, bool), Fallback> {
     let target = request.target;
+    if super::has_rust_extern(request.pipeline).map_err(|_| Fallback::Halide)? {
+        return Err(Fallback::Bypass(
+            "pipelines with extern stages computed by Rust closures are not cached: \
+             their code points into this process",
+        ));
+    }
     if target.has_gpu_feature() {
         return Err(Fallback::Bypass(
             "the compile cache holds CPU code only; GPU targets are not cached",

@@ -267,6 +267,13 @@ pub(crate) fn halide_serialization(pipeline: &Handle<sys::hl_pipeline>) -> Resul
     }
 }
 
+/// Whether `pipeline` computes any Func with an extern stage computed by a
+/// Rust closure ([`Func::define_extern`](crate::Func::define_extern)), whose
+/// code points into this process: neither cached nor compiled ahead of time.
+pub(crate) fn has_rust_extern(pipeline: &Handle<sys::hl_pipeline>) -> Result<bool> {
+    crate::ffi::shim!(sys::hl_pipeline_has_rust_extern, pipeline)
+}
+
 /// A compilation the cache may serve: the pipeline, its inputs as the
 /// shim takes them, the target, and the name for messages.
 pub(crate) struct Request<'a> {

@@ -1,0 +1,118 @@
+// Extern stages computed by Rust: Funcs defined by a callback instead of
+// Halide code. The generated code calls one of the trampolines below by
+// name (the JIT finds them among this library's exported symbols) with the
+// JIT's user context, the stage's state (a pointer baked into the code as
+// a handle constant) and its buffers; the trampoline hands them to the one
+// callback the Rust side registered.
+#include "shim.h"
+
+#include <atomic>
+#include <set>
+
+using hl_shim::arg;
+
+static std::atomic<hl_extern_callback> extern_callback{nullptr};
+
+HL_API void hl_set_extern_callback(hl_extern_callback callback) {
+    extern_callback.store(callback);
+}
+
+static int dispatch(void *user_context, void *state, halide_buffer_t **buffers, int n) {
+    hl_extern_callback callback = extern_callback.load();
+    char message[1024] = {0};
+    int code = callback ? callback(state, buffers, n, message, sizeof message) : -1;
+    if (code != 0) {
+        // Through the call's error handler: the message joins the ones the
+        // caller's Err reports.
+        auto *ctx = static_cast<Halide::JITUserContext *>(user_context);
+        std::string text = std::string(callback ? message : "no extern callback is registered") + "\n";
+        if (ctx && ctx->handlers.custom_error) ctx->handlers.custom_error(ctx, text.c_str());
+    }
+    return code;
+}
+
+// One trampoline per buffer count (inputs, then the output).
+#define HL_BUF halide_buffer_t *
+HL_API int halide_rs_extern_1(void *uc, void *s, HL_BUF a) {
+    halide_buffer_t *b[] = {a};
+    return dispatch(uc, s, b, 1);
+}
+HL_API int halide_rs_extern_2(void *uc, void *s, HL_BUF a, HL_BUF c) {
+    halide_buffer_t *b[] = {a, c};
+    return dispatch(uc, s, b, 2);
+}
+HL_API int halide_rs_extern_3(void *uc, void *s, HL_BUF a, HL_BUF c, HL_BUF d) {
+    halide_buffer_t *b[] = {a, c, d};
+    return dispatch(uc, s, b, 3);
+}
+HL_API int halide_rs_extern_4(void *uc, void *s, HL_BUF a, HL_BUF c, HL_BUF d, HL_BUF e) {
+    halide_buffer_t *b[] = {a, c, d, e};
+    return dispatch(uc, s, b, 4);
+}
+HL_API int halide_rs_extern_5(void *uc, void *s, HL_BUF a, HL_BUF c, HL_BUF d, HL_BUF e, HL_BUF f) {
+    halide_buffer_t *b[] = {a, c, d, e, f};
+    return dispatch(uc, s, b, 5);
+}
+#undef HL_BUF
+
+HL_API bool hl_func_define_extern_rust(hl_func *f, void *state, const hl_extern_input *inputs, size_t n_inputs,
+                                       struct halide_type_t type, int dimensions, hl_error **err) {
+    HL_GUARD(err, false, {
+        if (n_inputs + 1 > HL_EXTERN_MAX_BUFFERS) {
+            throw std::invalid_argument("a Rust extern stage takes at most " +
+                                        std::to_string(HL_EXTERN_MAX_BUFFERS - 1) + " input buffers");
+        }
+        if (n_inputs > 0 && !inputs) throw std::invalid_argument("hl_func_define_extern_rust: null inputs");
+        if (dimensions < 0) throw std::invalid_argument("negative dimensions");
+        std::vector<Halide::ExternFuncArgument> params{
+            Halide::user_context_value(),
+            Halide::reinterpret(Halide::Handle(), Halide::Internal::make_const(Halide::UInt(64),
+                                                                                 (uint64_t)(uintptr_t)state))};
+        for (size_t i = 0; i < n_inputs; i++) {
+            if (inputs[i].func) {
+                params.emplace_back(arg(inputs[i].func, "extern input").v);
+            } else if (inputs[i].image) {
+                params.emplace_back(arg(inputs[i].image, "extern input").v);
+            } else {
+                throw std::invalid_argument("an extern input is neither a Func nor an ImageParam");
+            }
+        }
+        arg(f, "hl_func_define_extern_rust").v.define_extern(HL_EXTERN_PREFIX + std::to_string(n_inputs + 1), params,
+                                                               hl_shim::to_type(type), dimensions);
+        return true;
+    });
+}
+
+namespace {
+// Every Function a pipeline reaches: through calls in definitions, and
+// through extern stages' Func arguments.
+struct Reach : Halide::Internal::IRGraphVisitor {
+    std::set<std::string> seen;
+    bool rust_extern = false;
+
+    void add(const Halide::Internal::Function &f) {
+        if (!seen.insert(f.name()).second) return;
+        if (f.has_extern_definition()) {
+            if (f.extern_function_name().rfind(HL_EXTERN_PREFIX, 0) == 0) rust_extern = true;
+            for (const auto &a : f.extern_arguments()) {
+                if (a.is_func()) add(Halide::Internal::Function(a.func));
+            }
+        }
+        f.accept(this);
+    }
+
+    using IRGraphVisitor::visit;
+    void visit(const Halide::Internal::Call *c) override {
+        IRGraphVisitor::visit(c);
+        if (c->func.defined()) add(Halide::Internal::Function(c->func));
+    }
+};
+}  // namespace
+
+HL_API bool hl_pipeline_has_rust_extern(const hl_pipeline *p, hl_error **err) {
+    HL_GUARD(err, false, {
+        Reach reach;
+        for (const Halide::Func &out : arg(p, "hl_pipeline_has_rust_extern").v.outputs()) reach.add(out.function());
+        return reach.rust_extern;
+    });
+}

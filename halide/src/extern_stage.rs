@@ -1,0 +1,343 @@
+//! Funcs computed by Rust: extern stages whose body is a closure.
+//!
+//! [`Func::define_extern`] makes a Func that Halide schedules like any other
+//! (compute_root, compute_at, inside parallel loops) but computes by
+//! calling a Rust closure with its input buffers and the region of the
+//! output to fill. A closure's `Err`, or a panic, fails the pipeline call
+//! with its message; the process carries on (unless the build aborts on
+//! panic, `panic = "abort"`, as it then does everywhere).
+//!
+//! The closure is kept for the rest of the process (compiled code may call
+//! it as long as it lives), and pipelines with such stages are compiled by
+//! the JIT only: neither the compile cache nor ahead-of-time compilation
+//! can keep code that points into this process.
+//!
+//! ```
+//! use halide::prelude::*;
+//! use halide::extern_stage::ExternInput;
+//! let x = Var::new("x");
+//! let mut squares = Func::new("squares");
+//! squares.define([&x], &x * &x)?;
+//! squares.compute_root()?;
+//! // A running sum along x: sequential, so written in Rust.
+//! let mut prefix = Func::new("prefix");
+//! prefix.define_extern::<i32>(&[ExternInput::from(&squares)], 1, |call| {
+//!     let input = call.input::<i32>(0)?;
+//!     let mut out = call.output::<i32>()?;
+//!     let d = out.dim(0).ok_or("no dimension 0")?;
+//!     let mut sum = 0;
+//!     for i in d.min..d.min + d.extent {
+//!         sum += input.get(&[i]).ok_or("input too small")?;
+//!         out.set(&[i], sum).map_err(|e| e.to_string())?;
+//!     }
+//!     Ok(())
+//! })?;
+//! // One call for the whole region: left inside f's loop, the stage would
+//! // be called once per element, each a region of its own.
+//! prefix.compute_root()?;
+//! let mut f = Func::new("f");
+//! f.define([&x], prefix.at([&x]) * 2)?;
+//! assert_eq!(f.realize::<i32>(&[4])?.as_slice(), &[0, 2, 10, 28]);
+//! # Ok::<(), halide::Error>(())
+//! ```
+
+use crate::error::{Error, Result};
+use crate::ffi;
+use crate::func::Func;
+use crate::param::ImageParam;
+use halide_runtime::sys::{halide_buffer_t, halide_dimension_t};
+use halide_runtime::{BufferMut, BufferRef, Dim, Element, Type};
+use halide_sys as sys;
+use std::ffi::{c_char, c_int, c_void};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
+
+/// An input of an extern stage: a Func or an input image.
+#[derive(Clone, Copy)]
+pub enum ExternInput<'a> {
+    /// A Func, realized over the region the stage asks for.
+    Func(&'a Func),
+    /// A pipeline input.
+    Image(&'a ImageParam),
+}
+
+impl<'a> From<&'a Func> for ExternInput<'a> {
+    fn from(f: &'a Func) -> Self {
+        ExternInput::Func(f)
+    }
+}
+
+impl<'a> From<&'a ImageParam> for ExternInput<'a> {
+    fn from(p: &'a ImageParam) -> Self {
+        ExternInput::Image(p)
+    }
+}
+
+/// One region of one input or the output: `(min, extent)` per dimension.
+pub type Region = Vec<(i32, i32)>;
+
+type Body = dyn Fn(&mut ExternCall<'_>) -> std::result::Result<(), String> + Send + Sync;
+type Bounds = dyn Fn(usize, &[(i32, i32)]) -> Region + Send + Sync;
+
+/// What a stage's trampoline call reaches through its state pointer.
+struct State {
+    name: String,
+    body: Box<Body>,
+    bounds: Option<Box<Bounds>>,
+}
+
+/// One computation of an extern stage: its inputs, and the region of the
+/// output to fill.
+pub struct ExternCall<'a> {
+    inputs: &'a [*mut halide_buffer_t],
+    output: *mut halide_buffer_t,
+}
+
+fn dims_of(b: &halide_buffer_t) -> Vec<Dim> {
+    let n = usize::try_from(b.dimensions).unwrap_or(0);
+    if b.dim.is_null() || n == 0 {
+        return Vec::new();
+    }
+    // SAFETY: Halide passes buffers whose `dim` array has `dimensions`
+    // entries, valid for the call.
+    let dims = unsafe { std::slice::from_raw_parts(b.dim, n) };
+    dims.iter()
+        .map(|d| Dim::new(d.min, d.extent, d.stride))
+        .collect()
+}
+
+fn check_type<T: Element>(b: &halide_buffer_t, what: &str) -> std::result::Result<(), String> {
+    match Type::from_raw(b.type_) {
+        Some(t) if t == T::TYPE => Ok(()),
+        t => Err(format!(
+            "{what} holds {}, not {}",
+            t.map_or("an unknown type".to_owned(), |t| t.to_string()),
+            T::TYPE
+        )),
+    }
+}
+
+impl<'a> ExternCall<'a> {
+    /// How many inputs the stage has.
+    pub fn inputs(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// Input `i` as a buffer of `T`, over (at least) the region the
+    /// stage's bounds asked for.
+    pub fn input<T: Element>(&self, i: usize) -> std::result::Result<BufferRef<'a, T>, String> {
+        let b = *self.inputs.get(i).ok_or_else(|| format!("no input {i}"))?;
+        // SAFETY: Halide passes valid buffers for the call, which 'a spans.
+        let b = unsafe { &*b };
+        check_type::<T>(b, &format!("input {i}"))?;
+        // SAFETY: Halide allocated and computed the input over these dims
+        // before the call; it does not write it while the stage runs.
+        unsafe { BufferRef::from_raw_parts(b.host.cast::<T>(), &dims_of(b)) }
+            .map_err(|e| e.to_string())
+    }
+
+    /// The output: the region of it to compute now.
+    pub fn output<T: Element>(&mut self) -> std::result::Result<BufferMut<'_, T>, String> {
+        // SAFETY: as for inputs; only this view writes the output during
+        // the call (the &mut borrow of self).
+        let b = unsafe { &*self.output };
+        check_type::<T>(b, "the output")?;
+        // SAFETY: Halide allocated the output over these dims for this call.
+        unsafe { BufferMut::from_raw_parts(b.host.cast::<T>(), &dims_of(b)) }
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl Func {
+    /// Defines this Func as an extern stage computed by `body`, producing a
+    /// `dimensions`-dimensional buffer of `T` from `inputs` (at most four).
+    /// Each input is asked for the region of the output being computed
+    /// (its first dimensions); [`define_extern_with_bounds`](Self::define_extern_with_bounds)
+    /// says otherwise. See the [module](crate::extern_stage) docs.
+    pub fn define_extern<T: Element>(
+        &mut self,
+        inputs: &[ExternInput<'_>],
+        dimensions: usize,
+        body: impl Fn(&mut ExternCall<'_>) -> std::result::Result<(), String> + Send + Sync + 'static,
+    ) -> Result<()> {
+        self.define_extern_state::<T>(inputs, dimensions, Box::new(body), None)
+    }
+
+    /// [`define_extern`](Self::define_extern) with the region of each input
+    /// the stage reads to compute a region of its output: `bounds(i,
+    /// output_region)` for input `i`.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::extern_stage::ExternInput;
+    /// let x = Var::new("x");
+    /// let mut ramp = Func::new("ramp");
+    /// ramp.define([&x], &x * 10)?;
+    /// ramp.compute_root()?;
+    /// // out(i) = ramp(i) + ramp(i + 1): needs one more input element.
+    /// let mut pairs = Func::new("pairs");
+    /// pairs.define_extern_with_bounds::<i32>(
+    ///     &[ExternInput::from(&ramp)],
+    ///     1,
+    ///     |call| {
+    ///         let input = call.input::<i32>(0)?;
+    ///         let mut out = call.output::<i32>()?;
+    ///         let d = out.dim(0).ok_or("no dimension")?;
+    ///         for i in d.min..d.min + d.extent {
+    ///             let v = input.get(&[i]).zip(input.get(&[i + 1])).ok_or("out of bounds")?;
+    ///             out.set(&[i], v.0 + v.1).map_err(|e| e.to_string())?;
+    ///         }
+    ///         Ok(())
+    ///     },
+    ///     |_input, out| vec![(out[0].0, out[0].1 + 1)],
+    /// )?;
+    /// assert_eq!(pairs.realize::<i32>(&[3])?.as_slice(), &[10, 30, 50]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn define_extern_with_bounds<T: Element>(
+        &mut self,
+        inputs: &[ExternInput<'_>],
+        dimensions: usize,
+        body: impl Fn(&mut ExternCall<'_>) -> std::result::Result<(), String> + Send + Sync + 'static,
+        bounds: impl Fn(usize, &[(i32, i32)]) -> Region + Send + Sync + 'static,
+    ) -> Result<()> {
+        self.define_extern_state::<T>(inputs, dimensions, Box::new(body), Some(Box::new(bounds)))
+    }
+
+    fn define_extern_state<T: Element>(
+        &mut self,
+        inputs: &[ExternInput<'_>],
+        dimensions: usize,
+        body: Box<Body>,
+        bounds: Option<Box<Bounds>>,
+    ) -> Result<()> {
+        static REGISTER: Once = Once::new();
+        // SAFETY: `callback` has the signature the shim declares.
+        REGISTER.call_once(|| unsafe { sys::hl_set_extern_callback(Some(callback)) });
+        let dims = i32::try_from(dimensions).map_err(|_| Error::invalid("too many dimensions"))?;
+        let raw: Vec<sys::hl_extern_input> = inputs
+            .iter()
+            .map(|i| match i {
+                ExternInput::Func(f) => sys::hl_extern_input {
+                    func: f.handle().as_ptr(),
+                    image: std::ptr::null(),
+                },
+                ExternInput::Image(p) => sys::hl_extern_input {
+                    func: std::ptr::null(),
+                    image: p.handle().as_ptr(),
+                },
+            })
+            .collect();
+        // Compiled code calls the stage for as long as the process lives
+        // (callables outlive Funcs), so its state does too.
+        let state: &'static State = Box::leak(Box::new(State {
+            name: self.name(),
+            body,
+            bounds,
+        }));
+        let f = self.handle().mutating();
+        // SAFETY: the Func and the inputs are borrowed for the call, `raw`
+        // has inputs.len() elements, and state is 'static.
+        unsafe {
+            ffi::call(|err| {
+                sys::hl_func_define_extern_rust(
+                    f.as_ptr(),
+                    std::ptr::from_ref(state).cast_mut().cast::<c_void>(),
+                    raw.as_ptr(),
+                    raw.len(),
+                    T::TYPE.to_raw(),
+                    dims,
+                    err,
+                )
+            })
+        }?;
+        Ok(())
+    }
+}
+
+/// Whether a buffer only asks for bounds: no memory yet.
+fn is_query(b: &halide_buffer_t) -> bool {
+    b.host.is_null() && b.device == 0
+}
+
+/// Fills the inputs' regions for a bounds query about `output`.
+fn answer_query(
+    state: &State,
+    inputs: &[*mut halide_buffer_t],
+    output: &halide_buffer_t,
+) -> std::result::Result<(), String> {
+    let region: Region = dims_of(output).iter().map(|d| (d.min, d.extent)).collect();
+    for (i, &input) in inputs.iter().enumerate() {
+        // SAFETY: Halide passes valid buffers, which a query lets the stage
+        // change the shape of.
+        let input = unsafe { &mut *input };
+        if !is_query(input) || input.dim.is_null() {
+            continue;
+        }
+        let wanted = match &state.bounds {
+            Some(bounds) => bounds(i, &region),
+            None => region.clone(),
+        };
+        let n = usize::try_from(input.dimensions).unwrap_or(0);
+        // SAFETY: the dim array has `dimensions` entries.
+        let dims: &mut [halide_dimension_t] =
+            unsafe { std::slice::from_raw_parts_mut(input.dim, n) };
+        for (d, &(min, extent)) in dims.iter_mut().zip(&wanted) {
+            d.min = min;
+            d.extent = extent;
+        }
+    }
+    Ok(())
+}
+
+/// The trampolines' callback: runs the stage's closure, turning errors and
+/// panics into an error code and a message.
+unsafe extern "C" fn callback(
+    state: *mut c_void,
+    buffers: *mut *mut halide_buffer_t,
+    n: c_int,
+    message: *mut c_char,
+    capacity: usize,
+) -> c_int {
+    // SAFETY: state is the &'static State define_extern_state baked into
+    // the code; buffers holds n valid pointers (inputs, then the output).
+    let (state, buffers) = unsafe {
+        (
+            &*state.cast_const().cast::<State>(),
+            std::slice::from_raw_parts(buffers, usize::try_from(n).unwrap_or(0)),
+        )
+    };
+    let Some((&output, inputs)) = buffers.split_last() else {
+        return -1;
+    };
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: a valid buffer for the call.
+        let out = unsafe { &*output };
+        if is_query(out) {
+            return answer_query(state, inputs, out);
+        }
+        (state.body)(&mut ExternCall { inputs, output })
+    }));
+    let text = match result {
+        Ok(Ok(())) => return 0,
+        Ok(Err(e)) => format!("extern stage {}: {e}", state.name),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_owned());
+            format!("extern stage {} panicked: {what}", state.name)
+        }
+    };
+    if !message.is_null() && capacity > 0 {
+        let bytes = text.as_bytes();
+        let len = bytes.len().min(capacity - 1);
+        // SAFETY: message has room for `capacity` bytes; len + 1 fit.
+        unsafe {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), message.cast::<u8>(), len);
+            *message.add(len) = 0;
+        }
+    }
+    -1
+}
