@@ -29,6 +29,7 @@ pub mod argument;
 pub mod buffer;
 pub mod device;
 pub mod error;
+pub mod extern_stage;
 pub mod handlers;
 #[cfg(feature = "image")]
 pub mod image;

@@ -55,6 +55,35 @@ HL_API int halide_rs_extern_5(void *uc, void *s, HL_BUF a, HL_BUF c, HL_BUF d, H
 }
 #undef HL_BUF
 
+static std::vector<Halide::ExternFuncArgument> extern_inputs(const hl_extern_input *inputs, size_t n) {
+    if (n > 0 && !inputs) throw std::invalid_argument("null extern inputs");
+    std::vector<Halide::ExternFuncArgument> params;
+    for (size_t i = 0; i < n; i++) {
+        if (inputs[i].func) {
+            params.emplace_back(arg(inputs[i].func, "extern input").v);
+        } else if (inputs[i].image) {
+            params.emplace_back(arg(inputs[i].image, "extern input").v);
+        } else {
+            throw std::invalid_argument("an extern input is neither a Func nor an ImageParam");
+        }
+    }
+    return params;
+}
+
+HL_API bool hl_func_define_extern_c(hl_func *f, const char *name, const hl_extern_input *inputs, size_t n_inputs,
+                                    struct halide_type_t type, int dimensions, hl_error **err) {
+    HL_GUARD(err, false, {
+        if (!name || !*name) throw std::invalid_argument("an extern stage needs a function name");
+        if (dimensions < 0) throw std::invalid_argument("negative dimensions");
+        // The user context first, so that the stage's errors reach the
+        // caller's error handler as the pipeline's own do.
+        std::vector<Halide::ExternFuncArgument> params{Halide::user_context_value()};
+        for (auto &input : extern_inputs(inputs, n_inputs)) params.push_back(std::move(input));
+        arg(f, "hl_func_define_extern_c").v.define_extern(name, params, hl_shim::to_type(type), dimensions);
+        return true;
+    });
+}
+
 HL_API bool hl_func_define_extern_rust(hl_func *f, void *state, const hl_extern_input *inputs, size_t n_inputs,
                                        struct halide_type_t type, int dimensions, hl_error **err) {
     HL_GUARD(err, false, {
@@ -62,21 +91,12 @@ HL_API bool hl_func_define_extern_rust(hl_func *f, void *state, const hl_extern_
             throw std::invalid_argument("a Rust extern stage takes at most " +
                                         std::to_string(HL_EXTERN_MAX_BUFFERS - 1) + " input buffers");
         }
-        if (n_inputs > 0 && !inputs) throw std::invalid_argument("hl_func_define_extern_rust: null inputs");
         if (dimensions < 0) throw std::invalid_argument("negative dimensions");
         std::vector<Halide::ExternFuncArgument> params{
             Halide::user_context_value(),
             Halide::reinterpret(Halide::Handle(), Halide::Internal::make_const(Halide::UInt(64),
                                                                                  (uint64_t)(uintptr_t)state))};
-        for (size_t i = 0; i < n_inputs; i++) {
-            if (inputs[i].func) {
-                params.emplace_back(arg(inputs[i].func, "extern input").v);
-            } else if (inputs[i].image) {
-                params.emplace_back(arg(inputs[i].image, "extern input").v);
-            } else {
-                throw std::invalid_argument("an extern input is neither a Func nor an ImageParam");
-            }
-        }
+        for (auto &input : extern_inputs(inputs, n_inputs)) params.push_back(std::move(input));
         arg(f, "hl_func_define_extern_rust").v.define_extern(HL_EXTERN_PREFIX + std::to_string(n_inputs + 1), params,
                                                                hl_shim::to_type(type), dimensions);
         return true;

@@ -801,6 +801,11 @@ typedef struct hl_extern_input {
  *  producing a `dimensions`-dimensional buffer of `type` from `inputs`. */
 bool hl_func_define_extern_rust(hl_func *f, void *state, const hl_extern_input *inputs, size_t n_inputs,
                                 struct halide_type_t type, int dimensions, hl_error **err);
+/** Defines f as an extern stage computed by the C function `name`, taking
+ *  the user context, then one halide_buffer_t per input and the output,
+ *  for code compiled ahead of time and linked with that function. */
+bool hl_func_define_extern_c(hl_func *f, const char *name, const hl_extern_input *inputs, size_t n_inputs,
+                             struct halide_type_t type, int dimensions, hl_error **err);
 /** Whether any Func p computes is a Rust extern stage (whose code holds a
  *  pointer into this process). */
 bool hl_pipeline_has_rust_extern(const hl_pipeline *p, hl_error **err);

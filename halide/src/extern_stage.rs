@@ -45,11 +45,11 @@ use crate::error::{Error, Result};
 use crate::ffi;
 use crate::func::Func;
 use crate::param::ImageParam;
-use halide_runtime::sys::{halide_buffer_t, halide_dimension_t};
-use halide_runtime::{BufferMut, BufferRef, Dim, Element, Type};
+use halide_runtime::Element;
+pub use halide_runtime::extern_stage::{BoundsFn, ExternCall, Region};
+use halide_runtime::{extern_stage, sys::halide_buffer_t};
 use halide_sys as sys;
 use std::ffi::{c_char, c_int, c_void};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
 /// An input of an extern stage: a Func or an input image.
@@ -73,9 +73,6 @@ impl<'a> From<&'a ImageParam> for ExternInput<'a> {
     }
 }
 
-/// One region of one input or the output: `(min, extent)` per dimension.
-pub type Region = Vec<(i32, i32)>;
-
 type Body = dyn Fn(&mut ExternCall<'_>) -> std::result::Result<(), String> + Send + Sync;
 type Bounds = dyn Fn(usize, &[(i32, i32)]) -> Region + Send + Sync;
 
@@ -86,69 +83,72 @@ struct State {
     bounds: Option<Box<Bounds>>,
 }
 
-/// One computation of an extern stage: its inputs, and the region of the
-/// output to fill.
-pub struct ExternCall<'a> {
-    inputs: &'a [*mut halide_buffer_t],
-    output: *mut halide_buffer_t,
-}
-
-fn dims_of(b: &halide_buffer_t) -> Vec<Dim> {
-    let n = usize::try_from(b.dimensions).unwrap_or(0);
-    if b.dim.is_null() || n == 0 {
-        return Vec::new();
-    }
-    // SAFETY: Halide passes buffers whose `dim` array has `dimensions`
-    // entries, valid for the call.
-    let dims = unsafe { std::slice::from_raw_parts(b.dim, n) };
-    dims.iter()
-        .map(|d| Dim::new(d.min, d.extent, d.stride))
+/// The shim's view of `inputs`, valid while they are borrowed.
+fn raw_inputs(inputs: &[ExternInput<'_>]) -> Vec<sys::hl_extern_input> {
+    inputs
+        .iter()
+        .map(|i| match i {
+            ExternInput::Func(f) => sys::hl_extern_input {
+                func: f.handle().as_ptr(),
+                image: std::ptr::null(),
+            },
+            ExternInput::Image(p) => sys::hl_extern_input {
+                func: std::ptr::null(),
+                image: p.handle().as_ptr(),
+            },
+        })
         .collect()
 }
 
-fn check_type<T: Element>(b: &halide_buffer_t, what: &str) -> std::result::Result<(), String> {
-    match Type::from_raw(b.type_) {
-        Some(t) if t == T::TYPE => Ok(()),
-        t => Err(format!(
-            "{what} holds {}, not {}",
-            t.map_or("an unknown type".to_owned(), |t| t.to_string()),
-            T::TYPE
-        )),
-    }
-}
-
-impl<'a> ExternCall<'a> {
-    /// How many inputs the stage has.
-    pub fn inputs(&self) -> usize {
-        self.inputs.len()
-    }
-
-    /// Input `i` as a buffer of `T`, over (at least) the region the
-    /// stage's bounds asked for.
-    pub fn input<T: Element>(&self, i: usize) -> std::result::Result<BufferRef<'a, T>, String> {
-        let b = *self.inputs.get(i).ok_or_else(|| format!("no input {i}"))?;
-        // SAFETY: Halide passes valid buffers for the call, which 'a spans.
-        let b = unsafe { &*b };
-        check_type::<T>(b, &format!("input {i}"))?;
-        // SAFETY: Halide allocated and computed the input over these dims
-        // before the call; it does not write it while the stage runs.
-        unsafe { BufferRef::from_raw_parts(b.host.cast::<T>(), &dims_of(b)) }
-            .map_err(|e| e.to_string())
-    }
-
-    /// The output: the region of it to compute now.
-    pub fn output<T: Element>(&mut self) -> std::result::Result<BufferMut<'_, T>, String> {
-        // SAFETY: as for inputs; only this view writes the output during
-        // the call (the &mut borrow of self).
-        let b = unsafe { &*self.output };
-        check_type::<T>(b, "the output")?;
-        // SAFETY: Halide allocated the output over these dims for this call.
-        unsafe { BufferMut::from_raw_parts(b.host.cast::<T>(), &dims_of(b)) }
-            .map_err(|e| e.to_string())
-    }
-}
-
 impl Func {
+    /// Defines this Func as an extern stage computed by the C-ABI function
+    /// `name`, for pipelines compiled ahead of time: the program that links
+    /// the library defines it, in Rust with
+    /// [`halide_runtime::extern_stage!`] (the user context, then one
+    /// `halide_buffer_t` per input and the output). Halide asks it for
+    /// bounds before computing.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::extern_stage::ExternInput;
+    /// let x = Var::new("x");
+    /// let mut ramp = Func::new("ramp");
+    /// ramp.define([&x], x.expr().clone())?;
+    /// ramp.compute_root()?; // an extern stage's inputs cannot be inlined
+    /// let mut stage = Func::new("stage");
+    /// stage.define_extern_c::<i32>("my_rust_stage", &[ExternInput::from(&ramp)], 1)?;
+    /// let dir = std::env::temp_dir().join("halide-extern-c-doc");
+    /// stage.aot("with_extern")?.compile_library(&dir)?; // links against my_rust_stage
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn define_extern_c<T: Element>(
+        &mut self,
+        name: &str,
+        inputs: &[ExternInput<'_>],
+        dimensions: usize,
+    ) -> Result<()> {
+        let dims = i32::try_from(dimensions).map_err(|_| Error::invalid("too many dimensions"))?;
+        let raw = raw_inputs(inputs);
+        let name = ffi::c_string(name)?;
+        let f = self.handle().mutating();
+        // SAFETY: the Func, the name and the inputs are borrowed for the
+        // call; `raw` has inputs.len() elements.
+        unsafe {
+            ffi::call(|err| {
+                sys::hl_func_define_extern_c(
+                    f.as_ptr(),
+                    name.as_ptr(),
+                    raw.as_ptr(),
+                    raw.len(),
+                    T::TYPE.to_raw(),
+                    dims,
+                    err,
+                )
+            })
+        }?;
+        Ok(())
+    }
+
     /// Defines this Func as an extern stage computed by `body`, producing a
     /// `dimensions`-dimensional buffer of `T` from `inputs` (at most four).
     /// Each input is asked for the region of the output being computed
@@ -215,19 +215,7 @@ impl Func {
         // SAFETY: `callback` has the signature the shim declares.
         REGISTER.call_once(|| unsafe { sys::hl_set_extern_callback(Some(callback)) });
         let dims = i32::try_from(dimensions).map_err(|_| Error::invalid("too many dimensions"))?;
-        let raw: Vec<sys::hl_extern_input> = inputs
-            .iter()
-            .map(|i| match i {
-                ExternInput::Func(f) => sys::hl_extern_input {
-                    func: f.handle().as_ptr(),
-                    image: std::ptr::null(),
-                },
-                ExternInput::Image(p) => sys::hl_extern_input {
-                    func: std::ptr::null(),
-                    image: p.handle().as_ptr(),
-                },
-            })
-            .collect();
+        let raw = raw_inputs(inputs);
         // Compiled code calls the stage for as long as the process lives
         // (callables outlive Funcs), so its state does too.
         let state: &'static State = Box::leak(Box::new(State {
@@ -255,41 +243,6 @@ impl Func {
     }
 }
 
-/// Whether a buffer only asks for bounds: no memory yet.
-fn is_query(b: &halide_buffer_t) -> bool {
-    b.host.is_null() && b.device == 0
-}
-
-/// Fills the inputs' regions for a bounds query about `output`.
-fn answer_query(
-    state: &State,
-    inputs: &[*mut halide_buffer_t],
-    output: &halide_buffer_t,
-) -> std::result::Result<(), String> {
-    let region: Region = dims_of(output).iter().map(|d| (d.min, d.extent)).collect();
-    for (i, &input) in inputs.iter().enumerate() {
-        // SAFETY: Halide passes valid buffers, which a query lets the stage
-        // change the shape of.
-        let input = unsafe { &mut *input };
-        if !is_query(input) || input.dim.is_null() {
-            continue;
-        }
-        let wanted = match &state.bounds {
-            Some(bounds) => bounds(i, &region),
-            None => region.clone(),
-        };
-        let n = usize::try_from(input.dimensions).unwrap_or(0);
-        // SAFETY: the dim array has `dimensions` entries.
-        let dims: &mut [halide_dimension_t] =
-            unsafe { std::slice::from_raw_parts_mut(input.dim, n) };
-        for (d, &(min, extent)) in dims.iter_mut().zip(&wanted) {
-            d.min = min;
-            d.extent = extent;
-        }
-    }
-    Ok(())
-}
-
 /// The trampolines' callback: runs the stage's closure, turning errors and
 /// panics into an error code and a message.
 unsafe extern "C" fn callback(
@@ -307,28 +260,15 @@ unsafe extern "C" fn callback(
             std::slice::from_raw_parts(buffers, usize::try_from(n).unwrap_or(0)),
         )
     };
-    let Some((&output, inputs)) = buffers.split_last() else {
-        return -1;
-    };
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: a valid buffer for the call.
-        let out = unsafe { &*output };
-        if is_query(out) {
-            return answer_query(state, inputs, out);
-        }
-        (state.body)(&mut ExternCall { inputs, output })
-    }));
-    let text = match result {
-        Ok(Ok(())) => return 0,
-        Ok(Err(e)) => format!("extern stage {}: {e}", state.name),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic".to_owned());
-            format!("extern stage {} panicked: {what}", state.name)
-        }
+    let bounds = state
+        .bounds
+        .as_deref()
+        .map(|b| b as &dyn Fn(usize, &[(i32, i32)]) -> Region);
+    // SAFETY: Halide passes the trampoline valid buffers for the call,
+    // inputs then output.
+    let ran = unsafe { extern_stage::run(&state.name, buffers, &*state.body, bounds) };
+    let Err(text) = ran else {
+        return 0;
     };
     if !message.is_null() && capacity > 0 {
         let bytes = text.as_bytes();

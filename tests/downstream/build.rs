@@ -92,6 +92,29 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-env-changed=HALIDE_REQUIRE_PYTHON");
     println!("cargo::rerun-if-env-changed=HALIDE_PYTHON");
 
+    // A pipeline with an extern stage written in Rust: src/lib.rs defines
+    // `downstream_tripled` with halide_runtime::extern_stage!.
+    let x = halide::Var::new("x");
+    let input = halide::ImageParam::new::<i32>(1, "input");
+    let mut plus_one = halide::Func::new("plus_one");
+    plus_one.define([&x], input.at([&x]) + 1)?;
+    plus_one.compute_root()?;
+    let mut tripled = halide::Func::new("tripled");
+    tripled.define_extern_c::<i32>(
+        "downstream_tripled",
+        &[halide::extern_stage::ExternInput::from(&plus_one)],
+        1,
+    )?;
+    tripled.compute_root()?;
+    let mut doubled = halide::Func::new("with_rust_stage");
+    doubled.define([&x], tripled.at([&x]) * 2)?;
+    let library = doubled
+        .aot("with_rust_stage")?
+        .inputs(&[&input])
+        .target(&target)
+        .compile_library(&out)?;
+    build.library(library);
+
     // A GPU pipeline for each device API CI has (software devices there),
     // and one runtime for every library, with those APIs' device support.
     let mut runtime_target = target.clone();

@@ -13,7 +13,26 @@ mod generated {
 
 pub use generated::*;
 
-use halide_runtime::{Buffer, Element};
+use halide_runtime::{Buffer, Element, HalideBuffer, HalideBufferMut};
+
+halide_runtime::extern_stage!(
+    /// The Rust stage of `with_rust_stage`: triples its input, and refuses
+    /// the value 1000 (for the tests of failing stages).
+    fn downstream_tripled(input, output)
+    |call: &mut halide_runtime::extern_stage::ExternCall<'_>| {
+        let input = call.input::<i32>(0)?;
+        let mut out = call.output::<i32>()?;
+        let d = out.dim(0).ok_or("no dimension 0")?;
+        for i in d.min..d.min + d.extent {
+            let v = input.get(&[i]).ok_or(format!("input lacks {i}"))?;
+            if v == 1000 {
+                return Err("refusing 1000".to_owned());
+            }
+            out.set(&[i], v * 3).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+);
 
 /// Width of the test images.
 pub const WIDTH: i32 = 67;

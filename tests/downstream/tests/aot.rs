@@ -4,7 +4,7 @@
 
 use halide::generator::compile_jit;
 use halide::{Target, args};
-use halide_downstream::{HEIGHT, WIDTH, blur, brighten, lesson_10, test_image};
+use halide_downstream::{HEIGHT, WIDTH, blur, brighten, lesson_10, test_image, with_rust_stage};
 use halide_runtime::{Buffer, ErrorCode};
 use halide_test_generators::{Blur, Brighten};
 use std::process::Command;
@@ -285,4 +285,20 @@ fn an_allocation_failure_is_an_error() {
     let input = test_image::<u8>(0x7f);
     let mut out = Buffer::<u8>::new(&[WIDTH, HEIGHT]).unwrap();
     brighten::run(&input, 1, &mut out).unwrap();
+}
+
+#[test]
+fn an_extern_stage_written_in_rust_runs_ahead_of_time() {
+    let data: Vec<i32> = (0..10).collect();
+    let input = halide_runtime::BufferRef::new(&data, &[10]).unwrap();
+    let mut out = halide_runtime::Buffer::<i32>::new(&[10]).unwrap();
+    with_rust_stage::run(&input, &mut out).unwrap();
+    let expected: Vec<i32> = data.iter().map(|v| (v + 1) * 3 * 2).collect();
+    assert_eq!(out.as_slice(), expected.as_slice());
+    // The stage's Err fails the call with its message.
+    let data = [1, 999, 3];
+    let input = halide_runtime::BufferRef::new(&data, &[3]).unwrap();
+    let mut out = halide_runtime::Buffer::<i32>::new(&[3]).unwrap();
+    let e = with_rust_stage::run(&input, &mut out).unwrap_err();
+    assert!(e.to_string().contains("refusing 1000"), "{e}");
 }
