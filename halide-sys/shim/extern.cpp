@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <set>
+#include <sstream>
 
 using hl_shim::arg;
 
@@ -70,6 +71,60 @@ static std::vector<Halide::ExternFuncArgument> extern_inputs(const hl_extern_inp
     return params;
 }
 
+// Scalar functions computed by Rust, called from expressions: every value
+// crosses as a double (exact for the int32, float32 and float64 they take).
+static std::atomic<hl_scalar_callback> scalar_callback{nullptr};
+
+HL_API void hl_set_scalar_callback(hl_scalar_callback callback) {
+    scalar_callback.store(callback);
+}
+
+static double scalar(void *state, const double *args, int n) {
+    hl_scalar_callback callback = scalar_callback.load();
+    return callback ? callback(state, args, n) : 0.0;
+}
+
+#define HL_SCALAR_TRAMPOLINES(T, NAME)                                               \
+    HL_API T halide_rs_scalar_##NAME##_1(void *s, T a) {                             \
+        const double args[] = {double(a)};                                           \
+        return T(scalar(s, args, 1));                                                \
+    }                                                                                \
+    HL_API T halide_rs_scalar_##NAME##_2(void *s, T a, T b) {                        \
+        const double args[] = {double(a), double(b)};                                \
+        return T(scalar(s, args, 2));                                                \
+    }                                                                                \
+    HL_API T halide_rs_scalar_##NAME##_3(void *s, T a, T b, T c) {                   \
+        const double args[] = {double(a), double(b), double(c)};                     \
+        return T(scalar(s, args, 3));                                                \
+    }
+HL_SCALAR_TRAMPOLINES(float, f32)
+HL_SCALAR_TRAMPOLINES(double, f64)
+HL_SCALAR_TRAMPOLINES(int32_t, i32)
+#undef HL_SCALAR_TRAMPOLINES
+
+HL_API hl_expr *hl_expr_rust_scalar_call(void *state, struct halide_type_t type, const hl_expr *const *args, size_t n,
+                                         hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        Halide::Type t = hl_shim::to_type(type);
+        const char *name = t == Halide::Float(32) ? "f32" : t == Halide::Float(64) ? "f64" : t == Halide::Int(32) ? "i32" : nullptr;
+        if (!name) throw std::invalid_argument("Rust scalar functions take and return float32, float64 or int32");
+        if (n < 1 || n > 3) throw std::invalid_argument("Rust scalar functions take 1 to 3 arguments");
+        std::vector<Halide::Expr> call_args{
+            Halide::reinterpret(Halide::Handle(), Halide::Internal::make_const(Halide::UInt(64), (uint64_t)(uintptr_t)state))};
+        for (size_t i = 0; i < n; i++) {
+            Halide::Expr e = hl_shim::expr_arg(args[i], "argument");
+            if (e.type() != t) {
+                std::ostringstream why;
+                why << "argument " << i << " of a Rust scalar function is " << e.type() << ", not " << t;
+                throw std::invalid_argument(why.str());
+            }
+            call_args.push_back(e);
+        }
+        return new hl_expr{Halide::Internal::Call::make(
+            t, std::string(HL_EXTERN_CALL_PREFIX) + name + "_" + std::to_string(n), call_args, Halide::Internal::Call::Extern)};
+    });
+}
+
 HL_API bool hl_func_define_extern_c(hl_func *f, const char *name, const hl_extern_input *inputs, size_t n_inputs,
                                     struct halide_type_t type, int dimensions, hl_error **err) {
     HL_GUARD(err, false, {
@@ -125,6 +180,7 @@ struct Reach : Halide::Internal::IRGraphVisitor {
     void visit(const Halide::Internal::Call *c) override {
         IRGraphVisitor::visit(c);
         if (c->func.defined()) add(Halide::Internal::Function(c->func));
+        if (c->name.rfind(HL_EXTERN_CALL_PREFIX, 0) == 0) rust_extern = true;
     }
 };
 }  // namespace

@@ -806,8 +806,19 @@ bool hl_func_define_extern_rust(hl_func *f, void *state, const hl_extern_input *
  *  for code compiled ahead of time and linked with that function. */
 bool hl_func_define_extern_c(hl_func *f, const char *name, const hl_extern_input *inputs, size_t n_inputs,
                              struct halide_type_t type, int dimensions, hl_error **err);
-/** Whether any Func p computes is a Rust extern stage (whose code holds a
- *  pointer into this process). */
+/** The name prefix of the trampolines calls of Rust scalar functions use. */
+#define HL_EXTERN_CALL_PREFIX "halide_rs_scalar_"
+/** What the scalar trampolines call: the function's state and its
+ *  arguments as doubles; returns the result as a double. */
+typedef double (*hl_scalar_callback)(void *state, const double *args, int n);
+/** Registers the callback of every Rust scalar function in the process. */
+void hl_set_scalar_callback(hl_scalar_callback callback);
+/** A call of the Rust scalar function with `state` on n (1 to 3) arguments
+ *  of `type` (float32, float64 or int32), returning `type`. */
+hl_expr *hl_expr_rust_scalar_call(void *state, struct halide_type_t type, const hl_expr *const *args, size_t n,
+                                  hl_error **err);
+/** Whether any Func p computes is a Rust extern stage or calls a Rust
+ *  scalar function (code that holds a pointer into this process). */
 bool hl_pipeline_has_rust_extern(const hl_pipeline *p, hl_error **err);
 
 #ifdef __cplusplus

@@ -81,6 +81,7 @@ mod rdom;
 // Operators and functions of expressions.
 mod ops;
 // -
+pub mod extern_fn;
 pub mod intrinsic;
 pub mod math;
 // -

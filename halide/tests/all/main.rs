@@ -7,6 +7,7 @@ mod callable;
 mod derivative;
 mod errors;
 mod expr;
+mod extern_fn;
 mod extern_stage;
 mod handlers;
 mod inputs;
