@@ -174,3 +174,35 @@ HL_API bool hl_func_debug_to_file(hl_func *f, const char *path, hl_error **err) 
         return true;
     });
 }
+
+/** The left-hand side (args) or the right-hand side (values) of f's pure
+ *  definition (stage -1) or of update `stage`. */
+static std::vector<Halide::Expr> definition_part(const hl_func *f, int stage, hl_def_part part) {
+    Halide::Func func = defined_func(f, "definition");
+    if (stage < -1 || stage >= func.num_update_definitions()) {
+        throw std::invalid_argument("f has no update " + std::to_string(stage));
+    }
+    if (stage == -1) {
+        if (part == HL_DEF_VALUES) {
+            Halide::Tuple t = func.values();
+            return t.as_vector();
+        }
+        std::vector<Halide::Expr> args;
+        for (const Halide::Var &v : func.args()) args.emplace_back(v);
+        return args;
+    }
+    if (part == HL_DEF_VALUES) return func.update_values(stage).as_vector();
+    return func.update_args(stage);
+}
+
+HL_API int hl_func_definition_len(const hl_func *f, int stage, hl_def_part part, hl_error **err) {
+    HL_GUARD(err, -1, { return int(definition_part(f, stage, part).size()); });
+}
+
+HL_API hl_expr *hl_func_definition_expr(const hl_func *f, int stage, hl_def_part part, int i, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::vector<Halide::Expr> exprs = definition_part(f, stage, part);
+        if (i < 0 || size_t(i) >= exprs.size()) throw std::invalid_argument("index " + std::to_string(i) + " out of range");
+        return new hl_expr{exprs[i]};
+    });
+}

@@ -405,6 +405,18 @@ bool hl_func_define_update(hl_func *f, const hl_expr *const *args, size_t n_args
                            size_t n_values, hl_error **err);
 /** The number of update definitions f has. */
 int hl_func_updates(const hl_func *f, hl_error **err);
+/** A side of a definition. */
+typedef enum hl_def_part {
+    /** The left-hand side: the pure Vars, or an update's argument expressions. */
+    HL_DEF_ARGS = 0,
+    /** The right-hand side: one value, or a Tuple's. */
+    HL_DEF_VALUES,
+} hl_def_part;
+/** How many expressions `part` of f's pure definition (stage -1) or update
+ *  `stage` has. */
+int hl_func_definition_len(const hl_func *f, int stage, hl_def_part part, hl_error **err);
+/** Expression i of `part` of f's pure definition (stage -1) or update `stage`. */
+hl_expr *hl_func_definition_expr(const hl_func *f, int stage, hl_def_part part, int i, hl_error **err);
 /** The loop nest f's schedule produces, as pseudo-code (Halide's
  *  print_loop_nest, as text). */
 char *hl_func_loop_nest(hl_func *f, hl_error **err);
@@ -612,6 +624,10 @@ hl_func *hl_func_wrapper(hl_func *f, hl_func *const *consumers, size_t n_consume
 
 /** A pipeline computing the given Funcs together. */
 hl_pipeline *hl_pipeline_new(hl_func *const *outputs, size_t n_outputs, hl_error **err);
+/** How many output Funcs p has. */
+int hl_pipeline_outputs_len(const hl_pipeline *p, hl_error **err);
+/** Output Func i of p (sharing the Func, as C++ copies do). */
+hl_func *hl_pipeline_output(const hl_pipeline *p, int i, hl_error **err);
 void hl_pipeline_free(hl_pipeline *p);
 
 /** Halide's serialized form of the pipeline (`serialize_pipeline`): *len

@@ -168,3 +168,15 @@ HL_API int hl_callable_call(const hl_callable *c, const void **argv, size_t argc
 HL_API void hl_callable_free(hl_callable *c) {
     HL_GUARD(nullptr, , { delete c; });
 }
+
+HL_API int hl_pipeline_outputs_len(const hl_pipeline *p, hl_error **err) {
+    HL_GUARD(err, -1, { return int(arg(p, "hl_pipeline_outputs_len").v.outputs().size()); });
+}
+
+HL_API hl_func *hl_pipeline_output(const hl_pipeline *p, int i, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::vector<Halide::Func> outputs = arg(p, "hl_pipeline_output").v.outputs();
+        if (i < 0 || size_t(i) >= outputs.size()) throw std::invalid_argument("output index out of range");
+        return new hl_func{outputs[i]};
+    });
+}

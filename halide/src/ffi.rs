@@ -142,6 +142,7 @@ plain_args!(
     sys::hl_math3,
     sys::hl_expr_list_op,
     sys::hl_target_predicate,
+    sys::hl_def_part,
     sys::hl_boundary
 );
 

@@ -316,6 +316,44 @@ impl Func {
         Ok(self)
     }
 
+    /// The values of the pure definition: one, or one per Tuple element.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let r = RDom::new("r", [(0, 3)])?;
+    /// let mut f = Func::new("f");
+    /// f.define([&x], &x * 2)?;
+    /// f.update([r.x()], f.at([r.x()]) + 1)?;
+    /// assert_eq!(f.values()?[0].to_string(), "(x*2)");
+    /// assert_eq!(f.update_args(0)?[0].to_string(), "r$x");
+    /// assert_eq!(f.update_values(0)?[0].to_string(), "(f(r$x) + 1)");
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn values(&self) -> Result<Vec<Expr>> {
+        self.definition_exprs(-1, sys::hl_def_part::HL_DEF_VALUES)
+    }
+
+    /// The argument expressions of update `i` (0 for the first).
+    pub fn update_args(&self, i: usize) -> Result<Vec<Expr>> {
+        self.definition_exprs(update_index(i)?, sys::hl_def_part::HL_DEF_ARGS)
+    }
+
+    /// The values of update `i`.
+    pub fn update_values(&self, i: usize) -> Result<Vec<Expr>> {
+        self.definition_exprs(update_index(i)?, sys::hl_def_part::HL_DEF_VALUES)
+    }
+
+    fn definition_exprs(&self, stage: i32, part: sys::hl_def_part) -> Result<Vec<Expr>> {
+        let n = shim!(sys::hl_func_definition_len, &self.handle, stage, part)?;
+        (0..n)
+            .map(|i| {
+                shim!(sys::hl_func_definition_expr, &self.handle, stage, part, i)
+                    .map(|h| Expr::from_result(Ok(h)))
+            })
+            .collect()
+    }
+
     /// The pure variables of the definition, in order.
     pub fn args(&self) -> Result<Vec<Var>> {
         let n = shim!(sys::hl_func_dimensions, &self.handle)?;
@@ -323,6 +361,10 @@ impl Func {
             .map(|i| shim!(sys::hl_func_arg, &self.handle, i).map(Var::from_handle))
             .collect()
     }
+}
+
+fn update_index(i: usize) -> Result<i32> {
+    i32::try_from(i).map_err(|_| Error::invalid(format!("no update {i}")))
 }
 
 /// The shim's definitions: `f(lhs...) = values`, with Vars (a pure

@@ -122,6 +122,7 @@ pub use halide_runtime::{
 pub use param::{Dimension, ImageParam, Input, Param};
 pub use pipeline::Pipeline;
 pub use rdom::{RDom, RVar};
+pub use realize::evaluate;
 pub use schedule::{
     GpuTile, LoopLevel, LoopVar, MAX_UNROLL, MAX_VECTOR, MemoryType, Partition, Schedule, Stage,
     TailStrategy,

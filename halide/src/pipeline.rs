@@ -2,7 +2,7 @@
 
 use crate::callable::{Callable, CallableHandle};
 use crate::error::{Error, Result};
-use crate::ffi::{self, Handle};
+use crate::ffi::{self, Handle, shim};
 use crate::func::Func;
 use crate::param::{Input, InputHandle};
 use crate::target::Target;
@@ -57,6 +57,27 @@ impl Pipeline {
 
     pub(crate) fn handle(&self) -> &PipelineHandle {
         &self.handle
+    }
+
+    /// The Funcs the pipeline outputs, sharing them (as C++ copies do): a
+    /// schedule given to one is the pipeline's.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let (mut a, mut b) = (Func::new("a"), Func::new("b"));
+    /// a.define([&x], x.expr().clone())?;
+    /// b.define([&x], &x * 2)?;
+    /// let p = Pipeline::new(&[&a, &b])?;
+    /// let names: Vec<String> = p.outputs()?.iter().map(Func::name).collect();
+    /// assert_eq!(names, ["a", "b"]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn outputs(&self) -> Result<Vec<Func>> {
+        let n = shim!(sys::hl_pipeline_outputs_len, &self.handle)?;
+        (0..n)
+            .map(|i| shim!(sys::hl_pipeline_output, &self.handle, i).map(Func::from_handle))
+            .collect()
     }
 
     /// A pipeline of an object the shim made, named `name`.

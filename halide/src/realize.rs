@@ -5,11 +5,13 @@
 
 use crate::arg::{Arg, IntoArg};
 use crate::callable::Callable;
+use crate::convert::IntoExpr;
 use crate::error::{Error, Result};
 use crate::func::Func;
 use crate::pipeline::Pipeline;
 use crate::target::Target;
-use halide_runtime::{ArgumentKind, Buffer, Element, HalideBufferMut, Handlers};
+use crate::var::Var;
+use halide_runtime::{ArgumentKind, Buffer, Element, HalideBuffer, HalideBufferMut, Handlers};
 
 impl Func {
     /// Sends the print, trace and error output of this function's
@@ -139,4 +141,23 @@ impl Func {
         values.extend(outputs.iter().map(Arg::reborrow));
         callable.call_with(&values, handlers)
     }
+}
+
+/// The value of an expression that depends on no variable, computed now
+/// (Halide's `evaluate`): a zero-dimensional Func realized for the host.
+///
+/// ```
+/// use halide::prelude::*;
+/// use halide::math::{sqrt, u8_sat};
+/// assert_eq!(halide::evaluate::<f32>(sqrt(Expr::from(2.0f32)) * 2.0f32)?, 2.0f32.sqrt() * 2.0);
+/// assert_eq!(halide::evaluate::<u8>(u8_sat(Expr::from(300)))?, 255);
+/// assert!(halide::evaluate::<i32>(Var::new("x")).is_err()); // depends on x
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn evaluate<T: Element>(value: impl IntoExpr) -> Result<T> {
+    let mut f = Func::new("evaluate");
+    f.define([] as [&Var; 0], value.into_expr())?;
+    let out = f.realize::<T>(&[])?;
+    out.get(&[])
+        .ok_or_else(|| Error::invalid("a zero-dimensional result without its value"))
 }

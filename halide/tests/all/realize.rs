@@ -134,3 +134,49 @@ fn debug_to_file_writes_every_value() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(g.debug_to_file("nul\0byte.npy").is_err());
 }
+
+#[test]
+fn evaluate_matches_rust() {
+    use halide::math::*;
+    assert_eq!(
+        halide::evaluate::<u16>(widening_mul(Expr::from(200u8), Expr::from(200u8))).unwrap(),
+        40000
+    );
+    assert_eq!(
+        halide::evaluate::<i32>(Expr::from(-7) / 2).unwrap(),
+        -4,
+        "Halide rounds down"
+    );
+    assert_eq!(
+        halide::evaluate::<i32>(div_round_to_zero(Expr::from(-7), Expr::from(2))).unwrap(),
+        -7 / 2
+    );
+    let v = halide::evaluate::<f64>(atan2(Expr::from(1.0f64), Expr::from(-1.0f64))).unwrap();
+    assert_eq!(v, 1.0f64.atan2(-1.0));
+    assert!(
+        halide::evaluate::<u8>(Expr::from(1.5f32)).is_err(),
+        "the type must match"
+    );
+}
+
+#[test]
+fn definitions_read_back() {
+    let (x, y) = (Var::new("x"), Var::new("y"));
+    let r = RDom::new("r", [(0, 4)]).unwrap();
+    let mut f = Func::new("f");
+    f.define([&x, &y], (&x + &y, &x * &y)).unwrap();
+    f.update(
+        (r.x(), 0),
+        (f.value_at((r.x(), 0), 0) + 1, f.value_at((r.x(), 0), 1) * 2),
+    )
+    .unwrap();
+    assert_eq!(f.values().unwrap().len(), 2);
+    assert_eq!(f.update_args(0).unwrap().len(), 2);
+    assert_eq!(f.update_values(0).unwrap().len(), 2);
+    assert!(f.update_args(1).is_err(), "only one update");
+    let p = Pipeline::new(&[&f]).unwrap();
+    let outputs = p.outputs().unwrap();
+    assert_eq!(outputs.len(), 1);
+    assert_eq!(outputs[0].name(), f.name());
+    assert_eq!(outputs[0].updates().unwrap(), 1);
+}
