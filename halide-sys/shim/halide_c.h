@@ -341,6 +341,9 @@ bool hl_image_param_set_estimate(hl_image_param *p, int dim, const hl_expr *min,
 /** Requires the host pointer of buffers passed for p to be a multiple of
  *  `bytes` (a power of two), which Halide then assumes. */
 bool hl_image_param_set_host_alignment(hl_image_param *p, int bytes, hl_error **err);
+/** One field of dimension `dim` of the buffer passed for p, as an
+ *  expression (the min, extent or stride of whatever buffer a call gets). */
+hl_expr *hl_image_param_dim_expr(const hl_image_param *p, int dim, hl_dim_field field, hl_error **err);
 /** Constrains one field of dimension `dim` of the buffers p accepts to `value`;
  *  with value NULL, removes the constraint (by default stride 0 must be 1). */
 bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field field, const hl_expr *value, hl_error **err);

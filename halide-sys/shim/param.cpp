@@ -47,6 +47,22 @@ HL_API bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field fiel
     });
 }
 
+HL_API hl_expr *hl_image_param_dim_expr(const hl_image_param *p, int dim, hl_dim_field field, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        const Halide::ImageParam &param = arg(p, "hl_image_param_dim_expr").v;
+        if (dim < 0 || dim >= param.dimensions()) {
+            throw std::invalid_argument("ImageParam \"" + param.name() + "\" has no dimension " + std::to_string(dim));
+        }
+        Halide::Internal::Dimension d = param.dim(dim);
+        switch (field) {
+        case HL_DIM_MIN: return new hl_expr{d.min()};
+        case HL_DIM_EXTENT: return new hl_expr{d.extent()};
+        case HL_DIM_STRIDE: return new hl_expr{d.stride()};
+        }
+        throw std::invalid_argument("unknown dimension field " + std::to_string(int(field)));
+    });
+}
+
 HL_API bool hl_image_param_set_host_alignment(hl_image_param *p, int bytes, hl_error **err) {
     HL_GUARD(err, false, {
         if (bytes <= 0 || (bytes & (bytes - 1)) != 0) {

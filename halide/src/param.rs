@@ -208,6 +208,48 @@ impl Dimension<'_> {
         Ok(())
     }
 
+    fn get(&self, field: sys::hl_dim_field) -> Expr {
+        let index = self.index();
+        Expr::build(|| shim!(sys::hl_image_param_dim_expr, &self.param.handle, index?, field))
+    }
+
+    /// The first coordinate of the buffer a call gets, in this dimension:
+    /// an expression the pipeline reads at run time.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let input = ImageParam::new::<i32>(1, "input");
+    /// let d = input.dim(0);
+    /// let mut f = Func::new("f");
+    /// // Each element minus the input's first, read past the end as the last.
+    /// let last = d.max();
+    /// f.define([&x], input.at([min(&x, last)]) - input.at([d.min()]))?;
+    /// let data = [5, 7, 12];
+    /// let out = f.realize_with::<i32>(&[4], &[input.bind(&BufferRef::new(&data, &[3])?)])?;
+    /// assert_eq!(out.as_slice(), &[0, 2, 7, 7]);
+    /// assert_eq!(d.extent().to_string(), "input.extent.0");
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn min(&self) -> Expr {
+        self.get(sys::hl_dim_field::HL_DIM_MIN)
+    }
+
+    /// The number of elements of the buffer a call gets, in this dimension.
+    pub fn extent(&self) -> Expr {
+        self.get(sys::hl_dim_field::HL_DIM_EXTENT)
+    }
+
+    /// The last coordinate: `min + extent - 1`.
+    pub fn max(&self) -> Expr {
+        self.min() + self.extent() - 1
+    }
+
+    /// The distance in elements between neighbours in this dimension.
+    pub fn stride(&self) -> Expr {
+        self.get(sys::hl_dim_field::HL_DIM_STRIDE)
+    }
+
     /// Tells autoschedulers that buffers span `[min, min + extent)` in this dimension.
     pub fn set_estimate(&self, min: impl IntoExpr, extent: impl IntoExpr) -> Result<()> {
         let (min, extent) = (min.into_expr(), extent.into_expr());
