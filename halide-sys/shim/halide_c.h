@@ -55,6 +55,7 @@ typedef struct hl_pipeline hl_pipeline;
 typedef struct hl_callable hl_callable;
 typedef struct hl_module hl_module;
 typedef struct hl_derivative hl_derivative;
+typedef struct hl_const_buffer hl_const_buffer;
 
 /* ---- errors (error.cpp) ---------------------------------------------- */
 
@@ -341,6 +342,13 @@ bool hl_image_param_set_estimate(hl_image_param *p, int dim, const hl_expr *min,
 /** Requires the host pointer of buffers passed for p to be a multiple of
  *  `bytes` (a power of two), which Halide then assumes. */
 bool hl_image_param_set_host_alignment(hl_image_param *p, int bytes, hl_error **err);
+/** A copy of src's data, named `name`, that expressions can read:
+ *  pipelines using it keep it. */
+hl_const_buffer *hl_const_buffer_new(const struct halide_buffer_t *src, const char *name, hl_error **err);
+/** The element `b(args...)` as an expression (one argument per dimension). */
+hl_expr *hl_const_buffer_call(const hl_const_buffer *b, const hl_expr *const *args, size_t n_args, hl_error **err);
+void hl_const_buffer_free(hl_const_buffer *b);
+
 /** One field of dimension `dim` of the buffer passed for p, as an
  *  expression (the min, extent or stride of whatever buffer a call gets). */
 hl_expr *hl_image_param_dim_expr(const hl_image_param *p, int dim, hl_dim_field field, hl_error **err);

@@ -144,3 +144,31 @@ HL_API bool hl_image_param_set_estimate(hl_image_param *p, int dim, const hl_exp
         return true;
     });
 }
+
+HL_API hl_const_buffer *hl_const_buffer_new(const struct halide_buffer_t *src, const char *name, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        if (!src || !name) throw std::invalid_argument("hl_const_buffer_new: null argument");
+        if (!src->host) throw std::invalid_argument("a constant buffer needs its data on the host");
+        // A view of the caller's buffer, copied densely: the pipeline keeps
+        // its own data for as long as it lives.
+        Halide::Runtime::Buffer<void, Halide::AnyDims> view(*src);
+        return new hl_const_buffer{Halide::Buffer<>(view.copy(), name)};
+    });
+}
+
+HL_API hl_expr *hl_const_buffer_call(const hl_const_buffer *b, const hl_expr *const *args, size_t n_args,
+                                     hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        const Halide::Buffer<> &buffer = arg(b, "hl_const_buffer_call").v;
+        std::vector<Halide::Expr> exprs = hl_shim::expr_args(args, n_args, "hl_const_buffer_call argument");
+        if (int(exprs.size()) != buffer.dimensions()) {
+            throw std::invalid_argument("buffer " + buffer.name() + " has " + std::to_string(buffer.dimensions()) +
+                                        " dimensions, called with " + std::to_string(exprs.size()) + " arguments");
+        }
+        return new hl_expr{buffer(exprs)};
+    });
+}
+
+HL_API void hl_const_buffer_free(hl_const_buffer *b) {
+    HL_GUARD(nullptr, , { delete b; });
+}

@@ -75,6 +75,9 @@ struct hl_callable {
 struct hl_module {
     Halide::Module v;
 };
+struct hl_const_buffer {
+    Halide::Buffer<> v;
+};
 struct hl_derivative {
     Halide::Derivative v;
 };

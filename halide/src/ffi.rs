@@ -462,6 +462,7 @@ objects! {
     hl_callable: hl_callable_free;
     hl_module: hl_module_free;
     hl_derivative: hl_derivative_free;
+    hl_const_buffer: hl_const_buffer_free;
 }
 
 /// The shim pointers of `handles`, for a call that takes an array; valid

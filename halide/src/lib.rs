@@ -92,6 +92,7 @@ pub mod inline_reduction;
 mod func;
 // -
 pub mod boundary;
+mod const_buffer;
 pub mod extern_stage;
 mod schedule;
 // Compiling and running pipelines.
@@ -111,6 +112,7 @@ pub mod generator;
 pub use arg::{Arg, IntoArg};
 pub use autoschedule::Autoscheduler;
 pub use callable::Callable;
+pub use const_buffer::ConstBuffer;
 pub use convert::{IntoArgs, IntoExpr, IntoOperand, IntoValues, IntoVars, Scalar};
 pub use error::{Error, ErrorKind, Result};
 pub use expr::Expr;

@@ -210,7 +210,14 @@ impl Dimension<'_> {
 
     fn get(&self, field: sys::hl_dim_field) -> Expr {
         let index = self.index();
-        Expr::build(|| shim!(sys::hl_image_param_dim_expr, &self.param.handle, index?, field))
+        Expr::build(|| {
+            shim!(
+                sys::hl_image_param_dim_expr,
+                &self.param.handle,
+                index?,
+                field
+            )
+        })
     }
 
     /// The first coordinate of the buffer a call gets, in this dimension:

@@ -187,3 +187,45 @@ fn a_callable_checks_the_names_of_bound_arguments() {
         .unwrap();
     assert_eq!(out.as_slice(), &[9, 18]);
 }
+
+#[test]
+fn const_buffers_are_copies_keyed_by_their_data() {
+    use halide::ConstBuffer;
+    let x = Var::new("x");
+    let y = Var::new("y");
+    // Two pipelines alike but for the table's data: the compile cache must
+    // tell them apart (their data is part of the key).
+    for scale in [1, 2] {
+        let mut data = Buffer::<i32>::from_fn(&[4, 3], |c| (c[0] + 10 * c[1]) * scale).unwrap();
+        data.set_min(&[1, 5]).unwrap();
+        let table = ConstBuffer::new("table", &data).unwrap();
+        // A later change to the source does not reach the copy.
+        data.as_mut_slice().fill(-1);
+        let mut f = Func::new("lookup");
+        f.define([&x, &y], table.at((&x + 1, &y + 5)) + 1).unwrap();
+        let out = f.realize::<i32>(&[4, 3]).unwrap();
+        let expected: Vec<i32> = (0..3)
+            .flat_map(|y| (0..4).map(move |x| (x + 10 * y) * scale + 1))
+            .collect();
+        assert_eq!(out.as_slice(), expected.as_slice(), "scale {scale}");
+    }
+    // A strided view is copied element by element.
+    let backing: Vec<u8> = (0..20).collect();
+    let every_other = BufferRef::with_dims(&backing, &[Dim::new(0, 10, 2)], 0).unwrap();
+    let table = ConstBuffer::new("odd", &every_other).unwrap();
+    let mut g = Func::new("g");
+    g.define([&x], table.at([&x])).unwrap();
+    let expected: Vec<u8> = (0..10).map(|i| 2 * i).collect();
+    assert_eq!(
+        g.realize::<u8>(&[10]).unwrap().as_slice(),
+        expected.as_slice()
+    );
+    assert!(
+        table.at((&x, &x)).check().is_err(),
+        "one argument per dimension"
+    );
+    // Reading outside is the pipeline's error, not a crash.
+    let mut h = Func::new("h");
+    h.define([&x], table.at([&x + 5])).unwrap();
+    assert!(h.realize::<u8>(&[10]).is_err());
+}
