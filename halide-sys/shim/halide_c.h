@@ -342,6 +342,11 @@ bool hl_image_param_set_estimate(hl_image_param *p, int dim, const hl_expr *min,
 /** Requires the host pointer of buffers passed for p to be a multiple of
  *  `bytes` (a power of two), which Halide then assumes. */
 bool hl_image_param_set_host_alignment(hl_image_param *p, int bytes, hl_error **err);
+/** A wrapper Func that the consumers (all of them when n_consumers is 0)
+ *  read p through instead of directly, scheduled separately (ImageParam::in). */
+hl_func *hl_image_param_wrapper(hl_image_param *p, hl_func *const *consumers, size_t n_consumers, hl_error **err);
+/** Reports every load from p to the trace handler. */
+bool hl_image_param_trace_loads(hl_image_param *p, hl_error **err);
 /** A copy of src's data, named `name`, that expressions can read:
  *  pipelines using it keep it. */
 hl_const_buffer *hl_const_buffer_new(const struct halide_buffer_t *src, const char *name, hl_error **err);

@@ -172,3 +172,21 @@ HL_API hl_expr *hl_const_buffer_call(const hl_const_buffer *b, const hl_expr *co
 HL_API void hl_const_buffer_free(hl_const_buffer *b) {
     HL_GUARD(nullptr, , { delete b; });
 }
+
+HL_API hl_func *hl_image_param_wrapper(hl_image_param *p, hl_func *const *consumers, size_t n_consumers,
+                                       hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        Halide::ImageParam &param = arg(p, "hl_image_param_wrapper").v;
+        if (n_consumers > 0 && !consumers) throw std::invalid_argument("hl_image_param_wrapper: null consumers");
+        std::vector<Halide::Func> fs;
+        for (size_t i = 0; i < n_consumers; i++) fs.push_back(arg(consumers[i], "hl_image_param_wrapper consumer").v);
+        return new hl_func{fs.empty() ? param.in() : param.in(fs)};
+    });
+}
+
+HL_API bool hl_image_param_trace_loads(hl_image_param *p, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(p, "hl_image_param_trace_loads").v.trace_loads();
+        return true;
+    });
+}

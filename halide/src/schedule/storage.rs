@@ -286,3 +286,43 @@ impl Func {
         self.wrapper(consumers, true)
     }
 }
+
+/// Scheduling an input's loads: Halide's `ImageParam::in` and
+/// `ImageParam::trace_loads`.
+impl crate::ImageParam {
+    /// A wrapper Func that `consumers` (all of them, for an empty slice)
+    /// read this input through, with a schedule of its own: say, to copy a
+    /// tile of the input into a local buffer before a stencil reads it.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let (x, y) = (Var::new("x"), Var::new("y"));
+    /// let input = ImageParam::new::<u8>(2, "input");
+    /// let mut f = Func::new("f");
+    /// f.define([&x, &y], input.at((&x, &y)).cast::<u16>() + input.at((&x + 1, &y)))?;
+    /// let mut staged = input.in_(&[])?;
+    /// staged.compute_at(&f, &y)?; // one row of the input at a time
+    /// assert!(f.lowered_stmt(&Target::host()?)?.contains("produce input_im"));
+    /// let data: Vec<u8> = (0..12).collect();
+    /// let out = f.realize_with::<u16>(&[3, 3], &[input.bind(&BufferRef::new(&data, &[4, 3])?)])?;
+    /// assert_eq!(out.get(&[2, 1]), Some(6 + 7));
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn in_(&self, consumers: &[&Func]) -> Result<Func> {
+        let consumers: Vec<_> = consumers.iter().map(|f| f.handle().mutating()).collect();
+        let ptrs: Vec<*mut sys::hl_func> = consumers.iter().map(Mutating::as_ptr).collect();
+        let p = self.handle().mutating();
+        // SAFETY: the input and the consumers are borrowed for the call;
+        // the length is the array's.
+        let handle = unsafe {
+            ffi::call(|err| sys::hl_image_param_wrapper(p.as_ptr(), ptrs.as_ptr(), ptrs.len(), err))
+        }?;
+        Ok(Func::from_handle(handle))
+    }
+
+    /// Reports every load from this input to the trace handler.
+    pub fn trace_loads(&self) -> Result<()> {
+        shim!(sys::hl_image_param_trace_loads, self.handle().mutating())?;
+        Ok(())
+    }
+}

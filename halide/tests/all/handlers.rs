@@ -148,3 +148,30 @@ fn handlers_can_route_everything_to_log() {
         "{records:?}"
     );
 }
+
+#[test]
+fn input_loads_reach_the_trace_handler() {
+    let x = Var::new("x");
+    let input = ImageParam::new::<i32>(1, "traced_input");
+    input.trace_loads().unwrap();
+    let mut f = Func::new("reads_input");
+    f.define([&x], input.at([&x * 2])).unwrap();
+    let loads = Arc::new(Mutex::new(Vec::new()));
+    let l = loads.clone();
+    f.set_handlers(Handlers::new().on_trace(move |e| {
+        if e.kind == Some(TraceEventKind::Load) {
+            l.lock()
+                .unwrap()
+                .push((e.coordinates[0], e.value::<i32>().unwrap()));
+        }
+    }));
+    let data: Vec<i32> = (0..8).map(|i| i * 100).collect();
+    let out = f
+        .realize_with::<i32>(&[4], &[input.bind(&BufferRef::new(&data, &[8]).unwrap())])
+        .unwrap();
+    assert_eq!(out.as_slice(), &[0, 200, 400, 600]);
+    assert_eq!(
+        *loads.lock().unwrap(),
+        [(0, 0), (2, 200), (4, 400), (6, 600)]
+    );
+}
