@@ -528,6 +528,11 @@ bool hl_stage_fuse(hl_stage *s, hl_loop_var inner, hl_loop_var outer, hl_loop_va
 bool hl_stage_tile(hl_stage *s, hl_loop_var x, hl_loop_var y, hl_loop_var xo, hl_loop_var yo, hl_loop_var xi,
                    hl_loop_var yi, const hl_expr *xfactor, const hl_expr *yfactor, hl_tail_strategy tail,
                    hl_error **err);
+/** Tiles n loops at once (innermost first): vars[k] split into outers[k]
+ *  and inners[k] by factors[k], with tails[k]; the outer loops outside all
+ *  the inner ones. */
+bool hl_stage_tile_n(hl_stage *s, const hl_loop_var *vars, const hl_loop_var *outers, const hl_loop_var *inners,
+                     const hl_expr *const *factors, const hl_tail_strategy *tails, size_t n, hl_error **err);
 /** Orders loops innermost first. */
 bool hl_stage_reorder(hl_stage *s, const hl_loop_var *vars, size_t n_vars, hl_error **err);
 

@@ -127,6 +127,26 @@ HL_API bool hl_stage_tile(hl_stage *s, hl_loop_var x, hl_loop_var y, hl_loop_var
     });
 }
 
+HL_API bool hl_stage_tile_n(hl_stage *s, const hl_loop_var *vars, const hl_loop_var *outers, const hl_loop_var *inners,
+                            const hl_expr *const *factors, const hl_tail_strategy *tails, size_t n, hl_error **err) {
+    HL_GUARD(err, false, {
+        if (n == 0) throw std::invalid_argument("tile needs at least one loop");
+        if (!vars || !outers || !inners || !factors || !tails) throw std::invalid_argument("hl_stage_tile_n: null array");
+        std::vector<Halide::VarOrRVar> v, o, i;
+        std::vector<Halide::Expr> f;
+        std::vector<Halide::TailStrategy> t;
+        for (size_t k = 0; k < n; k++) {
+            v.push_back(loop_var(vars[k], "var"));
+            o.push_back(loop_var(outers[k], "outer"));
+            i.push_back(loop_var(inners[k], "inner"));
+            f.push_back(expr_arg(factors[k], "factor"));
+            t.push_back(tail_of(tails[k]));
+        }
+        arg(s, "hl_stage_tile_n").v.tile(v, o, i, f, t);
+        return true;
+    });
+}
+
 HL_API bool hl_stage_rename(hl_stage *s, hl_loop_var old, hl_loop_var new_name, hl_error **err) {
     HL_GUARD(err, false, {
         arg(s, "hl_stage_rename").v.rename(loop_var(old, "old"), loop_var(new_name, "new name"));

@@ -127,7 +127,7 @@ pub use rdom::{RDom, RVar};
 pub use realize::evaluate;
 pub use schedule::{
     GpuTile, LoopLevel, LoopVar, MAX_UNROLL, MAX_VECTOR, MemoryType, Partition, Schedule, Stage,
-    TailStrategy,
+    TailStrategy, Tile,
 };
 pub use target::Target;
 pub use tuple::Tuple;

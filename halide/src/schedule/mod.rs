@@ -15,7 +15,7 @@ mod stage;
 mod storage;
 
 pub use loop_level::LoopLevel;
-pub use loop_var::{GpuTile, LoopVar};
+pub use loop_var::{GpuTile, LoopVar, Tile};
 pub use memory_type::MemoryType;
 pub use partition::Partition;
 pub use stage::{Schedule, Stage};

@@ -2,7 +2,7 @@
 //! definition takes.
 
 use super::loop_level::LoopLevel;
-use super::loop_var::{GpuTile, LoopVar, LoopVars};
+use super::loop_var::{GpuTile, LoopVar, LoopVars, Tile};
 use super::partition::Partition;
 use super::tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy, bounded_factor, factor_expr};
 use crate::convert::{IntoExpr, IntoOperand};
@@ -190,6 +190,50 @@ pub trait Schedule: sealed::AsStage + Sized {
                 yfh,
                 tail
             )
+        })
+    }
+
+    /// Tiles any number of loops at once (innermost first): each `var`
+    /// becomes `outer` and `inner`, the outer loops outside all the inner
+    /// ones (Halide's list form of `tile`).
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::Tile;
+    /// let [x, y, z, xo, yo, zo, xi, yi, zi] = Var::many(["x", "y", "z", "xo", "yo", "zo", "xi", "yi", "zi"]);
+    /// let mut f = Func::new("f");
+    /// f.define([&x, &y, &z], &x + &y * 10 + &z * 100)?;
+    /// let tile = |var, outer, inner, factor| Tile { var, outer, inner, factor, tail: TailStrategy::Auto };
+    /// f.tile_many(&[tile(&x, &xo, &xi, 4), tile(&y, &yo, &yi, 2), tile(&z, &zo, &zi, 2)])?;
+    /// assert!(f.loop_nest()?.contains("for x.xi"));
+    /// assert_eq!(f.realize::<i32>(&[8, 4, 4])?.get(&[5, 3, 2]), Some(235));
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    fn tile_many(&mut self, tiles: &[Tile<'_>]) -> Result<&mut Self> {
+        let vars = LoopVars::new(&tiles.iter().map(|t| t.var).collect::<Vec<_>>())?;
+        let outers = LoopVars::new(&tiles.iter().map(|t| t.outer).collect::<Vec<_>>())?;
+        let inners = LoopVars::new(&tiles.iter().map(|t| t.inner).collect::<Vec<_>>())?;
+        let factors: Vec<Expr> = tiles.iter().map(|t| Expr::from(t.factor)).collect();
+        let factors = raw_ptrs(&factors)?;
+        let tails: Vec<_> = tiles.iter().map(|t| t.tail.to_raw()).collect();
+        directive(self, |s| {
+            let s = s.as_ptr();
+            // SAFETY: the stage, the names and the factors are borrowed for
+            // the call; all five arrays have tiles.len() elements.
+            unsafe {
+                ffi::call(|err| {
+                    sys::hl_stage_tile_n(
+                        s,
+                        vars.raw.as_ptr(),
+                        outers.raw.as_ptr(),
+                        inners.raw.as_ptr(),
+                        factors.as_ptr(),
+                        tails.as_ptr(),
+                        tiles.len(),
+                        err,
+                    )
+                })
+            }
         })
     }
 

@@ -367,3 +367,50 @@ fn trace_tags_and_memory_types() {
         );
     }
 }
+
+#[test]
+fn tiling_many_loops_at_once_keeps_values() {
+    use halide::Tile;
+    let [x, y, z, xo, yo, zo, xi, yi, zi] =
+        Var::many(["x", "y", "z", "xo", "yo", "zo", "xi", "yi", "zi"]);
+    let mut f = Func::new("tiled3");
+    f.define([&x, &y, &z], &x * 7 + &y * 3 - &z).unwrap();
+    let tiles = [
+        Tile {
+            var: &x,
+            outer: &xo,
+            inner: &xi,
+            factor: 4,
+            tail: TailStrategy::GuardWithIf,
+        },
+        Tile {
+            var: &y,
+            outer: &yo,
+            inner: &yi,
+            factor: 3,
+            tail: TailStrategy::ShiftInwards,
+        },
+        Tile {
+            var: &z,
+            outer: &zo,
+            inner: &zi,
+            factor: 2,
+            tail: TailStrategy::GuardWithIf,
+        },
+    ];
+    f.tile_many(&tiles).unwrap().parallel(&zo).unwrap();
+    let nest = f.loop_nest().unwrap();
+    // The outer loops outside every inner one.
+    let (zo_at, xi_at) = (
+        nest.find("parallel z.zo").unwrap(),
+        nest.find("for x.xi").unwrap(),
+    );
+    assert!(zo_at < xi_at, "{nest}");
+    let out = f.realize::<i32>(&[10, 7, 5]).unwrap();
+    for (i, v) in out.as_slice().iter().enumerate() {
+        let i = i as i32;
+        let (xx, yy, zz) = (i % 10, (i / 10) % 7, i / 70);
+        assert_eq!(*v, xx * 7 + yy * 3 - zz);
+    }
+    assert!(f.tile_many(&[]).is_err());
+}
