@@ -1,20 +1,4 @@
-//! Buffers baked into pipelines: data read by expressions directly, without
-//! an [`ImageParam`](crate::ImageParam) to bind on every call (Halide's
-//! `Buffer` in a Func definition). A lookup table, a filter's weights, a
-//! small image known when the pipeline is built.
-//!
-//! ```
-//! use halide::prelude::*;
-//! use halide::ConstBuffer;
-//! let weights = Buffer::<f32>::from_vec(vec![0.25, 0.5, 0.25], &[3])?;
-//! let weights = ConstBuffer::new("weights", &weights)?; // a copy
-//! let (x, k) = (Var::new("x"), RDom::new("k", [(0, 3)])?);
-//! let mut blurred = Func::new("blurred");
-//! blurred.define([&x], 0.0f32)?;
-//! blurred.update([&x], blurred.at([&x]) + weights.at([k.x()]) * (&x + k.x()).cast::<f32>())?;
-//! assert_eq!(blurred.realize::<f32>(&[3])?.as_slice(), &[1.0, 2.0, 3.0]);
-//! # Ok::<(), halide::Error>(())
-//! ```
+//! Buffers baked into pipelines: [`ConstBuffer`].
 
 use crate::convert::IntoArgs;
 use crate::error::{Error, Result};
@@ -25,8 +9,23 @@ use crate::var::Var;
 use halide_runtime::{Dim, HalideBuffer};
 use halide_sys as sys;
 
-/// A copy of a buffer's data that expressions read; see the
-/// [module](self) docs.
+/// A copy of a buffer's data baked into pipelines, read by expressions
+/// directly without an [`ImageParam`](crate::ImageParam) to bind on every
+/// call (Halide's `Buffer` in a Func definition): a lookup table, a
+/// filter's weights, a small image known when the pipeline is built.
+///
+/// ```
+/// use halide::prelude::*;
+/// use halide::ConstBuffer;
+/// let weights = Buffer::<f32>::from_vec(vec![0.25, 0.5, 0.25], &[3])?;
+/// let weights = ConstBuffer::new("weights", &weights)?; // a copy
+/// let (x, k) = (Var::new("x"), RDom::new("k", [(0, 3)])?);
+/// let mut blurred = Func::new("blurred");
+/// blurred.define([&x], 0.0f32)?;
+/// blurred.update([&x], blurred.at([&x]) + weights.at([k.x()]) * (&x + k.x()).cast::<f32>())?;
+/// assert_eq!(blurred.realize::<f32>(&[3])?.as_slice(), &[1.0, 2.0, 3.0]);
+/// # Ok::<(), halide::Error>(())
+/// ```
 pub struct ConstBuffer {
     handle: Handle<sys::hl_const_buffer>,
     name: String,

@@ -46,8 +46,9 @@ use crate::ffi;
 use crate::func::Func;
 use crate::param::ImageParam;
 use halide_runtime::Element;
+use halide_runtime::extern_stage;
 pub use halide_runtime::extern_stage::{BoundsFn, ExternCall, Region};
-use halide_runtime::{extern_stage, sys::halide_buffer_t};
+use halide_runtime::sys::{halide_buffer_t, halide_type_t};
 use halide_sys as sys;
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::Once;
@@ -127,26 +128,11 @@ impl Func {
         inputs: &[ExternInput<'_>],
         dimensions: usize,
     ) -> Result<()> {
-        let dims = i32::try_from(dimensions).map_err(|_| Error::invalid("too many dimensions"))?;
-        let raw = raw_inputs(inputs);
         let name = ffi::c_string(name)?;
-        let f = self.handle().mutating();
-        // SAFETY: the Func, the name and the inputs are borrowed for the
-        // call; `raw` has inputs.len() elements.
-        unsafe {
-            ffi::call(|err| {
-                sys::hl_func_define_extern_c(
-                    f.as_ptr(),
-                    name.as_ptr(),
-                    raw.as_ptr(),
-                    raw.len(),
-                    T::TYPE.to_raw(),
-                    dims,
-                    err,
-                )
-            })
-        }?;
-        Ok(())
+        define_stage::<T>(self, inputs, dimensions, |f, raw, n, ty, dims, err| {
+            // SAFETY: the name is a NUL-terminated string borrowed for the call.
+            unsafe { sys::hl_func_define_extern_c(f, name.as_ptr(), raw, n, ty, dims, err) }
+        })
     }
 
     /// Defines this Func as an extern stage computed by `body`, producing a
@@ -214,8 +200,6 @@ impl Func {
         static REGISTER: Once = Once::new();
         // SAFETY: `callback` has the signature the shim declares.
         REGISTER.call_once(|| unsafe { sys::hl_set_extern_callback(Some(callback)) });
-        let dims = i32::try_from(dimensions).map_err(|_| Error::invalid("too many dimensions"))?;
-        let raw = raw_inputs(inputs);
         // Compiled code calls the stage for as long as the process lives
         // (callables outlive Funcs), so its state does too.
         let state: &'static State = Box::leak(Box::new(State {
@@ -223,24 +207,48 @@ impl Func {
             body,
             bounds,
         }));
-        let f = self.handle().mutating();
-        // SAFETY: the Func and the inputs are borrowed for the call, `raw`
-        // has inputs.len() elements, and state is 'static.
-        unsafe {
-            ffi::call(|err| {
-                sys::hl_func_define_extern_rust(
-                    f.as_ptr(),
-                    std::ptr::from_ref(state).cast_mut().cast::<c_void>(),
-                    raw.as_ptr(),
-                    raw.len(),
-                    T::TYPE.to_raw(),
-                    dims,
-                    err,
-                )
-            })
-        }?;
-        Ok(())
+        let state = std::ptr::from_ref(state).cast_mut().cast::<c_void>();
+        define_stage::<T>(self, inputs, dimensions, |f, raw, n, ty, dims, err| {
+            // SAFETY: the state is 'static.
+            unsafe { sys::hl_func_define_extern_rust(f, state, raw, n, ty, dims, err) }
+        })
     }
+}
+
+/// Defines `f` as an extern stage through `define`, one of the shim's two
+/// definitions, with what both take: the Func, its inputs (and how many),
+/// the output's type and dimensions, and the error slot.
+fn define_stage<T: Element>(
+    f: &mut Func,
+    inputs: &[ExternInput<'_>],
+    dimensions: usize,
+    define: impl FnOnce(
+        *mut sys::hl_func,
+        *const sys::hl_extern_input,
+        usize,
+        halide_type_t,
+        i32,
+        *mut *mut sys::hl_error,
+    ) -> bool,
+) -> Result<()> {
+    let dims = i32::try_from(dimensions).map_err(|_| Error::invalid("too many dimensions"))?;
+    let raw = raw_inputs(inputs);
+    let h = f.handle().mutating();
+    // SAFETY: the Func and the inputs are borrowed for the call; `raw` has
+    // inputs.len() elements.
+    unsafe {
+        ffi::call(|err| {
+            define(
+                h.as_ptr(),
+                raw.as_ptr(),
+                raw.len(),
+                T::TYPE.to_raw(),
+                dims,
+                err,
+            )
+        })
+    }?;
+    Ok(())
 }
 
 /// The trampolines' callback: runs the stage's closure, turning errors and

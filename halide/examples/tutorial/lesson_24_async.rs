@@ -32,6 +32,20 @@ fn diagonal_sum(producer: &Func, vars: &[&Var]) -> halide::Result<Func> {
     Ok(consumer)
 }
 
+/// The producer of the sections over planes, `(x + y) * (c + 1)`, and its
+/// consumer.
+fn planes(x: &Var, y: &Var, c: &Var) -> halide::Result<(Func, Func)> {
+    let mut producer = Func::new("producer");
+    producer.define([x, y, c], (x + y) * (c + 1))?;
+    let consumer = diagonal_sum(&producer, &[x, y, c])?;
+    Ok((producer, consumer))
+}
+
+/// [`run`] for the sections over planes: 128 x 128 x 4.
+fn run_planes(consumer: &mut Func) -> halide::Result<usize> {
+    run(consumer, &[128, 128, 4], |x, y, c| 3 * (x + y) * (c + 1))
+}
+
 /// Realizes `consumer` over `sizes`, checks each value against `expected`,
 /// and returns how many semaphore operations its lowered statement has.
 fn run(
@@ -101,18 +115,14 @@ fn main() -> halide::Result<()> {
     // planes, so it computes plane c + 1 while the consumer reads plane c.
     // Folding needs storage placed apart from the computation (store_at).
     {
-        let mut producer = Func::new("producer");
-        producer.define([&x, &y, &c], (&x + &y) * (&c + 1))?;
-        let mut consumer = diagonal_sum(&producer, &[&x, &y, &c])?;
+        let (mut producer, mut consumer) = planes(&x, &y, &c)?;
         consumer.compute_root()?;
         producer
             .async_()?
             .compute_at(&consumer, &c)?
             .store_at(&consumer, &Var::outermost())?
             .fold_storage(&c, 2)?;
-        let semaphores = run(&mut consumer, &[128, 128, 4], |x, y, c| {
-            3 * (x + y) * (c + 1)
-        })?;
+        let semaphores = run_planes(&mut consumer)?;
         // Two semaphores now: one says a plane is ready, one that its
         // slot is free again.
         assert!(semaphores >= 2);
@@ -123,18 +133,14 @@ fn main() -> halide::Result<()> {
     // out of the loop over planes and doubled, the slot picked from the
     // loop variables in between.
     {
-        let mut producer = Func::new("producer");
-        producer.define([&x, &y, &c], (&x + &y) * (&c + 1))?;
-        let mut consumer = diagonal_sum(&producer, &[&x, &y, &c])?;
+        let (mut producer, mut consumer) = planes(&x, &y, &c)?;
         consumer.compute_root()?;
         producer
             .async_()?
             .compute_at(&consumer, &c)?
             .hoist_storage(&consumer, &Var::outermost())?
             .ring_buffer(2)?;
-        let semaphores = run(&mut consumer, &[128, 128, 4], |x, y, c| {
-            3 * (x + y) * (c + 1)
-        })?;
+        let semaphores = run_planes(&mut consumer)?;
         assert!(semaphores >= 2);
         println!("ring-buffered planes: {semaphores} semaphore release(s)");
     }
@@ -142,9 +148,7 @@ fn main() -> halide::Result<()> {
     // A ring buffer works on any loop, not only on a storage dimension:
     // here the producer runs one 16x16 tile ahead of the consumer.
     {
-        let mut producer = Func::new("producer");
-        producer.define([&x, &y, &c], (&x + &y) * (&c + 1))?;
-        let mut consumer = diagonal_sum(&producer, &[&x, &y, &c])?;
+        let (mut producer, mut consumer) = planes(&x, &y, &c)?;
         consumer.compute_root()?.tile_outer(
             &x,
             &y,
@@ -161,9 +165,7 @@ fn main() -> halide::Result<()> {
             .compute_at(&consumer, &xo)?
             .hoist_storage(&consumer, &Var::outermost())?
             .ring_buffer(2)?;
-        let semaphores = run(&mut consumer, &[128, 128, 4], |x, y, c| {
-            3 * (x + y) * (c + 1)
-        })?;
+        let semaphores = run_planes(&mut consumer)?;
         assert!(semaphores >= 2);
         println!("ring-buffered tiles: {semaphores} semaphore release(s)");
     }
