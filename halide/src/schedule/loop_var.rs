@@ -77,18 +77,3 @@ pub struct GpuTile<'a> {
     /// Threads per block along this loop.
     pub size: i32,
 }
-
-/// One loop of a [`Schedule::tile_many`](super::Schedule::tile_many):
-/// `var` split into `outer` and `inner` by `factor`, with `tail`.
-pub struct Tile<'a> {
-    /// The loop to tile.
-    pub var: &'a dyn LoopVar,
-    /// The loop over tiles it becomes.
-    pub outer: &'a dyn LoopVar,
-    /// The loop within a tile it becomes.
-    pub inner: &'a dyn LoopVar,
-    /// The tile's size along this loop.
-    pub factor: i32,
-    /// What to do where the extent is not a multiple of `factor`.
-    pub tail: super::TailStrategy,
-}

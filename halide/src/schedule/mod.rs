@@ -9,14 +9,16 @@ mod partition;
 mod tail;
 // -
 mod loop_level;
+mod tile;
 // -
 mod stage;
 // -
 mod storage;
 
 pub use loop_level::LoopLevel;
-pub use loop_var::{GpuTile, LoopVar, Tile};
+pub use loop_var::{GpuTile, LoopVar};
 pub use memory_type::MemoryType;
 pub use partition::Partition;
 pub use stage::{Schedule, Stage};
 pub use tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy};
+pub use tile::Tile;

@@ -2,9 +2,10 @@
 //! definition takes.
 
 use super::loop_level::LoopLevel;
-use super::loop_var::{GpuTile, LoopVar, LoopVars, Tile};
+use super::loop_var::{GpuTile, LoopVar, LoopVars};
 use super::partition::Partition;
 use super::tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy, bounded_factor, factor_expr};
+use super::tile::Tile;
 use crate::convert::{IntoExpr, IntoOperand};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, raw_ptrs};
