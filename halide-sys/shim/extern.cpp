@@ -15,42 +15,45 @@ using hl_shim::arg;
 static std::atomic<hl_extern_callback> extern_callback{nullptr};
 
 HL_API void hl_set_extern_callback(hl_extern_callback callback) {
-    extern_callback.store(callback);
+    HL_GUARD(nullptr, , { extern_callback.store(callback); });
 }
 
 static int dispatch(void *user_context, void *state, halide_buffer_t **buffers, int n) {
-    hl_extern_callback callback = extern_callback.load();
-    char message[1024] = {0};
-    int code = callback ? callback(state, buffers, n, message, sizeof message) : -1;
-    if (code != 0) {
-        // Through the call's error handler: the message joins the ones the
-        // caller's Err reports.
-        auto *ctx = static_cast<Halide::JITUserContext *>(user_context);
-        std::string text = std::string(callback ? message : "no extern callback is registered") + "\n";
-        if (ctx && ctx->handlers.custom_error) ctx->handlers.custom_error(ctx, text.c_str());
-    }
-    return code;
+    // Nothing may unwind into generated code.
+    HL_GUARD(nullptr, -1, {
+        hl_extern_callback callback = extern_callback.load();
+        char message[1024] = {0};
+        int code = callback ? callback(state, buffers, n, message, sizeof message) : -1;
+        if (code != 0) {
+            // Through the call's error handler: the message joins the ones
+            // the caller's Err reports.
+            auto *ctx = static_cast<Halide::JITUserContext *>(user_context);
+            std::string text = std::string(callback ? message : "no extern callback is registered") + "\n";
+            if (ctx && ctx->handlers.custom_error) ctx->handlers.custom_error(ctx, text.c_str());
+        }
+        return code;
+    });
 }
 
 // One trampoline per buffer count (inputs, then the output).
 #define HL_BUF halide_buffer_t *
-HL_API int halide_rs_extern_1(void *uc, void *s, HL_BUF a) {
+HL_TRAMPOLINE int halide_rs_extern_1(void *uc, void *s, HL_BUF a) {
     halide_buffer_t *b[] = {a};
     return dispatch(uc, s, b, 1);
 }
-HL_API int halide_rs_extern_2(void *uc, void *s, HL_BUF a, HL_BUF c) {
+HL_TRAMPOLINE int halide_rs_extern_2(void *uc, void *s, HL_BUF a, HL_BUF c) {
     halide_buffer_t *b[] = {a, c};
     return dispatch(uc, s, b, 2);
 }
-HL_API int halide_rs_extern_3(void *uc, void *s, HL_BUF a, HL_BUF c, HL_BUF d) {
+HL_TRAMPOLINE int halide_rs_extern_3(void *uc, void *s, HL_BUF a, HL_BUF c, HL_BUF d) {
     halide_buffer_t *b[] = {a, c, d};
     return dispatch(uc, s, b, 3);
 }
-HL_API int halide_rs_extern_4(void *uc, void *s, HL_BUF a, HL_BUF c, HL_BUF d, HL_BUF e) {
+HL_TRAMPOLINE int halide_rs_extern_4(void *uc, void *s, HL_BUF a, HL_BUF c, HL_BUF d, HL_BUF e) {
     halide_buffer_t *b[] = {a, c, d, e};
     return dispatch(uc, s, b, 4);
 }
-HL_API int halide_rs_extern_5(void *uc, void *s, HL_BUF a, HL_BUF c, HL_BUF d, HL_BUF e, HL_BUF f) {
+HL_TRAMPOLINE int halide_rs_extern_5(void *uc, void *s, HL_BUF a, HL_BUF c, HL_BUF d, HL_BUF e, HL_BUF f) {
     halide_buffer_t *b[] = {a, c, d, e, f};
     return dispatch(uc, s, b, 5);
 }
@@ -76,7 +79,7 @@ static std::vector<Halide::ExternFuncArgument> extern_inputs(const hl_extern_inp
 static std::atomic<hl_scalar_callback> scalar_callback{nullptr};
 
 HL_API void hl_set_scalar_callback(hl_scalar_callback callback) {
-    scalar_callback.store(callback);
+    HL_GUARD(nullptr, , { scalar_callback.store(callback); });
 }
 
 static double scalar(void *state, const double *args, int n) {
@@ -85,15 +88,15 @@ static double scalar(void *state, const double *args, int n) {
 }
 
 #define HL_SCALAR_TRAMPOLINES(T, NAME)                                               \
-    HL_API T halide_rs_scalar_##NAME##_1(void *s, T a) {                             \
+    HL_TRAMPOLINE T halide_rs_scalar_##NAME##_1(void *s, T a) {                             \
         const double args[] = {double(a)};                                           \
         return T(scalar(s, args, 1));                                                \
     }                                                                                \
-    HL_API T halide_rs_scalar_##NAME##_2(void *s, T a, T b) {                        \
+    HL_TRAMPOLINE T halide_rs_scalar_##NAME##_2(void *s, T a, T b) {                        \
         const double args[] = {double(a), double(b)};                                \
         return T(scalar(s, args, 2));                                                \
     }                                                                                \
-    HL_API T halide_rs_scalar_##NAME##_3(void *s, T a, T b, T c) {                   \
+    HL_TRAMPOLINE T halide_rs_scalar_##NAME##_3(void *s, T a, T b, T c) {                   \
         const double args[] = {double(a), double(b), double(c)};                     \
         return T(scalar(s, args, 3));                                                \
     }

@@ -83,6 +83,9 @@ struct hl_derivative {
 };
 
 #define HL_API extern "C" __attribute__((visibility("default")))
+/** Exported for code Halide generates, which calls these by name; the Rust
+ *  side never does, so halide_c.h leaves them out. */
+#define HL_TRAMPOLINE extern "C" __attribute__((visibility("default")))
 
 namespace hl_shim {
 
