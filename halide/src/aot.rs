@@ -46,11 +46,20 @@ pub enum OutputKind {
     Registration,
     /// C source equivalent to the pipeline (`.halide_generated.cpp`).
     CSource,
+    /// The statement before the target's lowering passes, readable as the
+    /// algorithm and schedule (`.conceptual.stmt`).
+    ConceptualStmt,
+    /// [`ConceptualStmt`](Self::ConceptualStmt) as HTML.
+    ConceptualStmtHtml,
+    /// The code of a GPU target's kernels (PTX, OpenCL C, SPIR-V, ...).
+    DeviceCode,
+    /// A CPython extension module's C++ source calling the pipeline (`.py.cpp`).
+    PythonExtension,
 }
 
 impl OutputKind {
     /// Every kind.
-    pub const ALL: [OutputKind; 12] = [
+    pub const ALL: [OutputKind; 16] = [
         OutputKind::StaticLibrary,
         OutputKind::Object,
         OutputKind::CHeader,
@@ -63,6 +72,10 @@ impl OutputKind {
         OutputKind::Schedule,
         OutputKind::Registration,
         OutputKind::CSource,
+        OutputKind::ConceptualStmt,
+        OutputKind::ConceptualStmtHtml,
+        OutputKind::DeviceCode,
+        OutputKind::PythonExtension,
     ];
 
     /// Halide's name for the kind, as generators' `-e` flag takes it.
@@ -80,6 +93,10 @@ impl OutputKind {
             OutputKind::Schedule => "schedule",
             OutputKind::Registration => "registration",
             OutputKind::CSource => "c_source",
+            OutputKind::ConceptualStmt => "conceptual_stmt",
+            OutputKind::ConceptualStmtHtml => "conceptual_stmt_html",
+            OutputKind::DeviceCode => "device_code",
+            OutputKind::PythonExtension => "python_extension",
         }
     }
 

@@ -18,6 +18,7 @@ mod math;
 #[path = "../common/memory.rs"]
 mod memory;
 mod no_crash;
+mod outputs;
 mod realize;
 mod recompile;
 mod reduction;
