@@ -3,7 +3,7 @@
 //! Halide's generator command line.
 
 use crate::library::{Library, RuntimeLibrary};
-use crate::{Error, python, target};
+use crate::{Error, python, target, webgpu};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -196,7 +196,9 @@ impl GeneratorProgram {
             .collect())
     }
 
-    /// Builds Halide's runtime for `target` as `name.a` in `dir`.
+    /// Builds Halide's runtime for `target` as `name.a` in `dir`; for a
+    /// `webgpu` target, with the [bridge](crate::webgpu) to halide-wgpu in
+    /// place of Halide's WebGPU module.
     pub fn runtime(&self, dir: &Path, name: &str, target: &str) -> Result<RuntimeLibrary, Error> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         self.run(&[
@@ -206,7 +208,13 @@ impl GeneratorProgram {
             dir.display().to_string(),
             format!("target={}", target::runtime(target)),
         ])?;
-        Ok(RuntimeLibrary::in_dir(dir, name))
+        let runtime = RuntimeLibrary::in_dir(dir, name);
+        if webgpu::has_webgpu(target) {
+            let bridge = dir.join(format!("{name}.webgpu_bridge.o"));
+            webgpu::compile_bridge(&bridge, webgpu::Hooks::Linked)?;
+            webgpu::add_to_archive(&runtime.static_library, &bridge)?;
+        }
+        Ok(runtime)
     }
 
     /// The files the program is made of, for change tracking: the Python

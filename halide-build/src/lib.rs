@@ -38,6 +38,7 @@ mod library;
 pub mod python;
 mod ship;
 pub mod target;
+pub mod webgpu;
 mod wrapper;
 
 pub use function_info::{Argument, FunctionInfo};

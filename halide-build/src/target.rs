@@ -30,21 +30,24 @@ pub fn library(target: &str) -> String {
 }
 
 /// The target of the runtime for libraries compiled for `target`: the
-/// baseline (last) target of a multi-target list, without `no_runtime`
-/// and without `strict_float`, a flag for pipeline code only (with it,
+/// baseline (last) target of a multi-target list, without `no_runtime`,
+/// without `strict_float`, a flag for pipeline code only (with it,
 /// Halide 21 fails to compile a runtime: "Setting fast math flags in a
-/// module compiled with target flag strict_float").
+/// module compiled with target flag strict_float"), and without `webgpu`,
+/// whose calls the [bridge](crate::webgpu) takes instead of Halide's
+/// WebGPU module.
 ///
 /// ```
 /// use halide_build::target;
 /// assert_eq!(target::runtime("x86-64-linux-avx2-no_runtime,x86-64-linux-no_runtime"), "x86-64-linux");
 /// assert_eq!(target::runtime("x86-64-linux-strict_float-no_runtime"), "x86-64-linux");
+/// assert_eq!(target::runtime("x86-64-linux-webgpu-no_runtime"), "x86-64-linux");
 /// ```
 pub fn runtime(target: &str) -> String {
     let baseline = target.rsplit(',').next().unwrap_or(target).trim();
     baseline
         .split('-')
-        .filter(|f| !matches!(*f, "no_runtime" | "strict_float"))
+        .filter(|f| !matches!(*f, "no_runtime" | "strict_float" | "webgpu"))
         .collect::<Vec<_>>()
         .join("-")
 }

@@ -46,6 +46,7 @@ pub mod image;
 pub mod sys;
 pub mod trace;
 pub mod types;
+pub mod webgpu;
 
 #[cfg(feature = "image")]
 pub use self::image::{

@@ -239,10 +239,18 @@ impl Callable {
         }
         #[cfg(target_os = "linux")]
         if let Some(shared) = &self.shared {
+            if self.on_device {
+                // A webgpu entry: its runtime moves device data itself.
+                return self.invoke_on_device(args, argv, |argv| {
+                    // SAFETY: check() matched every argument to the
+                    // signature; lent copies live until the call ends.
+                    unsafe { shared.call(argv, handlers) }
+                });
+            }
             return self.invoke_shared(shared, args, argv, handlers);
         }
         if self.on_device {
-            self.invoke_on_device(args, argv, handlers)
+            self.invoke_on_device(args, argv, |argv| self.invoke(argv, handlers))
         } else {
             self.invoke(argv, handlers)
         }
@@ -257,7 +265,7 @@ impl Callable {
         &self,
         args: &[Arg<'_>],
         argv: &mut [*const c_void],
-        handlers: &Handlers,
+        invoke: impl FnOnce(&mut [*const c_void]) -> Result<()>,
     ) -> Result<()> {
         let mut lent: Vec<(usize, LentInput<'_>)> = Vec::new();
         for (i, (info, arg)) in self.arguments.iter().zip(args).enumerate() {
@@ -272,7 +280,7 @@ impl Callable {
         for (i, copy) in &mut lent {
             argv[*i + 1] = copy.as_mut_ptr().cast_const().cast();
         }
-        let result = self.invoke(argv, handlers);
+        let result = invoke(argv);
         drop(lent);
         result
     }

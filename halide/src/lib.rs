@@ -84,6 +84,7 @@ mod ops;
 pub mod extern_fn;
 pub mod intrinsic;
 pub mod math;
+pub mod webgpu;
 // -
 mod tuple;
 // -

@@ -14,11 +14,12 @@
 use crate::error::{Error, Result};
 use halide_runtime::Handlers;
 use halide_runtime::aot::{self, HandlerSetters};
+use halide_runtime::webgpu::Hooks;
 use libloading::os::unix::{Library, RTLD_LOCAL, RTLD_NOW};
 use std::collections::HashMap;
 use std::ffi::{c_int, c_void};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// A pipeline's `<name>_argv`: one pointer per argument, the user
 /// context's first.
@@ -30,6 +31,19 @@ pub(crate) const FUNCTION: &str = "halide_rs_pipeline";
 /// A loaded Halide runtime: the setters its pipelines' calls install
 /// handlers with.
 pub(crate) type Runtime = &'static HandlerSetters;
+
+static WEBGPU_HOOKS: OnceLock<Hooks> = OnceLock::new();
+
+/// Installs the WebGPU implementation runtimes with the bridge get; the
+/// first call wins.
+pub(crate) fn set_webgpu_hooks(hooks: Hooks) {
+    let _ = WEBGPU_HOOKS.set(hooks);
+}
+
+/// The installed WebGPU implementation.
+pub(crate) fn webgpu_hooks() -> Option<Hooks> {
+    WEBGPU_HOOKS.get().copied()
+}
 
 /// The runtimes loaded so far, by path.
 static RUNTIMES: Mutex<Option<HashMap<PathBuf, Runtime>>> = Mutex::new(None);
@@ -76,6 +90,26 @@ pub(crate) unsafe fn load_runtime(path: &Path) -> Result<Runtime> {
         )
     }
     .without_device_errors();
+    // SAFETY: the library is a runtime, so a symbol of this name is the
+    // WebGPU bridge's hooks variable (halide-build's bridge.c).
+    if let Ok(slot) = unsafe { library.get::<*mut Hooks>(b"halide_rs_webgpu_hooks\0") } {
+        let hooks = webgpu_hooks().ok_or_else(|| {
+            Error::invalid("a runtime for webgpu targets needs a WebGPU implementation (halide_wgpu::register())")
+        })?;
+        // SAFETY: the variable has the layout of `Hooks` (the bridge's
+        // contract) and no code of the library runs yet.
+        unsafe { (*slot).write(hooks) };
+        // SAFETY: the bridge defines this function (no arguments, returns
+        // a pointer); calling it lets the implementation learn this
+        // runtime, so buffers can move to the device before any pipeline
+        // of it runs. The library stays loaded (below).
+        let interface = unsafe {
+            library.get::<unsafe extern "C" fn() -> *const c_void>(b"halide_webgpu_device_interface\0")
+        }
+        .map_err(|e| load_error(path, &e))?;
+        // SAFETY: as above.
+        unsafe { interface() };
+    }
     // Never unloaded: its thread pool's workers run its code after calls.
     std::mem::forget(library);
     let runtime: Runtime = Box::leak(Box::new(setters));

@@ -43,12 +43,11 @@ impl From<std::io::Error> for Fallback {
 }
 
 impl Fallback {
-    /// Logs the failure, once per kind and process.
-    fn report(&self) {
-        // One flag per kind that logs (every variant but Halide).
-        static SAID: [AtomicBool; 6] = [const { AtomicBool::new(false) }; 6];
-        let (kind, message) = match self {
-            Fallback::Halide => return,
+    /// The failure's kind (an index, one per variant that logs) and what
+    /// to say; `None` for Halide's refusals, which the JIT reports.
+    fn describe(&self) -> Option<(usize, String)> {
+        Some(match self {
+            Fallback::Halide => return None,
             Fallback::Bypass(why) => (0, (*why).to_owned()),
             Fallback::Directory(dir, e) => (1, format!("cannot use {}: {e}", dir.display())),
             Fallback::Disk(e) => (2, format!("cannot read or write an entry: {e}")),
@@ -61,6 +60,15 @@ impl Fallback {
             ),
             Fallback::Link(e) => (4, format!("linking an entry failed: {e}")),
             Fallback::Load(e) => (5, format!("loading an entry failed: {e}")),
+        })
+    }
+
+    /// Logs the failure, once per kind and process.
+    fn report(&self) {
+        // One flag per kind that logs (every variant but Halide).
+        static SAID: [AtomicBool; 6] = [const { AtomicBool::new(false) }; 6];
+        let Some((kind, message)) = self.describe() else {
+            return;
         };
         if SAID[kind].swap(true, Ordering::Relaxed) {
             return;
@@ -108,9 +116,20 @@ fn try_compile(
              their code points into this process",
         ));
     }
-    if target.has_gpu_feature() {
+    let webgpu = target.has_feature("webgpu").map_err(|_| Fallback::Halide)?;
+    let other_gpu = match webgpu {
+        true => target.without_feature("webgpu").map_err(|_| Fallback::Halide)?.has_gpu_feature(),
+        false => target.has_gpu_feature(),
+    };
+    if other_gpu {
         return Err(Fallback::Bypass(
-            "the compile cache holds CPU code only; GPU targets are not cached",
+            "the compile cache holds CPU and WebGPU code only; other GPU targets are not cached",
+        ));
+    }
+    if webgpu && crate::shared_library::webgpu_hooks().is_none() {
+        return Err(Fallback::Bypass(
+            "webgpu targets run through the cache only with a WebGPU implementation \
+             (halide_wgpu::register())",
         ));
     }
     for feature in ["profile", "profile_by_timer", "jit"] {
@@ -147,7 +166,7 @@ fn try_compile(
                 let object = scratch.path("pipeline.o");
                 compile_object(&module, &object).map_err(|_| Fallback::Halide)?;
                 let library = scratch.path(&name);
-                link::link(&object, Some(&runtime_path), &library)?;
+                link::link(&[object], Some(&runtime_path), &library)?;
                 Ok(library)
             })?;
             if let Some(fingerprint) = &fingerprint {
@@ -218,6 +237,21 @@ fn ensure(
     Ok(true)
 }
 
+/// Loads the runtime for the host's `webgpu` target (see `crate::webgpu`).
+pub(super) fn webgpu_runtime(settings: &CacheSettings) -> Result<()> {
+    let failed = |f: Fallback| {
+        let why = f.describe().map_or_else(|| "Halide refused it".to_owned(), |(_, m)| m);
+        Error::invalid(format!("the runtime for webgpu targets: {why}"))
+    };
+    let store = Store::open(&settings.dir)
+        .map_err(|e| failed(Fallback::Directory(settings.dir.clone(), e)))?;
+    let aot = Target::host()?
+        .with_feature("webgpu")?
+        .with_feature("no_runtime")?
+        .with_feature("user_context")?;
+    runtime(&store, &aot, settings).map(drop).map_err(failed)
+}
+
 /// The runtime for pipelines compiled for `aot`, built into the cache if
 /// needed and loaded once per process, and its path.
 fn runtime(
@@ -226,7 +260,13 @@ fn runtime(
     settings: &CacheSettings,
 ) -> std::result::Result<(Runtime, PathBuf), Fallback> {
     let target = halide_build::target::runtime(&aot.to_string());
-    let key = key::runtime_key(&target, &Versions::current());
+    let webgpu = halide_build::webgpu::has_webgpu(&aot.to_string());
+    // The bridge's source is part of a WebGPU runtime's identity.
+    let identity = match webgpu {
+        true => format!("{target}+{}", halide_build::webgpu::BRIDGE_SOURCE),
+        false => target.clone(),
+    };
+    let key = key::runtime_key(&identity, &Versions::current());
     let name = format!("libhalide_rs_runtime-{}.so", &key[..32]);
     let path = store.path(&name);
     if let Some(runtime) = shared_library::loaded_runtime(&path) {
@@ -236,8 +276,15 @@ fn runtime(
         let object = scratch.path("runtime.o");
         let target: Target = target.parse().map_err(|_| Fallback::Halide)?;
         compile_runtime_object(&target, &object).map_err(|_| Fallback::Halide)?;
+        let mut objects = vec![object];
+        if webgpu {
+            let bridge = scratch.path("webgpu_bridge.o");
+            halide_build::webgpu::compile_bridge(&bridge, halide_build::webgpu::Hooks::Loaded)
+                .map_err(|e| Fallback::Link(e.to_string()))?;
+            objects.push(bridge);
+        }
         let library = scratch.path(&name);
-        link::link(&object, None, &library)?;
+        link::link(&objects, None, &library)?;
         Ok(library)
     })?;
     // SAFETY: the entry is whole, so it is a Halide runtime this crate

@@ -5,7 +5,7 @@
 
 use std::ffi::OsString;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Why a link failed.
@@ -24,13 +24,13 @@ fn compiler() -> OsString {
         .unwrap_or_else(|| "cc".into())
 }
 
-/// Links `object` into the shared library `output`: a runtime (with its
+/// Links `objects` into the shared library `output`: a runtime (with its
 /// file name as soname) when `runtime` is `None`, else a pipeline that
 /// needs the runtime library at `runtime`.
-pub(crate) fn link(object: &Path, runtime: Option<&Path>, output: &Path) -> Result<(), LinkError> {
+pub(crate) fn link(objects: &[PathBuf], runtime: Option<&Path>, output: &Path) -> Result<(), LinkError> {
     let cc = compiler();
     let mut command = Command::new(&cc);
-    command.arg("-shared").arg("-o").arg(output).arg(object);
+    command.arg("-shared").arg("-o").arg(output).args(objects);
     match runtime {
         None => {
             let soname = output.file_name().unwrap_or_default().to_string_lossy();

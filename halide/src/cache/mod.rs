@@ -252,6 +252,13 @@ pub fn clear() -> Result<()> {
     }
 }
 
+/// Builds (once per machine) and loads (once per process) the runtime
+/// for the host's `webgpu` target.
+#[cfg(target_os = "linux")]
+pub(crate) fn load_webgpu_runtime() -> Result<()> {
+    entry::webgpu_runtime(&settings())
+}
+
 /// Halide's own serialization of a pipeline (`serialize_pipeline`): what
 /// [`Pipeline::serialize`](crate::Pipeline::serialize) seals, and the heart
 /// of a compilation's fingerprint.
@@ -290,7 +297,14 @@ pub(crate) struct Request<'a> {
 /// cache cannot do, the JIT does or reports.
 pub(crate) fn compile(request: &Request<'_>) -> Option<Callable> {
     let settings = settings();
-    let callable = if settings.enabled && !JIT_ONLY.with(std::cell::Cell::get) {
+    // The JIT cannot run webgpu targets on wgpu: they take this path
+    // whenever an implementation is installed (see crate::webgpu).
+    #[cfg(target_os = "linux")]
+    let webgpu = crate::shared_library::webgpu_hooks().is_some()
+        && request.target.has_feature("webgpu").unwrap_or(false);
+    #[cfg(not(target_os = "linux"))]
+    let webgpu = false;
+    let callable = if webgpu || settings.enabled && !JIT_ONLY.with(std::cell::Cell::get) {
         #[cfg(target_os = "linux")]
         {
             entry::compile(request, &settings)
