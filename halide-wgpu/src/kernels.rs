@@ -57,13 +57,34 @@ pub(crate) unsafe fn kernels(state: *mut *mut c_void, source: &str) -> &'static 
         return k;
     }
     let k: &'static Kernels = Box::leak(Box::new(Kernels {
-        source: source.to_owned(),
+        source: patch(source),
         modules: Mutex::new(HashMap::new()),
     }));
     // SAFETY: the caller's contract: state is writable.
     unsafe { *state = std::ptr::from_ref(k).cast_mut().cast() };
     all.push(k);
     k
+}
+
+/// Halide 21's WGSL calls `halide_popcount`, `halide_count_leading_zeros`
+/// and `halide_count_trailing_zeros` (its C backend's helper names) without
+/// defining them, so naga (and Tint) reject every shader that uses them.
+/// WGSL's built-ins compute the same for the 32-bit values they are called
+/// with; narrower Halide types are held in 32 bits too, so leading and
+/// trailing zero counts of those count 32 bits (see the crate's README).
+fn patch(source: &str) -> String {
+    const BUILTINS: [(&str, &str); 3] = [
+        ("halide_popcount", "countOneBits"),
+        ("halide_count_leading_zeros", "countLeadingZeros"),
+        ("halide_count_trailing_zeros", "countTrailingZeros"),
+    ];
+    let mut text = source.to_owned();
+    for (helper, builtin) in BUILTINS {
+        if !text.contains(&format!("fn {helper}(")) {
+            text = text.replace(&format!("{helper}("), &format!("{builtin}("));
+        }
+    }
+    text
 }
 
 /// The kernels `state` was given by [`kernels`], if any.
@@ -152,4 +173,20 @@ pub(crate) fn context(e: Error, what: &str) -> Error {
         None => what.to_owned(),
     };
     Error::new(e.code(), Some(message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::patch;
+
+    #[test]
+    fn undefined_helpers_become_builtins_and_defined_ones_stay() {
+        let wgsl = "let _19 : i32 = halide_popcount(_18);\nlet _20 : u32 = halide_count_leading_zeros(_7);";
+        assert_eq!(
+            patch(wgsl),
+            "let _19 : i32 = countOneBits(_18);\nlet _20 : u32 = countLeadingZeros(_7);"
+        );
+        let defined = "fn halide_popcount(x : i32) -> i32 { return countOneBits(x); }\nlet a = halide_popcount(b);";
+        assert_eq!(patch(defined), defined);
+    }
 }
