@@ -218,6 +218,12 @@ unsafe extern "C" fn on_trace(
     }
 }
 
+/// The messages errors without a context of ours left on this thread.
+pub(crate) fn take_thread_messages() -> String {
+    let text = THREAD_MESSAGES.with(|m| std::mem::take(&mut *m.borrow_mut()));
+    text.trim_end().to_owned()
+}
+
 fn push_line(messages: &mut String, line: &str) {
     if !messages.is_empty() && !messages.ends_with('\n') {
         messages.push('\n');
@@ -256,7 +262,7 @@ pub fn call(
         .unwrap_or_else(|e| e.into_inner());
     // A pipeline built without a user context reports on the thread-local
     // of the thread that raised the error.
-    let from_thread = THREAD_MESSAGES.with(|m| std::mem::take(&mut *m.borrow_mut()));
+    let from_thread = take_thread_messages();
     if message.is_empty() {
         message = from_thread;
     }

@@ -165,10 +165,15 @@ pub fn set_device_caller(caller: DeviceCaller) {
 
 /// Runs `run` with the installed caller's user context, or a null one.
 pub(crate) fn with_context(mut run: impl FnMut(*mut c_void) -> c_int) -> Result<(), Error> {
-    let (code, message) = match CALLER.get() {
+    let (code, mut message) = match CALLER.get() {
         Some(caller) => caller(DeviceOpCall { run: &mut run }),
         None => (run(std::ptr::null_mut()), String::new()),
     };
+    if code != 0 && message.is_empty() {
+        // A runtime whose handlers are this crate's (an AOT one, a cached
+        // one) reported with a context not of ours, on this thread.
+        message = crate::aot::take_thread_messages();
+    }
     match ErrorCode::from_code(code) {
         None => Ok(()),
         Some(code) => Err(Error::new(code, (!message.is_empty()).then_some(message))),

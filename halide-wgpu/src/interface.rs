@@ -369,11 +369,11 @@ unsafe extern "C" fn device_release_crop(uc: *mut c_void, buf: *mut halide_buffe
     })
 }
 
-unsafe extern "C" fn wrap_native(uc: *mut c_void, buf: *mut halide_buffer_t, native: u64) -> c_int {
-    guarded(None, uc, || {
+unsafe extern "C" fn wrap_native(uc: *mut c_void, raw: *mut halide_buffer_t, native: u64) -> c_int {
+    let code = guarded(None, uc, || {
         // SAFETY: see above; `native` is a `*const wgpu::Buffer` (this
         // interface's documented native handle), live for the call.
-        let (buf, native) = unsafe { (buffer_mut(buf)?, (native as *const wgpu::Buffer).as_ref()) };
+        let (buf, native) = unsafe { (buffer_mut(raw)?, (native as *const wgpu::Buffer).as_ref()) };
         let native = native.ok_or_else(|| Error::new(ErrorCode::DeviceWrapNativeFailed, None))?;
         // SAFETY: a valid buffer.
         let layout = unsafe { Layout::of(buf) }?;
@@ -393,7 +393,14 @@ unsafe extern "C" fn wrap_native(uc: *mut c_void, buf: *mut halide_buffer_t, nat
         .attach(buf);
         buf.device_interface = iface;
         Ok(())
-    })
+    });
+    // Halide's generic wrap sets the interface first and leaves it on
+    // failure: a buffer without device memory must not keep one.
+    // SAFETY: see above.
+    if let Some(buf) = unsafe { raw.as_mut() }.filter(|b| code != 0 && b.device == 0) {
+        buf.device_interface = std::ptr::null();
+    }
+    code
 }
 
 unsafe extern "C" fn detach_native(uc: *mut c_void, buf: *mut halide_buffer_t) -> c_int {

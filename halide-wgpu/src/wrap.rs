@@ -60,6 +60,9 @@ pub fn device_interface() -> Result<DeviceInterface, Error> {
 /// ```
 pub fn wrap(buf: &mut impl HalideBufferMut, memory: &wgpu::Buffer) -> Result<(), Error> {
     let iface = device_interface()?;
+    // SAFETY: a valid buffer. Checked here too, so the message reaches the
+    // caller whichever runtime's error handler is installed.
+    check(memory, &unsafe { Layout::of(buf.raw().as_raw()) }?)?;
     let handle = std::ptr::from_ref(memory) as u64;
     // SAFETY: this interface's native handle is a `*const wgpu::Buffer`,
     // which wrap_native clones (wgpu counts references) during the call,
