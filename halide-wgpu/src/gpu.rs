@@ -36,8 +36,11 @@ impl Gpu {
         let lost = Arc::new(Mutex::new(None));
         let slot = Arc::clone(&lost);
         device.set_device_lost_callback(move |reason, message| {
-            *slot.lock().unwrap_or_else(PoisonError::into_inner) =
-                Some(format!("{reason:?}: {message}"));
+            let why = match message.is_empty() {
+                true => format!("{reason:?}"),
+                false => format!("{reason:?}: {message}"),
+            };
+            *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(why);
         });
         Gpu {
             device,
@@ -88,6 +91,9 @@ impl Gpu {
         let value = f();
         let caught = [block_on(validation.pop()), block_on(oom.pop())];
         if let Some(e) = caught.into_iter().flatten().next() {
+            // A destroyed device says so through its lost callback, which
+            // wgpu runs when the device is polled.
+            let _ = self.device.poll(wgpu::PollType::Poll);
             self.check()?;
             return Err(Error::new(code, Some(format!("WebGPU: {e}"))));
         }

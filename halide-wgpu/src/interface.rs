@@ -478,11 +478,14 @@ unsafe extern "C" fn run(
         let entry = unsafe { CStr::from_ptr(entry) }.to_string_lossy().into_owned();
         let mut list = Vec::new();
         for i in 0.. {
-            // SAFETY: as above.
-            let (arg, is_buffer, ty) = unsafe { (*args.add(i), *arg_is_buffer.add(i), *arg_types.add(i)) };
+            // SAFETY: as above; the other arrays are read only for the
+            // arguments before the null.
+            let arg = unsafe { *args.add(i) };
             if arg.is_null() {
                 break;
             }
+            // SAFETY: as above.
+            let (is_buffer, ty) = unsafe { (*arg_is_buffer.add(i), *arg_types.add(i)) };
             list.push(if is_buffer != 0 {
                 // SAFETY: a buffer argument points to the buffer.
                 Arg::Buffer(unsafe { &*arg.cast::<halide_buffer_t>() })

@@ -12,16 +12,20 @@
 //! Call [`register`] once; then `Func::realize` and `Pipeline::compile`
 //! for a target with the `webgpu` feature run here:
 //!
-//! ```no_run
+//! ```
 //! use halide::prelude::*;
+//! use halide::GpuTile;
 //! halide_wgpu::register()?;
-//! let (x, y) = (Var::new("x"), Var::new("y"));
-//! let mut f = Func::new("f");
+//! let [x, y, bx, by, tx, ty] = Var::many(["x", "y", "bx", "by", "tx", "ty"]);
+//! let mut f = Func::new("gradient");
 //! f.define([&x, &y], (&x + &y).cast::<f32>())?;
-//! let (xo, yo, xi, yi) = (Var::new("xo"), Var::new("yo"), Var::new("xi"), Var::new("yi"));
-//! f.gpu_tile_2d(&x, &y, &xo, &yo, &xi, &yi, 8, 8)?;
-//! let target = Target::host()?.with_feature("webgpu")?;
-//! let out: halide_runtime::Buffer<f32> = f.realize_on(&[64, 64], &target)?;
+//! f.gpu_tile(&[
+//!     GpuTile { var: &x, block: &bx, thread: &tx, size: 8 },
+//!     GpuTile { var: &y, block: &by, thread: &ty, size: 8 },
+//! ])?;
+//! f.compile_jit(&Target::host()?.with_feature("webgpu")?)?;
+//! let out: Buffer<f32> = f.realize(&[64, 64])?;
+//! assert_eq!(out.get(&[3, 4]), Some(7.0));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
