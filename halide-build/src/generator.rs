@@ -209,11 +209,7 @@ impl GeneratorProgram {
             format!("target={}", target::runtime(target)),
         ])?;
         let runtime = RuntimeLibrary::in_dir(dir, name);
-        if webgpu::has_webgpu(target) {
-            let bridge = dir.join(format!("{name}.webgpu_bridge.o"));
-            webgpu::compile_bridge(&bridge, webgpu::Hooks::Linked)?;
-            webgpu::add_to_archive(&runtime.static_library, &bridge)?;
-        }
+        webgpu::complete_runtime(&runtime, target)?;
         Ok(runtime)
     }
 

@@ -7,7 +7,7 @@
 //!
 //! [`target::runtime`]: crate::target::runtime
 
-use crate::Error;
+use crate::{Error, RuntimeLibrary};
 use std::path::Path;
 use std::process::Command;
 
@@ -34,7 +34,9 @@ pub enum Hooks {
 /// assert!(!halide_build::webgpu::has_webgpu("host-vulkan,host"));
 /// ```
 pub fn has_webgpu(target: &str) -> bool {
-    target.split(',').any(|t| t.trim().split('-').any(|f| f == "webgpu"))
+    target
+        .split(',')
+        .any(|t| t.trim().split('-').any(|f| f == "webgpu"))
 }
 
 /// Compiles the bridge to the object file `object` with the C compiler
@@ -55,8 +57,21 @@ pub fn compile_bridge(object: &Path, hooks: Hooks) -> Result<(), Error> {
     run(command, &cc.to_string_lossy())
 }
 
+/// Completes a standalone runtime built for `target` (already without
+/// Halide's WebGPU module, as [`target::runtime`](crate::target::runtime)
+/// makes it): when `target` has `webgpu`, compiles the bridge
+/// ([`Hooks::Linked`]) and adds it to the runtime's static library.
+pub fn complete_runtime(runtime: &RuntimeLibrary, target: &str) -> Result<(), Error> {
+    if !has_webgpu(target) {
+        return Ok(());
+    }
+    let bridge = runtime.static_library.with_extension("webgpu_bridge.o");
+    compile_bridge(&bridge, Hooks::Linked)?;
+    add_to_archive(&runtime.static_library, &bridge)
+}
+
 /// Adds `object` to the static library `archive` (with `$AR`, else `ar`).
-pub fn add_to_archive(archive: &Path, object: &Path) -> Result<(), Error> {
+fn add_to_archive(archive: &Path, object: &Path) -> Result<(), Error> {
     let ar = std::env::var_os("AR")
         .filter(|c| !c.is_empty())
         .unwrap_or_else(|| "ar".into());
@@ -77,7 +92,9 @@ fn run(mut command: Command, name: &str) -> Result<(), Error> {
     if out.status.success() {
         Ok(())
     } else {
-        Err(failed(String::from_utf8_lossy(&out.stderr).trim().to_owned()))
+        Err(failed(
+            String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        ))
     }
 }
 
@@ -98,7 +115,9 @@ mod tests {
                 assert!(symbols.contains(&format!("T {entry}")), "{symbols}");
             }
             // The hooks are defined here only for loaded libraries.
-            let defined = symbols.lines().any(|l| l.ends_with(" B halide_rs_webgpu_hooks"));
+            let defined = symbols
+                .lines()
+                .any(|l| l.ends_with(" B halide_rs_webgpu_hooks"));
             assert_eq!(defined, hooks == Hooks::Loaded, "{symbols}");
         }
         let _ = std::fs::remove_dir_all(&dir);

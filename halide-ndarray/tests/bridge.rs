@@ -334,6 +334,8 @@ fn compiled_pipeline_writes_into_an_array_view_mut() {
 /// `HALIDE_REQUIRE_GPU` must).
 #[test]
 fn gpu_results_land_in_the_array() {
+    // WebGPU runs on wgpu, through halide-wgpu.
+    halide_wgpu::register().unwrap();
     let required = std::env::var("HALIDE_REQUIRE_GPU").unwrap_or_default();
     for api in halide::gpu::DeviceApi::ALL {
         if let Err(e) = halide::gpu::check(api) {

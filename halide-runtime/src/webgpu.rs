@@ -35,17 +35,28 @@ pub struct RuntimeFns {
     /// `halide_error`.
     pub error: unsafe extern "C" fn(*mut c_void, *const c_char),
     /// `halide_default_device_and_host_malloc`.
-    pub default_device_and_host_malloc:
-        unsafe extern "C" fn(*mut c_void, *mut halide_buffer_t, *const halide_device_interface_t) -> c_int,
+    pub default_device_and_host_malloc: unsafe extern "C" fn(
+        *mut c_void,
+        *mut halide_buffer_t,
+        *const halide_device_interface_t,
+    ) -> c_int,
     /// `halide_default_device_and_host_free`.
-    pub default_device_and_host_free:
-        unsafe extern "C" fn(*mut c_void, *mut halide_buffer_t, *const halide_device_interface_t) -> c_int,
+    pub default_device_and_host_free: unsafe extern "C" fn(
+        *mut c_void,
+        *mut halide_buffer_t,
+        *const halide_device_interface_t,
+    ) -> c_int,
 }
 
 /// `halide_webgpu_initialize_kernels(user_context, state_ptr, src, size)`,
 /// with the runtime first.
-pub type InitializeKernels =
-    unsafe extern "C" fn(*const RuntimeFns, *mut c_void, *mut *mut c_void, *const c_char, c_int) -> c_int;
+pub type InitializeKernels = unsafe extern "C" fn(
+    *const RuntimeFns,
+    *mut c_void,
+    *mut *mut c_void,
+    *const c_char,
+    c_int,
+) -> c_int;
 
 /// `halide_webgpu_finalize_kernels(user_context, state)`, with the runtime first.
 pub type FinalizeKernels = unsafe extern "C" fn(*const RuntimeFns, *mut c_void, *mut c_void);
@@ -73,7 +84,8 @@ pub type Run = unsafe extern "C" fn(
 
 /// `halide_webgpu_device_interface()`: the interface made of this runtime's
 /// generic functions.
-pub type DeviceInterfaceOf = unsafe extern "C" fn(*const RuntimeFns) -> *const halide_device_interface_t;
+pub type DeviceInterfaceOf =
+    unsafe extern "C" fn(*const RuntimeFns) -> *const halide_device_interface_t;
 
 /// A WebGPU implementation, as the bridge calls it.
 #[repr(C)]

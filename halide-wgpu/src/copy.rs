@@ -77,7 +77,10 @@ pub(crate) unsafe fn copy(
             if dense && exact {
                 // SAFETY: one run of `plan.run` source bytes, as above.
                 let bytes = unsafe {
-                    std::slice::from_raw_parts(base.offset((src_lo + shift) as isize), plan.run as usize)
+                    std::slice::from_raw_parts(
+                        base.offset((src_lo + shift) as isize),
+                        plan.run as usize,
+                    )
                 };
                 return d.gpu.write(&d.buffer, start, bytes);
             }
@@ -87,7 +90,10 @@ pub(crate) unsafe fn copy(
                 let to = (r.dst + at) as usize;
                 // SAFETY: the source run is readable as above.
                 let from = unsafe {
-                    std::slice::from_raw_parts(base.offset((r.src + shift) as isize), r.len as usize)
+                    std::slice::from_raw_parts(
+                        base.offset((r.src + shift) as isize),
+                        r.len as usize,
+                    )
                 };
                 words[to..to + r.len as usize].copy_from_slice(from);
             });

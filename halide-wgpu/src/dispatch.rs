@@ -39,7 +39,12 @@ pub(crate) struct Shape {
 /// # Safety
 /// Every scalar argument's address holds a value of its type; every buffer
 /// argument's device field is 0 or a handle of this crate.
-pub(crate) unsafe fn run(gpu: &Arc<Gpu>, module: &Module, shape: &Shape, args: &[Arg<'_>]) -> Result<(), Error> {
+pub(crate) unsafe fn run(
+    gpu: &Arc<Gpu>,
+    module: &Module,
+    shape: &Shape,
+    args: &[Arg<'_>],
+) -> Result<(), Error> {
     let uniforms = pack(args)?;
     let pipeline = module.pipeline(gpu, &shape.key)?;
     let align = u64::from(gpu.device().limits().min_storage_buffer_offset_alignment);
@@ -81,7 +86,14 @@ pub(crate) unsafe fn run(gpu: &Arc<Gpu>, module: &Module, shape: &Shape, args: &
         let device = gpu.device();
         let mut encoder = device.create_command_encoder(&Default::default());
         for (handle, stand_in, size) in &stand_ins {
-            copy_words(&mut encoder, &handle.buffer, handle.offset, stand_in, 0, *size);
+            copy_words(
+                &mut encoder,
+                &handle.buffer,
+                handle.offset,
+                stand_in,
+                0,
+                *size,
+            );
         }
         {
             let mut pass = encoder.begin_compute_pass(&Default::default());
@@ -125,7 +137,14 @@ pub(crate) unsafe fn run(gpu: &Arc<Gpu>, module: &Module, shape: &Shape, args: &
             pass.dispatch_workgroups(x, y, z);
         }
         for (handle, stand_in, size) in &stand_ins {
-            copy_words(&mut encoder, stand_in, 0, &handle.buffer, handle.offset, *size);
+            copy_words(
+                &mut encoder,
+                stand_in,
+                0,
+                &handle.buffer,
+                handle.offset,
+                *size,
+            );
         }
         gpu.queue().submit([encoder.finish()]);
     })
@@ -143,7 +162,10 @@ fn copy_words(
     to_offset: u64,
     size: u64,
 ) {
-    let size = size.min(from.size() - from_offset).min(to.size() - to_offset) & !3;
+    let size = size
+        .min(from.size() - from_offset)
+        .min(to.size() - to_offset)
+        & !3;
     encoder.copy_buffer_to_buffer(from, from_offset, to, to_offset, size);
 }
 

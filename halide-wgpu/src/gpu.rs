@@ -111,7 +111,12 @@ impl Gpu {
     }
 
     /// `len` bytes of `buffer` from `offset` (both multiples of 4).
-    pub(crate) fn read(&self, buffer: &wgpu::Buffer, offset: u64, len: u64) -> Result<Vec<u8>, Error> {
+    pub(crate) fn read(
+        &self,
+        buffer: &wgpu::Buffer,
+        offset: u64,
+        len: u64,
+    ) -> Result<Vec<u8>, Error> {
         if len == 0 {
             return Ok(Vec::new());
         }
@@ -132,7 +137,9 @@ impl Gpu {
             let _ = tx.send(r);
         });
         self.wait()?;
-        let mapped = rx.recv().map_err(|_| "the map callback never ran".to_owned());
+        let mapped = rx
+            .recv()
+            .map_err(|_| "the map callback never ran".to_owned());
         match mapped {
             Ok(Ok(())) => {}
             Ok(Err(e)) => return Err(copy_failed(e.to_string())),
@@ -148,7 +155,12 @@ impl Gpu {
     }
 
     /// Writes `bytes` into `buffer` at `offset` (both multiples of 4).
-    pub(crate) fn write(&self, buffer: &wgpu::Buffer, offset: u64, bytes: &[u8]) -> Result<(), Error> {
+    pub(crate) fn write(
+        &self,
+        buffer: &wgpu::Buffer,
+        offset: u64,
+        bytes: &[u8],
+    ) -> Result<(), Error> {
         if bytes.is_empty() {
             return Ok(());
         }
@@ -205,14 +217,18 @@ pub fn gpu() -> Result<Arc<Gpu>, Error> {
 /// a new one); one the caller lent stays.
 pub(crate) fn release_default(gpu: &Gpu) {
     let mut current = CURRENT.write().unwrap_or_else(PoisonError::into_inner);
-    if current.as_ref().is_some_and(|c| c.id == gpu.id && c.default) {
+    if current
+        .as_ref()
+        .is_some_and(|c| c.id == gpu.id && c.default)
+    {
         *current = None;
     }
 }
 
 fn default_gpu() -> Result<Gpu, Error> {
     let no_device = |why: String| Error::new(ErrorCode::GpuDeviceError, Some(why));
-    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+    let instance =
+        wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
     let adapter = block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
         power_preference: wgpu::PowerPreference::HighPerformance,
         ..Default::default()
@@ -225,6 +241,11 @@ fn default_gpu() -> Result<Gpu, Error> {
         required_limits: adapter.limits(),
         ..Default::default()
     }))
-    .map_err(|e| no_device(format!("WebGPU: no device on {}: {e}", adapter.get_info().name)))?;
+    .map_err(|e| {
+        no_device(format!(
+            "WebGPU: no device on {}: {e}",
+            adapter.get_info().name
+        ))
+    })?;
     Ok(Gpu::new(device, queue, true))
 }

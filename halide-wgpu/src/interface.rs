@@ -17,7 +17,7 @@ use crate::dispatch::{Arg, Shape};
 use crate::gpu::{Gpu, gpu, release_default};
 use crate::kernels::{PipelineKey, existing, kernels};
 use crate::layout::Layout;
-use crate::memory::{DeviceBuffer, allocate};
+use crate::memory::{DeviceBuffer, allocate, check_native};
 use halide_runtime::sys::{halide_buffer_t, halide_device_interface_t, halide_type_t};
 use halide_runtime::webgpu::{Hooks, RuntimeFns};
 use halide_runtime::{Error, ErrorCode};
@@ -45,9 +45,15 @@ struct DeviceInterfaceImpl {
         *const halide_device_interface_t,
         *mut halide_buffer_t,
     ) -> c_int,
-    device_crop: unsafe extern "C" fn(*mut c_void, *const halide_buffer_t, *mut halide_buffer_t) -> c_int,
-    device_slice:
-        unsafe extern "C" fn(*mut c_void, *const halide_buffer_t, c_int, c_int, *mut halide_buffer_t) -> c_int,
+    device_crop:
+        unsafe extern "C" fn(*mut c_void, *const halide_buffer_t, *mut halide_buffer_t) -> c_int,
+    device_slice: unsafe extern "C" fn(
+        *mut c_void,
+        *const halide_buffer_t,
+        c_int,
+        c_int,
+        *mut halide_buffer_t,
+    ) -> c_int,
     device_release_crop: BufOp,
     wrap_native: unsafe extern "C" fn(*mut c_void, *mut halide_buffer_t, u64) -> c_int,
     detach_native: BufOp,
@@ -127,9 +133,8 @@ unsafe fn register(fns: *const RuntimeFns) -> &'static Registered {
     // functions in the order RuntimeFns lists them, `compute_capability`
     // (null: WebGPU has none) and `impl`. Function pointers and data
     // pointers have one representation on every platform wgpu supports.
-    let interface = unsafe {
-        std::mem::transmute::<[*const c_void; 16], halide_device_interface_t>(fields)
-    };
+    let interface =
+        unsafe { std::mem::transmute::<[*const c_void; 16], halide_device_interface_t>(fields) };
     let r: &'static Registered = Box::leak(Box::new(Registered { fns, interface }));
     all.push((key, r));
     let _ = FIRST.set(r);
@@ -150,7 +155,11 @@ pub(crate) fn is_ours(iface: *const halide_device_interface_t) -> bool {
 
 /// Runs `f`, turning an `Err` or a panic into an error code reported
 /// through `rt` (or the first runtime) with `user_context`.
-fn guarded(rt: Option<&Registered>, user_context: *mut c_void, f: impl FnOnce() -> Result<(), Error>) -> c_int {
+fn guarded(
+    rt: Option<&Registered>,
+    user_context: *mut c_void,
+    f: impl FnOnce() -> Result<(), Error>,
+) -> c_int {
     let error = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(())) => return 0,
         Ok(Err(e)) => e,
@@ -160,7 +169,10 @@ fn guarded(rt: Option<&Registered>, user_context: *mut c_void, f: impl FnOnce() 
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            Error::new(ErrorCode::Generic, Some(format!("halide-wgpu panicked: {what}")))
+            Error::new(
+                ErrorCode::Generic,
+                Some(format!("halide-wgpu panicked: {what}")),
+            )
         }
     };
     if let Some(rt) = rt.or_else(|| FIRST.get().copied()) {
@@ -315,7 +327,8 @@ unsafe extern "C" fn buffer_copy(
             (false, Some(h)) => End::Device(h),
             (false, None) => return Err(Error::new(ErrorCode::DeviceInterfaceNoDevice, None)),
         };
-        if matches!(from, End::Host(p) if p.is_null()) || matches!(to, End::Host(p) if p.is_null()) {
+        if matches!(from, End::Host(p) if p.is_null()) || matches!(to, End::Host(p) if p.is_null())
+        {
             return Err(Error::new(ErrorCode::HostIsNull, None));
         }
         // SAFETY: host pointers of valid buffers cover their elements.
@@ -323,7 +336,11 @@ unsafe extern "C" fn buffer_copy(
     })
 }
 
-unsafe extern "C" fn device_crop(uc: *mut c_void, src: *const halide_buffer_t, dst: *mut halide_buffer_t) -> c_int {
+unsafe extern "C" fn device_crop(
+    uc: *mut c_void,
+    src: *const halide_buffer_t,
+    dst: *mut halide_buffer_t,
+) -> c_int {
     guarded(None, uc, || {
         // SAFETY: see above; src and dst are distinct buffers.
         let (src, dst) = unsafe { (buffer(src)?, buffer_mut(dst)?) };
@@ -377,7 +394,7 @@ unsafe extern "C" fn wrap_native(uc: *mut c_void, raw: *mut halide_buffer_t, nat
         let native = native.ok_or_else(|| Error::new(ErrorCode::DeviceWrapNativeFailed, None))?;
         // SAFETY: a valid buffer.
         let layout = unsafe { Layout::of(buf) }?;
-        crate::wrap::check(native, &layout)?;
+        check_native(native, &layout)?;
         if buf.device != 0 {
             return Err(Error::new(
                 ErrorCode::DeviceWrapNativeFailed,
@@ -435,12 +452,17 @@ unsafe extern "C" fn initialize_kernels(
         let gpu = gpu()?;
         // SAFETY: generated code passes its WGSL, `size` bytes, and the
         // address of its kernel state.
-        let bytes = unsafe { std::slice::from_raw_parts(src.cast::<u8>(), usize::try_from(size).unwrap_or(0)) };
+        let bytes = unsafe {
+            std::slice::from_raw_parts(src.cast::<u8>(), usize::try_from(size).unwrap_or(0))
+        };
         let text = CStr::from_bytes_until_nul(bytes)
             .map(CStr::to_bytes)
             .unwrap_or(bytes);
         let text = std::str::from_utf8(text).map_err(|e| {
-            Error::new(ErrorCode::GpuDeviceError, Some(format!("the WGSL is not UTF-8: {e}")))
+            Error::new(
+                ErrorCode::GpuDeviceError,
+                Some(format!("the WGSL is not UTF-8: {e}")),
+            )
         })?;
         // SAFETY: as above.
         unsafe { kernels(state, text) }.module(&gpu).map(drop)
@@ -475,7 +497,9 @@ unsafe extern "C" fn run(
         let count = |v: c_int| u32::try_from(v).unwrap_or(0);
         // SAFETY: generated code passes a C string, and argument arrays
         // that end at the first null argument.
-        let entry = unsafe { CStr::from_ptr(entry) }.to_string_lossy().into_owned();
+        let entry = unsafe { CStr::from_ptr(entry) }
+            .to_string_lossy()
+            .into_owned();
         let mut list = Vec::new();
         for i in 0.. {
             // SAFETY: as above; the other arrays are read only for the

@@ -135,7 +135,10 @@ impl Kernels {
 impl Module {
     /// The compute pipeline for `key`, made on first use.
     pub fn pipeline(&self, gpu: &Gpu, key: &PipelineKey) -> Result<wgpu::ComputePipeline, Error> {
-        let mut pipelines = self.pipelines.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut pipelines = self
+            .pipelines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(p) = pipelines.get(key) {
             return Ok(p.clone());
         }

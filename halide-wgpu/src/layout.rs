@@ -239,7 +239,14 @@ mod tests {
     fn a_dense_copy_is_one_run() {
         let l = dense(4, &[7, 5, 3]);
         let plan = CopyPlan::new(&l, &l).unwrap();
-        assert_eq!(runs(&plan), [Run { src: 0, dst: 0, len: 4 * 105 }]);
+        assert_eq!(
+            runs(&plan),
+            [Run {
+                src: 0,
+                dst: 0,
+                len: 4 * 105
+            }]
+        );
         assert_eq!(l.size_in_bytes(), 420);
     }
 
@@ -253,8 +260,16 @@ mod tests {
         assert_eq!(
             runs(&plan),
             [
-                Run { src: 24, dst: 0, len: 6 },
-                Run { src: 44, dst: 6, len: 6 }
+                Run {
+                    src: 24,
+                    dst: 0,
+                    len: 6
+                },
+                Run {
+                    src: 44,
+                    dst: 6,
+                    len: 6
+                }
             ]
         );
         assert_eq!(src.offset_of(&dst), 24);
@@ -266,8 +281,16 @@ mod tests {
         let dst = Layout::new(
             1,
             vec![
-                Dim { min: 0, extent: 2, stride: 3 },
-                Dim { min: 0, extent: 3, stride: 1 },
+                Dim {
+                    min: 0,
+                    extent: 2,
+                    stride: 3,
+                },
+                Dim {
+                    min: 0,
+                    extent: 3,
+                    stride: 1,
+                },
             ],
         )
         .unwrap();
@@ -283,9 +306,21 @@ mod tests {
         let interleaved = Layout::new(
             1,
             vec![
-                Dim { min: 0, extent: 4, stride: 3 },
-                Dim { min: 0, extent: 3, stride: 12 },
-                Dim { min: 0, extent: 3, stride: 1 },
+                Dim {
+                    min: 0,
+                    extent: 4,
+                    stride: 3,
+                },
+                Dim {
+                    min: 0,
+                    extent: 3,
+                    stride: 12,
+                },
+                Dim {
+                    min: 0,
+                    extent: 3,
+                    stride: 1,
+                },
             ],
         )
         .unwrap();
@@ -302,7 +337,15 @@ mod tests {
         let dst = dense(4, &[5]);
         let e = CopyPlan::new(&src, &dst).unwrap_err();
         assert!(e.message().unwrap().contains("outside"), "{e}");
-        let e = Layout::new(4, vec![Dim { min: 0, extent: 2, stride: -1 }]).unwrap_err();
+        let e = Layout::new(
+            4,
+            vec![Dim {
+                min: 0,
+                extent: 2,
+                stride: -1,
+            }],
+        )
+        .unwrap_err();
         assert!(e.message().unwrap().contains("non-negative"), "{e}");
     }
 

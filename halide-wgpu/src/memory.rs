@@ -116,3 +116,19 @@ pub(crate) fn allocate(gpu: &Arc<Gpu>, layout: &Layout) -> Result<DeviceBuffer, 
 pub(crate) const USAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
     .union(wgpu::BufferUsages::COPY_SRC)
     .union(wgpu::BufferUsages::COPY_DST);
+
+/// Refuses `memory` as device memory of a buffer laid out as `layout`.
+pub(crate) fn check_native(memory: &wgpu::Buffer, layout: &Layout) -> Result<(), Error> {
+    let need = align_up(layout.size_in_bytes()) as u64;
+    let why = if !memory.usage().contains(USAGE) {
+        format!("it needs the usages {USAGE:?}, not {:?}", memory.usage())
+    } else if memory.size() < need {
+        format!("it has {} bytes, the buffer needs {need}", memory.size())
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(
+        ErrorCode::DeviceWrapNativeFailed,
+        Some(format!("cannot wrap this wgpu::Buffer: {why}")),
+    ))
+}

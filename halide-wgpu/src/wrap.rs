@@ -3,8 +3,8 @@
 //! `wgpu::Buffer` it can bind.
 
 use crate::interface::{first_interface, is_ours};
-use crate::layout::{Layout, align_up};
-use crate::memory::{DeviceBuffer, USAGE};
+use crate::layout::Layout;
+use crate::memory::{DeviceBuffer, check_native};
 use halide_runtime::{DeviceInterface, Error, ErrorCode, HalideBuffer, HalideBufferMut};
 
 /// This crate's device interface, for
@@ -62,7 +62,7 @@ pub fn wrap(buf: &mut impl HalideBufferMut, memory: &wgpu::Buffer) -> Result<(),
     let iface = device_interface()?;
     // SAFETY: a valid buffer. Checked here too, so the message reaches the
     // caller whichever runtime's error handler is installed.
-    check(memory, &unsafe { Layout::of(buf.raw().as_raw()) }?)?;
+    check_native(memory, &unsafe { Layout::of(buf.raw().as_raw()) }?)?;
     let handle = std::ptr::from_ref(memory) as u64;
     // SAFETY: this interface's native handle is a `*const wgpu::Buffer`,
     // which wrap_native clones (wgpu counts references) during the call,
@@ -108,20 +108,4 @@ pub struct DeviceView {
     pub offset: u64,
     /// Bytes from the min corner to the end of the last element.
     pub size: u64,
-}
-
-/// Refuses `memory` as device memory of a buffer laid out as `layout`.
-pub(crate) fn check(memory: &wgpu::Buffer, layout: &Layout) -> Result<(), Error> {
-    let need = align_up(layout.size_in_bytes()) as u64;
-    let why = if !memory.usage().contains(USAGE) {
-        format!("it needs the usages {USAGE:?}, not {:?}", memory.usage())
-    } else if memory.size() < need {
-        format!("it has {} bytes, the buffer needs {need}", memory.size())
-    } else {
-        return Ok(());
-    };
-    Err(Error::new(
-        ErrorCode::DeviceWrapNativeFailed,
-        Some(format!("cannot wrap this wgpu::Buffer: {why}")),
-    ))
 }

@@ -8,9 +8,9 @@
 mod common;
 
 use common::{float_mismatches, image, tile, webgpu};
+use halide::math::saturating_cast;
 use halide::prelude::*;
 use halide::{MemoryType, args};
-use halide::math::saturating_cast;
 
 /// A 3×3 box blur, separable: `blur_x` computed per GPU block into
 /// workgroup memory by the block's threads, `blur_y` tiled 16×16.
@@ -35,8 +35,18 @@ fn blur(input: &ImageParam, on_gpu: bool) -> Func {
         let [bx, by, tx, ty] = Var::many(["bx", "by", "tx", "ty"]);
         blur_y
             .gpu_tile(&[
-                halide::GpuTile { var: &x, block: &bx, thread: &tx, size: 16 },
-                halide::GpuTile { var: &y, block: &by, thread: &ty, size: 16 },
+                halide::GpuTile {
+                    var: &x,
+                    block: &bx,
+                    thread: &tx,
+                    size: 16,
+                },
+                halide::GpuTile {
+                    var: &y,
+                    block: &by,
+                    thread: &ty,
+                    size: 16,
+                },
             ])
             .unwrap();
         blur_x
@@ -55,20 +65,39 @@ fn blur(input: &ImageParam, on_gpu: bool) -> Func {
 
 #[test]
 fn a_blur_matches_the_cpu() {
-    let target = webgpu();
+    let Some(target) = webgpu() else { return };
     let data = image(258, 258, |x, y| ((x * 37 + y * 91) % 255) as f32 / 7.0);
     let input = ImageParam::new::<f32>(2, "input");
-    let cpu = Pipeline::new(&[&blur(&input, false)]).unwrap().compile(&Target::host().unwrap()).unwrap();
-    let gpu = Pipeline::new(&[&blur(&input, true)]).unwrap().compile(&target).unwrap();
+    let cpu = Pipeline::new(&[&blur(&input, false)])
+        .unwrap()
+        .compile(&Target::host().unwrap())
+        .unwrap();
+    let gpu = Pipeline::new(&[&blur(&input, true)])
+        .unwrap()
+        .compile(&target)
+        .unwrap();
     let mut want = Buffer::<f32>::new(&[256, 256]).unwrap();
     cpu.call(args![&data, &mut want]).unwrap();
     let mut got = Buffer::<f32>::new(&[256, 256]).unwrap();
     gpu.call(args![&data, &mut got]).unwrap();
-    assert!(got.device_dirty(), "the output stays on the device until asked for");
+    assert!(
+        got.device_dirty(),
+        "the output stays on the device until asked for"
+    );
     got.copy_to_host().unwrap();
-    let max = got.as_slice().iter().zip(want.as_slice()).map(|(a, b)| a.to_bits().abs_diff(b.to_bits())).max();
+    let max = got
+        .as_slice()
+        .iter()
+        .zip(want.as_slice())
+        .map(|(a, b)| a.to_bits().abs_diff(b.to_bits()))
+        .max();
     let wrong = float_mismatches(&got, &want, 2);
-    assert!(wrong.is_empty(), "{} values differ by more than 2 ulps (max {max:?}): {:?}", wrong.len(), &wrong[..wrong.len().min(5)]);
+    assert!(
+        wrong.is_empty(),
+        "{} values differ by more than 2 ulps (max {max:?}): {:?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(5)]
+    );
 }
 
 /// Three stages: one computed on its own into device memory, one per
@@ -78,22 +107,27 @@ fn stages(on_gpu: bool) -> Func {
     let mut a = Func::new("a");
     a.define([&x, &y], &x * 3 - &y * 5).unwrap();
     let mut b = Func::new("b");
-    b.define([&x, &y], a.at((&x, &y)) * a.at((&y, &x)) + 7).unwrap();
+    b.define([&x, &y], a.at((&x, &y)) * a.at((&y, &x)) + 7)
+        .unwrap();
     let mut c = Func::new("c");
-    c.define([&x, &y], b.at((&x, &y)) - b.at((&x + 1, &y + 1)) / 3).unwrap();
+    c.define([&x, &y], b.at((&x, &y)) - b.at((&x + 1, &y + 1)) / 3)
+        .unwrap();
     if on_gpu {
         tile(&mut c, &x, &y, 8);
         a.compute_root().unwrap();
         tile(&mut a, &x, &y, 8);
         let bx = Var::new("bx");
-        b.compute_at(&c, &bx).unwrap().gpu_threads(&[&x, &y]).unwrap();
+        b.compute_at(&c, &bx)
+            .unwrap()
+            .gpu_threads(&[&x, &y])
+            .unwrap();
     }
     c
 }
 
 #[test]
 fn stages_computed_root_and_per_block_are_exact() {
-    let target = webgpu();
+    let Some(target) = webgpu() else { return };
     let want: Buffer<i32> = stages(false).realize(&[67, 45]).unwrap();
     let mut gpu = stages(true);
     gpu.compile_jit(&target).unwrap();
@@ -108,7 +142,9 @@ fn levels(input: &ImageParam, gain: &Param<f32>, offset: &Param<i32>, on_gpu: bo
     let mut f = Func::new("levels");
     f.define(
         [&x, &y],
-        saturating_cast::<u8>(input.at((&x, &y)).cast::<f32>() * gain + offset.expr().cast::<f32>()),
+        saturating_cast::<u8>(
+            input.at((&x, &y)).cast::<f32>() * gain + offset.expr().cast::<f32>(),
+        ),
     )
     .unwrap();
     if on_gpu {
@@ -119,11 +155,21 @@ fn levels(input: &ImageParam, gain: &Param<f32>, offset: &Param<i32>, on_gpu: bo
 
 #[test]
 fn a_u8_pipeline_with_scalar_arguments_is_exact() {
-    let target = webgpu();
+    let Some(target) = webgpu() else { return };
     let data = image(61, 37, |x, y| (x * 7 + y * 13) as u8);
-    let (input, gain, offset) = (ImageParam::new::<u8>(2, "input"), Param::<f32>::new("gain"), Param::<i32>::new("offset"));
-    let cpu = Pipeline::new(&[&levels(&input, &gain, &offset, false)]).unwrap().compile(&Target::host().unwrap()).unwrap();
-    let gpu = Pipeline::new(&[&levels(&input, &gain, &offset, true)]).unwrap().compile(&target).unwrap();
+    let (input, gain, offset) = (
+        ImageParam::new::<u8>(2, "input"),
+        Param::<f32>::new("gain"),
+        Param::<i32>::new("offset"),
+    );
+    let cpu = Pipeline::new(&[&levels(&input, &gain, &offset, false)])
+        .unwrap()
+        .compile(&Target::host().unwrap())
+        .unwrap();
+    let gpu = Pipeline::new(&[&levels(&input, &gain, &offset, true)])
+        .unwrap()
+        .compile(&target)
+        .unwrap();
     for (g, o) in [(1.5f32, -20i32), (0.25, 100), (3.0, 0)] {
         let mut want = Buffer::<u8>::new(&[61, 37]).unwrap();
         cpu.call(args![&data, g, o, &mut want]).unwrap();
@@ -136,10 +182,18 @@ fn a_u8_pipeline_with_scalar_arguments_is_exact() {
 
 #[test]
 fn scalar_arguments_of_every_type_webgpu_allows() {
-    let target = webgpu();
+    let Some(target) = webgpu() else { return };
     let [x, y] = Var::many(["x", "y"]);
-    let (a, b, c) = (Param::<i8>::new("a"), Param::<i16>::new("b"), Param::<i32>::new("c"));
-    let (d, e, f) = (Param::<u8>::new("d"), Param::<u16>::new("e"), Param::<u32>::new("f"));
+    let (a, b, c) = (
+        Param::<i8>::new("a"),
+        Param::<i16>::new("b"),
+        Param::<i32>::new("c"),
+    );
+    let (d, e, f) = (
+        Param::<u8>::new("d"),
+        Param::<u16>::new("e"),
+        Param::<u32>::new("f"),
+    );
     let (g, h) = (Param::<f32>::new("g"), Param::<bool>::new("h"));
     let define = |on_gpu: bool| {
         let mut out = Func::new("scalars");
@@ -164,7 +218,16 @@ fn scalar_arguments_of_every_type_webgpu_allows() {
     let (mut cpu, mut gpu) = (define(false), define(true));
     // Extremes of each type, so sign and zero extension both show.
     for (va, vb, vc, vd, ve, vf, vg, vh) in [
-        (-128i8, -32768i16, i32::MIN / 4, 255u8, 65535u16, u32::MAX, -2.5f32, true),
+        (
+            -128i8,
+            -32768i16,
+            i32::MIN / 4,
+            255u8,
+            65535u16,
+            u32::MAX,
+            -2.5f32,
+            true,
+        ),
         (127, 32767, i32::MAX / 4, 0, 0, 3_000_000_000, 1.25, false),
     ] {
         a.set(va).unwrap();
@@ -177,18 +240,25 @@ fn scalar_arguments_of_every_type_webgpu_allows() {
         h.set(vh).unwrap();
         let want: Buffer<i32> = cpu.realize(&[19, 11]).unwrap();
         let got: Buffer<i32> = gpu.realize(&[19, 11]).unwrap();
-        assert_eq!(got.as_slice(), want.as_slice(), "{va} {vb} {vc} {vd} {ve} {vf} {vg} {vh}");
+        assert_eq!(
+            got.as_slice(),
+            want.as_slice(),
+            "{va} {vb} {vc} {vd} {ve} {vf} {vg} {vh}"
+        );
     }
 }
 
 #[test]
 fn division_is_within_what_wgsl_allows() {
-    let target = webgpu();
+    let Some(target) = webgpu() else { return };
     let [x, y] = Var::many(["x", "y"]);
     let define = || {
         let mut f = Func::new("quotient");
-        f.define([&x, &y], ((&x * 7919 + 1).cast::<f32>() * 0.37f32) / ((&y * 104729 + 3).cast::<f32>() * 0.11f32))
-            .unwrap();
+        f.define(
+            [&x, &y],
+            ((&x * 7919 + 1).cast::<f32>() * 0.37f32) / ((&y * 104729 + 3).cast::<f32>() * 0.11f32),
+        )
+        .unwrap();
         f
     };
     let want: Buffer<f32> = define().realize(&[64, 64]).unwrap();
@@ -197,20 +267,34 @@ fn division_is_within_what_wgsl_allows() {
     gpu.compile_jit(&target).unwrap();
     let got: Buffer<f32> = gpu.realize(&[64, 64]).unwrap();
     let wrong = float_mismatches(&got, &want, 3);
-    assert!(wrong.is_empty(), "{} quotients off by more than 3 ulps: {:?}", wrong.len(), &wrong[..wrong.len().min(5)]);
+    assert!(
+        wrong.is_empty(),
+        "{} quotients off by more than 3 ulps: {:?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(5)]
+    );
 }
 
 #[test]
 fn types_webgpu_lacks_are_refused_with_halides_message() {
-    let target = webgpu();
+    let Some(target) = webgpu() else { return };
     let [x, y] = Var::many(["x", "y"]);
     let wide = Param::<i64>::new("wide");
     let double = Param::<f64>::new("double");
     let cases: [(Expr, &str); 4] = [
         (wide.expr() * &x, "non-buffer args larger than 4 bytes"),
-        (double.expr() * (&x).cast::<f64>(), "non-buffer args larger than 4 bytes"),
-        ((&x).cast::<f64>() / 3.0f64, "WGSL only supports 32-bit floats"),
-        (x.expr().cast_to(halide_runtime::Type::float(16)) * 2, "WGSL only supports 32-bit floats"),
+        (
+            double.expr() * (&x).cast::<f64>(),
+            "non-buffer args larger than 4 bytes",
+        ),
+        (
+            (&x).cast::<f64>() / 3.0f64,
+            "WGSL only supports 32-bit floats",
+        ),
+        (
+            x.expr().cast_to(halide_runtime::Type::float(16)) * 2,
+            "WGSL only supports 32-bit floats",
+        ),
     ];
     for (value, message) in cases {
         let mut f = Func::new("wide");
@@ -223,10 +307,16 @@ fn types_webgpu_lacks_are_refused_with_halides_message() {
 
 #[test]
 fn one_callable_many_calls_keeps_device_inputs() {
-    let target = webgpu();
+    let Some(target) = webgpu() else { return };
     let input = ImageParam::new::<f32>(2, "input");
-    let gpu = Pipeline::new(&[&blur(&input, true)]).unwrap().compile(&target).unwrap();
-    let cpu = Pipeline::new(&[&blur(&input, false)]).unwrap().compile(&Target::host().unwrap()).unwrap();
+    let gpu = Pipeline::new(&[&blur(&input, true)])
+        .unwrap()
+        .compile(&target)
+        .unwrap();
+    let cpu = Pipeline::new(&[&blur(&input, false)])
+        .unwrap()
+        .compile(&Target::host().unwrap())
+        .unwrap();
     let mut data = image(66, 34, |x, y| (x + y) as f32);
     let mut out = Buffer::<f32>::new(&[64, 32]).unwrap();
     let mut want = Buffer::<f32>::new(&[64, 32]).unwrap();

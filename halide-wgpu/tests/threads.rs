@@ -11,12 +11,13 @@ use std::sync::Arc;
 
 #[test]
 fn eight_threads_share_one_callable() {
-    let target = webgpu();
+    let Some(target) = webgpu() else { return };
     let input = ImageParam::new::<i32>(2, "input");
     let scale = Param::<i32>::new("scale");
     let [x, y] = Var::many(["x", "y"]);
     let mut f = Func::new("scaled");
-    f.define([&x, &y], input.at((&x, &y)) * &scale + &x - &y).unwrap();
+    f.define([&x, &y], input.at((&x, &y)) * &scale + &x - &y)
+        .unwrap();
     tile(&mut f, &x, &y, 8);
     let callable = Arc::new(Pipeline::new(&[&f]).unwrap().compile(&target).unwrap());
     let threads: Vec<_> = (0..8)
@@ -31,7 +32,11 @@ fn eight_threads_share_one_callable() {
                     out.copy_to_host().unwrap();
                     out.for_each_element(|c| {
                         let want = data.get(c).unwrap() * (t + round) + c[0] - c[1];
-                        assert_eq!(out.get(c), Some(want), "thread {t}, round {round}, at {c:?}");
+                        assert_eq!(
+                            out.get(c),
+                            Some(want),
+                            "thread {t}, round {round}, at {c:?}"
+                        );
                     });
                 }
             })

@@ -362,7 +362,10 @@ impl<'p> Aot<'p> {
 
 /// Writes Halide's runtime for `target` on its own as the static library
 /// `dir/name.a`, for libraries compiled with `no_runtime`. One runtime
-/// serves every such library of the same target in a program.
+/// serves every such library of the same target in a program. For a
+/// `webgpu` target, the runtime runs WebGPU code on wgpu: it holds
+/// halide-build's bridge to halide-wgpu instead of Halide's WebGPU module
+/// (see [`halide_build::webgpu`]), so the program must link halide-wgpu.
 ///
 /// ```
 /// let dir = std::env::temp_dir().join("halide-runtime-doc");
@@ -377,7 +380,8 @@ pub fn compile_runtime(
 ) -> Result<RuntimeLibrary> {
     let dir = dir.as_ref();
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let target: Target = halide_build::target::runtime(&target.to_string()).parse()?;
+    let requested = target.to_string();
+    let target: Target = halide_build::target::runtime(&requested).parse()?;
     let runtime = RuntimeLibrary::in_dir(dir, name);
     let kind = ffi::c_string(OutputKind::StaticLibrary.name())?;
     let path = path_string(&runtime.static_library)?;
@@ -389,6 +393,8 @@ pub fn compile_runtime(
             sys::hl_compile_standalone_runtime(t, &kind.as_ptr(), &path.as_ptr(), 1, err)
         })
     }?;
+    halide_build::webgpu::complete_runtime(&runtime, &requested)
+        .map_err(|e| Error::invalid(format!("the WebGPU bridge: {e}")))?;
     Ok(runtime)
 }
 

@@ -73,10 +73,11 @@ pub fn check(api: DeviceApi) -> Result<()> {
     PROBED[i].get_or_init(|| probe(api)).clone()
 }
 
-/// The device interface of libHalide's JIT runtime for `api`: what
-/// [`HalideBufferMut::copy_to_device`] takes to put a buffer's data on
-/// that device ahead of the pipelines that read it there. Loads the
-/// runtime on first use.
+/// The device interface of libHalide's JIT runtime for `api` (for WebGPU
+/// with an implementation installed, see [`crate::webgpu`], that of its
+/// runtime): what [`HalideBufferMut::copy_to_device`] takes to put a
+/// buffer's data on that device ahead of the pipelines that read it
+/// there. Loads the runtime on first use.
 ///
 /// ```
 /// use halide::gpu::{self, DeviceApi};
@@ -90,6 +91,9 @@ pub fn check(api: DeviceApi) -> Result<()> {
 /// # Ok::<(), halide::Error>(())
 /// ```
 pub fn interface(api: DeviceApi) -> Result<DeviceInterface> {
+    if api == DeviceApi::WebGpu && crate::webgpu::implementation().is_some() {
+        return crate::webgpu::device_interface();
+    }
     // An API whose runtime libHalide could not even build or link here
     // (WebGPU without a webgpu.h implementation in the process, Metal off
     // macOS) is refused with that error: asking libHalide for the same

@@ -45,6 +45,14 @@ pub(crate) fn webgpu_hooks() -> Option<Hooks> {
     WEBGPU_HOOKS.get().copied()
 }
 
+/// The device interface of the first runtime loaded with the bridge.
+static WEBGPU_INTERFACE: OnceLock<usize> = OnceLock::new();
+
+/// That interface, once such a runtime is loaded.
+pub(crate) fn webgpu_interface() -> Option<*const c_void> {
+    WEBGPU_INTERFACE.get().map(|&a| a as *const c_void)
+}
+
 /// The runtimes loaded so far, by path.
 static RUNTIMES: Mutex<Option<HashMap<PathBuf, Runtime>>> = Mutex::new(None);
 
@@ -104,11 +112,13 @@ pub(crate) unsafe fn load_runtime(path: &Path) -> Result<Runtime> {
         // runtime, so buffers can move to the device before any pipeline
         // of it runs. The library stays loaded (below).
         let interface = unsafe {
-            library.get::<unsafe extern "C" fn() -> *const c_void>(b"halide_webgpu_device_interface\0")
+            library
+                .get::<unsafe extern "C" fn() -> *const c_void>(b"halide_webgpu_device_interface\0")
         }
         .map_err(|e| load_error(path, &e))?;
         // SAFETY: as above.
-        unsafe { interface() };
+        let interface = unsafe { interface() };
+        let _ = WEBGPU_INTERFACE.set(interface as usize);
     }
     // Never unloaded: its thread pool's workers run its code after calls.
     std::mem::forget(library);

@@ -55,3 +55,36 @@ pub fn implementation() -> Option<Hooks> {
         None
     }
 }
+
+/// The device interface buffers move to the WebGPU device with (what
+/// `halide::gpu::interface(DeviceApi::WebGpu)` returns once an
+/// implementation is installed).
+///
+/// ```no_run
+/// # let hooks: halide::webgpu::Hooks = unimplemented!();
+/// halide::webgpu::set_implementation(hooks)?;
+/// let interface = halide::webgpu::device_interface()?;
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn device_interface() -> Result<halide_runtime::DeviceInterface> {
+    #[cfg(target_os = "linux")]
+    {
+        let missing = || {
+            crate::error::Error::invalid(
+                "WebGPU runs on wgpu here only with an implementation: call halide_wgpu::register()",
+            )
+        };
+        implementation().ok_or_else(missing)?;
+        crate::cache::load_webgpu_runtime()?;
+        let raw = crate::shared_library::webgpu_interface().ok_or_else(missing)?;
+        // SAFETY: the bridge's interface is built from a runtime that stays
+        // loaded for the process, and lives as long.
+        unsafe { halide_runtime::DeviceInterface::from_raw(raw.cast()) }.ok_or_else(missing)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Err(crate::error::Error::invalid(
+            "webgpu targets run on wgpu only on Linux, where the compile cache works",
+        ))
+    }
+}

@@ -116,9 +116,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     build.library(library);
 
     // A GPU pipeline for each device API CI has (software devices there),
-    // and one runtime for every library, with those APIs' device support.
+    // and one runtime for every library, with those APIs' device support
+    // (WebGPU's through halide-wgpu, which src/lib.rs links).
     let mut runtime_target = target.clone();
-    for api in ["opencl", "vulkan"] {
+    for api in ["opencl", "vulkan", "webgpu"] {
         let (gpu, input, scale) = halide_test_generators::gpu_scaled()?;
         let library = gpu
             .aot(&format!("gpu_scaled_{api}"))?

@@ -137,6 +137,9 @@ fn work_around_halide_8868() {
 
 fn main() -> halide::Result<()> {
     work_around_halide_8868();
+    // WebGPU runs on the wgpu crate, through halide-wgpu: registering it
+    // makes `webgpu` targets work like the others.
+    halide_wgpu::register()?;
     let (width, height) = (128, 96);
     let image = Buffer::<u8>::from_fn(&[width, height, 3], |p| {
         ((p[0] * 5 + p[1] * 11 + p[2] * 70) % 256) as u8

@@ -118,7 +118,10 @@ fn try_compile(
     }
     let webgpu = target.has_feature("webgpu").map_err(|_| Fallback::Halide)?;
     let other_gpu = match webgpu {
-        true => target.without_feature("webgpu").map_err(|_| Fallback::Halide)?.has_gpu_feature(),
+        true => target
+            .without_feature("webgpu")
+            .map_err(|_| Fallback::Halide)?
+            .has_gpu_feature(),
         false => target.has_gpu_feature(),
     };
     if other_gpu {
@@ -240,7 +243,9 @@ fn ensure(
 /// Loads the runtime for the host's `webgpu` target (see `crate::webgpu`).
 pub(super) fn webgpu_runtime(settings: &CacheSettings) -> Result<()> {
     let failed = |f: Fallback| {
-        let why = f.describe().map_or_else(|| "Halide refused it".to_owned(), |(_, m)| m);
+        let why = f
+            .describe()
+            .map_or_else(|| "Halide refused it".to_owned(), |(_, m)| m);
         Error::invalid(format!("the runtime for webgpu targets: {why}"))
     };
     let store = Store::open(&settings.dir)

@@ -27,7 +27,11 @@ fn compiler() -> OsString {
 /// Links `objects` into the shared library `output`: a runtime (with its
 /// file name as soname) when `runtime` is `None`, else a pipeline that
 /// needs the runtime library at `runtime`.
-pub(crate) fn link(objects: &[PathBuf], runtime: Option<&Path>, output: &Path) -> Result<(), LinkError> {
+pub(crate) fn link(
+    objects: &[PathBuf],
+    runtime: Option<&Path>,
+    output: &Path,
+) -> Result<(), LinkError> {
     let cc = compiler();
     let mut command = Command::new(&cc);
     command.arg("-shared").arg("-o").arg(output).args(objects);

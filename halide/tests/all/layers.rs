@@ -160,6 +160,14 @@ fn modules_only_use_the_modules_below_them() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// halide-wgpu is layered the same way.
+#[test]
+fn halide_wgpu_modules_only_use_the_modules_below_them() {
+    let src = src().join("../../halide-wgpu/src");
+    let problems = check_stack(&src, &src.join("lib.rs"), "crate::");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
 #[test]
 fn the_check_finds_an_upward_use() {
     let dir = std::env::temp_dir().join(format!("halide-layers-{}", std::process::id()));
@@ -198,6 +206,7 @@ fn no_source_file_is_over_600_lines() {
     let long: Vec<String> = rust_files(&src())
         .into_iter()
         .chain(rust_files(&src().join("../../halide-runtime/src")))
+        .chain(rust_files(&src().join("../../halide-wgpu/src")))
         .filter(|f| !f.ends_with("sys.rs")) // generated bindings
         .filter_map(|f| {
             let n = std::fs::read_to_string(&f).unwrap().lines().count();

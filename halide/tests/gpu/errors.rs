@@ -54,6 +54,14 @@ fn atomics_gpu_8_bit() {
         let result = hist
             .compile_jit(&target(api))
             .and_then(|()| hist.realize::<u8>(&[7]));
+        if api == DeviceApi::WebGpu {
+            // WGSL has 32-bit atomics only; Halide 21 emulates 8-bit ones
+            // with compare-and-swap on the word, without wrapping the sum
+            // to 8 bits: it compiles and runs, with wrong counts.
+            // halide-wgpu's README lists it with Halide's other WGSL bugs.
+            assert!(result.is_ok(), "{api}: {result:?}");
+            continue;
+        }
         let phrase = match api {
             DeviceApi::OpenCl => "OpenCL only support 32 and 64 bit atomics",
             DeviceApi::Vulkan => "Atomic updates are not supported inside Vulkan kernels",
@@ -81,6 +89,8 @@ fn atomics_gpu_mutex() {
             // A Halide 21 bug: Vulkan's code generator refuses the kernel
             // before the mutex check can, with a wrong reason.
             DeviceApi::Vulkan => "-1 lanes requested",
+            // Its mutex would need 64-bit integers, which WGSL lacks.
+            DeviceApi::WebGpu => "Invalid integer bitwidth for WGSL",
             _ => "mutex",
         };
         expect_err(api, result, phrase);

@@ -4,7 +4,8 @@
 //! `cargo xtask gpu-test` runs this suite once per API (`HALIDE_GPU_ONLY`
 //! names it) and reports per API. An API that does not work here is skipped
 //! with the reason, unless it is listed in `HALIDE_REQUIRE_GPU`
-//! (comma-separated features, as `.ci/run` sets it for OpenCL and Vulkan),
+//! (comma-separated features, as `.ci/run` sets it for OpenCL, Vulkan and
+//! WebGPU),
 //! which turns the skip into a failure.
 
 use halide::gpu::{self, DeviceApi};
@@ -35,6 +36,8 @@ fn listed(var: &str, api: DeviceApi) -> bool {
 /// The APIs to test: those that work here (of `HALIDE_GPU_ONLY`'s, if set).
 /// Fails if a required one does not work.
 fn apis() -> Vec<DeviceApi> {
+    // WebGPU runs on wgpu, through halide-wgpu.
+    halide_wgpu::register().expect("registering halide-wgpu");
     let only = std::env::var_os("HALIDE_GPU_ONLY").is_some();
     let mut working = Vec::new();
     for api in DeviceApi::ALL {

@@ -13,6 +13,9 @@ mod generated {
 
 pub use generated::*;
 
+// Links halide-wgpu, which the runtime's WebGPU bridge calls into.
+use halide_wgpu as _;
+
 use halide_runtime::{Buffer, Element, HalideBuffer, HalideBufferMut};
 
 halide_runtime::extern_stage!(
@@ -77,7 +80,7 @@ pub fn run_all() -> Result<Vec<(String, Vec<u8>)>, halide_runtime::Error> {
 }
 
 /// The device APIs the GPU pipelines were compiled for.
-pub const GPU_APIS: [&str; 2] = ["opencl", "vulkan"];
+pub const GPU_APIS: [&str; 3] = ["opencl", "vulkan", "webgpu"];
 
 /// Width of the GPU pipelines' buffers: not a multiple of the 16×16 tiles,
 /// in either dimension.
@@ -104,6 +107,7 @@ pub fn run_gpu(api: &str) -> Result<(Buffer<f32>, Buffer<f32>), halide_runtime::
         "opencl" => gpu_scaled_opencl::run,
 
         "vulkan" => gpu_scaled_vulkan::run,
+        "webgpu" => gpu_scaled_webgpu::run,
         _ => panic!("no GPU pipeline was compiled for {api}"),
     };
     // Integer values times 0.5 are exact, so fused multiply-adds on the
