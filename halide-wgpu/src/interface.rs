@@ -235,14 +235,29 @@ unsafe extern "C" fn device_malloc(uc: *mut c_void, buf: *mut halide_buffer_t) -
     })
 }
 
-unsafe extern "C" fn device_free(uc: *mut c_void, buf: *mut halide_buffer_t) -> c_int {
+/// Drops `buf`'s handle (its own box: an allocation's, a crop's or a
+/// wrapped buffer's reference; wgpu frees the memory with the last one),
+/// and forgets the interface unless `keep_interface` (a released crop's
+/// stays, as in Halide's runtimes).
+///
+/// # Safety
+/// See above; no reference to the handle is live.
+unsafe fn drop_handle(uc: *mut c_void, buf: *mut halide_buffer_t, keep_interface: bool) -> c_int {
     guarded(None, uc, || {
-        // SAFETY: see above; no reference to the handle is live.
+        // SAFETY: the caller's contract.
         let buf = unsafe { buffer_mut(buf) }?;
+        // SAFETY: the handle is this crate's and nothing borrows it.
         drop(unsafe { DeviceBuffer::detach(buf) });
-        buf.device_interface = std::ptr::null();
+        if !keep_interface {
+            buf.device_interface = std::ptr::null();
+        }
         Ok(())
     })
+}
+
+unsafe extern "C" fn device_free(uc: *mut c_void, buf: *mut halide_buffer_t) -> c_int {
+    // SAFETY: see above.
+    unsafe { drop_handle(uc, buf, false) }
 }
 
 unsafe extern "C" fn device_sync(uc: *mut c_void, buf: *mut halide_buffer_t) -> c_int {
@@ -378,12 +393,8 @@ fn crop(src: &halide_buffer_t, offset: i64, dst: &mut halide_buffer_t) -> Result
 }
 
 unsafe extern "C" fn device_release_crop(uc: *mut c_void, buf: *mut halide_buffer_t) -> c_int {
-    guarded(None, uc, || {
-        // SAFETY: see above; the crop's handle is its own box.
-        let buf = unsafe { buffer_mut(buf) }?;
-        drop(unsafe { DeviceBuffer::detach(buf) });
-        Ok(())
-    })
+    // SAFETY: see above.
+    unsafe { drop_handle(uc, buf, true) }
 }
 
 unsafe extern "C" fn wrap_native(uc: *mut c_void, raw: *mut halide_buffer_t, native: u64) -> c_int {
@@ -421,13 +432,8 @@ unsafe extern "C" fn wrap_native(uc: *mut c_void, raw: *mut halide_buffer_t, nat
 }
 
 unsafe extern "C" fn detach_native(uc: *mut c_void, buf: *mut halide_buffer_t) -> c_int {
-    guarded(None, uc, || {
-        // SAFETY: see above.
-        let buf = unsafe { buffer_mut(buf) }?;
-        drop(unsafe { DeviceBuffer::detach(buf) });
-        buf.device_interface = std::ptr::null();
-        Ok(())
-    })
+    // SAFETY: see above.
+    unsafe { drop_handle(uc, buf, false) }
 }
 
 // The hooks: called by the bridge with the runtime it was linked into,

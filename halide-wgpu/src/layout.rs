@@ -325,7 +325,7 @@ mod tests {
         )
         .unwrap();
         let plan = CopyPlan::new(&planar, &interleaved).unwrap();
-        let mut seen = vec![0; 36];
+        let mut seen = [0; 36];
         plan.for_each(|r| seen[r.dst as usize] += 1);
         assert!(seen.iter().all(|&n| n == 1));
         assert_eq!(plan.runs(), 36);

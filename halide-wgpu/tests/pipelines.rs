@@ -205,7 +205,7 @@ fn scalar_arguments_of_every_type_webgpu_allows() {
                 + d.expr().cast::<i32>() * 3
                 + e.expr().cast::<i32>()
                 + (f.expr() >> 20u32).cast::<i32>()
-                + ((&x).cast::<f32>() * g.expr()).cast::<i32>()
+                + (x.cast::<f32>() * g.expr()).cast::<i32>()
                 + select(h.expr(), 1000, -1000),
         )
         .unwrap();
@@ -284,13 +284,10 @@ fn types_webgpu_lacks_are_refused_with_halides_message() {
     let cases: [(Expr, &str); 4] = [
         (wide.expr() * &x, "non-buffer args larger than 4 bytes"),
         (
-            double.expr() * (&x).cast::<f64>(),
+            double.expr() * x.cast::<f64>(),
             "non-buffer args larger than 4 bytes",
         ),
-        (
-            (&x).cast::<f64>() / 3.0f64,
-            "WGSL only supports 32-bit floats",
-        ),
+        (x.cast::<f64>() / 3.0f64, "WGSL only supports 32-bit floats"),
         (
             x.expr().cast_to(halide_runtime::Type::float(16)) * 2,
             "WGSL only supports 32-bit floats",
