@@ -22,8 +22,10 @@
 //!
 //! # What is not cached
 //!
-//! Pipelines for GPU targets (their device runtimes are the JIT's, which
-//! device buffers outside calls also use), for targets with `profile` or
+//! Pipelines for GPU targets other than WebGPU (their device runtimes are
+//! the JIT's, which device buffers outside calls also use; WebGPU ones run
+//! here, always, once an implementation is installed: see
+//! [`webgpu`](crate::webgpu)), for targets with `profile` or
 //! `profile_by_timer` (the JIT prints the profile after every call) or
 //! `jit`, and every pipeline on systems other than Linux are JIT-compiled
 //! as before; [`statistics`] counts them. The key is described in the
