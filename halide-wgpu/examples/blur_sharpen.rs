@@ -93,17 +93,28 @@ fn to_image(b: &Buffer<u8>) -> RgbImage {
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args_os().skip(1);
-    let input = args.next().map_or_else(
-        || {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../halide-ndarray/examples/data/shapes.png")
-        },
-        PathBuf::from,
-    );
+    let given = args.next().map(PathBuf::from);
     let out_dir = args.next().map_or_else(
         || std::env::temp_dir().join("halide-wgpu-example"),
         PathBuf::from,
     );
+    std::fs::create_dir_all(&out_dir)?;
+    // Without an input: the workspace's test picture, else one drawn here.
+    let shapes = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../halide-ndarray/examples/data/shapes.png");
+    let input = match given {
+        Some(path) => path,
+        None if shapes.exists() => shapes,
+        None => {
+            let path = out_dir.join("input.png");
+            RgbImage::from_fn(256, 192, |x, y| {
+                let ring = ((x as i32 - 128).pow(2) + (y as i32 - 96).pow(2)) / 400 % 2 == 0;
+                image::Rgb([x as u8, y as u8, if ring { 220 } else { 40 }])
+            })
+            .save(&path)?;
+            path
+        }
+    };
     if let Err(why) = halide_wgpu::register()
         .map_err(|e| e.to_string())
         .and_then(|()| halide_wgpu::gpu().map_err(|e| e.to_string()))
@@ -144,7 +155,6 @@ fn main() -> Result<(), Box<dyn Error>> {
                 format!("{name}: {differ} values differ between the GPU and the CPU").into(),
             );
         }
-        std::fs::create_dir_all(&out_dir)?;
         let path = out_dir.join(format!("{name}.png"));
         to_image(gpu).save(&path)?;
         println!(
