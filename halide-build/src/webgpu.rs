@@ -15,9 +15,9 @@ use std::process::Command;
 /// contract it implements).
 pub const BRIDGE_SOURCE: &str = include_str!("webgpu/bridge.c");
 
-/// Where the bridge finds halide-wgpu.
+/// How the bridge finds halide-wgpu's hooks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hooks {
+pub enum Linkage {
     /// Through halide-wgpu's `halide_rs_webgpu_hooks` static, resolved
     /// when the program is linked: static libraries.
     Linked,
@@ -42,7 +42,7 @@ pub fn has_webgpu(target: &str) -> bool {
 /// Compiles the bridge to the object file `object` with the C compiler
 /// (`$CC`, else `cc`), position-independent so either kind of library
 /// can hold it.
-pub fn compile_bridge(object: &Path, hooks: Hooks) -> Result<(), Error> {
+pub fn compile_bridge(object: &Path, linkage: Linkage) -> Result<(), Error> {
     let source = object.with_extension("c");
     std::fs::write(&source, BRIDGE_SOURCE).map_err(|e| Error::io(&source, e))?;
     let cc = std::env::var_os("CC")
@@ -50,7 +50,7 @@ pub fn compile_bridge(object: &Path, hooks: Hooks) -> Result<(), Error> {
         .unwrap_or_else(|| "cc".into());
     let mut command = Command::new(&cc);
     command.args(["-c", "-O2", "-fPIC", "-std=c99"]);
-    if hooks == Hooks::Loaded {
+    if linkage == Linkage::Loaded {
         command.arg("-DHALIDE_RS_WEBGPU_HOOKS_HERE");
     }
     command.arg(&source).arg("-o").arg(object);
@@ -60,13 +60,13 @@ pub fn compile_bridge(object: &Path, hooks: Hooks) -> Result<(), Error> {
 /// Completes a standalone runtime built for `target` (already without
 /// Halide's WebGPU module, as [`target::runtime`](crate::target::runtime)
 /// makes it): when `target` has `webgpu`, compiles the bridge
-/// ([`Hooks::Linked`]) and adds it to the runtime's static library.
+/// ([`Linkage::Linked`]) and adds it to the runtime's static library.
 pub fn complete_runtime(runtime: &RuntimeLibrary, target: &str) -> Result<(), Error> {
     if !has_webgpu(target) {
         return Ok(());
     }
     let bridge = runtime.static_library.with_extension("webgpu_bridge.o");
-    compile_bridge(&bridge, Hooks::Linked)?;
+    compile_bridge(&bridge, Linkage::Linked)?;
     add_to_archive(&runtime.static_library, &bridge)
 }
 
@@ -106,9 +106,9 @@ mod tests {
     fn the_bridge_compiles_both_ways_and_defines_the_entry_points() {
         let dir = std::env::temp_dir().join(format!("halide-build-bridge-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        for (hooks, name) in [(Hooks::Linked, "linked.o"), (Hooks::Loaded, "loaded.o")] {
+        for (linkage, name) in [(Linkage::Linked, "linked.o"), (Linkage::Loaded, "loaded.o")] {
             let object = dir.join(name);
-            compile_bridge(&object, hooks).unwrap();
+            compile_bridge(&object, linkage).unwrap();
             let symbols = Command::new("nm").arg(&object).output().unwrap();
             let symbols = String::from_utf8_lossy(&symbols.stdout);
             for entry in ["halide_webgpu_run", "halide_webgpu_initialize_kernels"] {
@@ -118,7 +118,7 @@ mod tests {
             let defined = symbols
                 .lines()
                 .any(|l| l.ends_with(" B halide_rs_webgpu_hooks"));
-            assert_eq!(defined, hooks == Hooks::Loaded, "{symbols}");
+            assert_eq!(defined, linkage == Linkage::Loaded, "{symbols}");
         }
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -4,7 +4,7 @@
 //! Halide's own WebGPU runtime calls a C WebGPU library (Dawn). halide-rs
 //! instead links pipelines for `webgpu` targets against a standalone
 //! runtime *without* Halide's WebGPU module plus a small C bridge
-//! (`halide-build`'s `webgpu_bridge.c`) that defines the four functions
+//! (`halide-build`'s `src/webgpu/bridge.c`) that defines the four functions
 //! such code calls (`halide_webgpu_device_interface`,
 //! `halide_webgpu_initialize_kernels`, `halide_webgpu_run`,
 //! `halide_webgpu_finalize_kernels`) and forwards each to a [`Hooks`] entry,

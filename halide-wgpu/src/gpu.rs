@@ -9,10 +9,11 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 /// A wgpu device and its queue, as Halide's kernels use them.
 ///
-/// ```no_run
-/// let gpu = halide_wgpu::gpu()?;
-/// println!("running on {}", gpu.adapter_name());
-/// # Ok::<(), halide_runtime::Error>(())
+/// ```
+/// match halide_wgpu::gpu() {
+///     Ok(gpu) => println!("running on {}", gpu.adapter_name()),
+///     Err(e) => println!("no device: {e}"),
+/// }
 /// ```
 #[derive(Debug)]
 pub struct Gpu {
@@ -185,11 +186,14 @@ pub(crate) fn block_on<F: Future>(f: F) -> F::Output {
 /// Makes Halide's kernels run on `device` and `queue` from now on (buffers
 /// already on another device stay there), and returns them as a [`Gpu`].
 ///
-/// ```no_run
-/// # let (device, queue): (wgpu::Device, wgpu::Queue) = unimplemented!();
-/// let gpu = halide_wgpu::set_device(device, queue);
-/// assert_eq!(halide_wgpu::gpu()?.device(), gpu.device());
-/// # Ok::<(), halide_runtime::Error>(())
+/// ```
+/// let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+/// if let Ok(adapter) = pollster::block_on(instance.request_adapter(&Default::default())) {
+///     let (device, queue) = pollster::block_on(adapter.request_device(&Default::default()))?;
+///     let gpu = halide_wgpu::set_device(device, queue);
+///     assert!(std::sync::Arc::ptr_eq(&halide_wgpu::gpu()?, &gpu));
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn set_device(device: wgpu::Device, queue: wgpu::Queue) -> Arc<Gpu> {
     let gpu = Arc::new(Gpu::new(device, queue, false));

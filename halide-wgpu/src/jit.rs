@@ -7,7 +7,7 @@ use crate::interface::HOOKS;
 /// runtime (built into the compile cache once per machine, which takes a
 /// few seconds the first time). Calling it again does nothing more.
 ///
-/// ```no_run
+/// ```
 /// halide_wgpu::register()?;
 /// assert!(halide::webgpu::implementation().is_some());
 /// # Ok::<(), halide::Error>(())

@@ -14,10 +14,14 @@ use halide_runtime::{DeviceInterface, Error, ErrorCode, HalideBuffer, HalideBuff
 /// [`register`](crate::register) for JIT pipelines, by the first call of a
 /// pipeline linked ahead of time).
 ///
-/// ```no_run
-/// use halide_runtime::{Buffer, HalideBufferMut};
-/// let mut image = Buffer::<f32>::new(&[64, 64])?;
-/// image.copy_to_device(halide_wgpu::device_interface()?)?;
+/// ```
+/// use halide_runtime::{Buffer, HalideBufferExt, HalideBufferMut};
+/// halide_wgpu::register()?;
+/// if halide_wgpu::gpu().is_ok() {
+///     let mut image = Buffer::<f32>::new(&[64, 64])?;
+///     image.copy_to_device(halide_wgpu::device_interface()?)?;
+///     assert!(image.has_device_allocation());
+/// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn device_interface() -> Result<DeviceInterface, Error> {
@@ -45,17 +49,20 @@ pub fn device_interface() -> Result<DeviceInterface, Error> {
 /// never destroys it. Mark it [`set_device_dirty`](HalideBufferMut::set_device_dirty)
 /// when the application wrote it, so a host read copies it back.
 ///
-/// ```no_run
-/// use halide_runtime::{Buffer, HalideBufferMut};
-/// let gpu = halide_wgpu::gpu()?;
-/// let memory = gpu.device().create_buffer(&wgpu::BufferDescriptor {
-///     label: None,
-///     size: 64 * 64 * 4,
-///     usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
-///     mapped_at_creation: false,
-/// });
-/// let mut image = Buffer::<f32>::new(&[64, 64])?;
-/// halide_wgpu::wrap(&mut image, &memory)?;
+/// ```
+/// use halide_runtime::{Buffer, HalideBufferExt, HalideBufferMut};
+/// halide_wgpu::register()?;
+/// if let Ok(gpu) = halide_wgpu::gpu() {
+///     let memory = gpu.device().create_buffer(&wgpu::BufferDescriptor {
+///         label: None,
+///         size: 64 * 64 * 4,
+///         usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+///         mapped_at_creation: false,
+///     });
+///     let mut image = Buffer::<f32>::new(&[64, 64])?;
+///     halide_wgpu::wrap(&mut image, &memory)?;
+///     assert!(image.has_device_allocation());
+/// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn wrap(buf: &mut impl HalideBufferMut, memory: &wgpu::Buffer) -> Result<(), Error> {
@@ -76,11 +83,17 @@ pub fn wrap(buf: &mut impl HalideBufferMut, memory: &wgpu::Buffer) -> Result<(),
 /// ([`device_sync`](HalideBufferMut::device_sync) is not needed: wgpu
 /// orders work on one queue).
 ///
-/// ```no_run
-/// # let image: halide_runtime::Buffer<f32> = unimplemented!();
-/// if let Some(view) = halide_wgpu::device_buffer(&image) {
-///     println!("{} bytes at offset {}", view.size, view.offset);
+/// ```
+/// use halide_runtime::{Buffer, HalideBufferMut};
+/// halide_wgpu::register()?;
+/// let mut image = Buffer::<f32>::new(&[64, 64])?;
+/// assert!(halide_wgpu::device_buffer(&image).is_none(), "on the host only");
+/// if halide_wgpu::gpu().is_ok() {
+///     image.device_malloc(halide_wgpu::device_interface()?)?;
+///     let view = halide_wgpu::device_buffer(&image).expect("on the device");
+///     assert_eq!((view.offset, view.size), (0, 64 * 64 * 4));
 /// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn device_buffer(buf: &impl HalideBuffer) -> Option<DeviceView> {
     let raw = buf.raw().as_raw();

@@ -284,7 +284,7 @@ fn runtime(
         let mut objects = vec![object];
         if webgpu {
             let bridge = scratch.path("webgpu_bridge.o");
-            halide_build::webgpu::compile_bridge(&bridge, halide_build::webgpu::Hooks::Loaded)
+            halide_build::webgpu::compile_bridge(&bridge, halide_build::webgpu::Linkage::Loaded)
                 .map_err(|e| Fallback::Link(e.to_string()))?;
             objects.push(bridge);
         }
