@@ -15,7 +15,7 @@ use halide_runtime::{DeviceInterface, Error, ErrorCode, HalideBuffer, HalideBuff
 /// pipeline linked ahead of time).
 ///
 /// ```
-/// use halide_runtime::{Buffer, HalideBufferExt, HalideBufferMut};
+/// use halide_runtime::{Buffer, HalideBuffer, HalideBufferMut};
 /// halide_wgpu::register()?;
 /// if halide_wgpu::gpu().is_ok() {
 ///     let mut image = Buffer::<f32>::new(&[64, 64])?;
@@ -50,7 +50,7 @@ pub fn device_interface() -> Result<DeviceInterface, Error> {
 /// when the application wrote it, so a host read copies it back.
 ///
 /// ```
-/// use halide_runtime::{Buffer, HalideBufferExt, HalideBufferMut};
+/// use halide_runtime::{Buffer, HalideBuffer, HalideBufferMut};
 /// halide_wgpu::register()?;
 /// if let Ok(gpu) = halide_wgpu::gpu() {
 ///     let memory = gpu.device().create_buffer(&wgpu::BufferDescriptor {
