@@ -2,8 +2,8 @@
 //! exactly for integer pipelines. For floats: the blur bit for bit against
 //! the CPU compiled with `strict_float`, so that both evaluate in source
 //! order (Halide otherwise lets LLVM reorder the CPU's float arithmetic);
-//! quotients within 3 ulps (WGSL allows `/` 2.5 ulps; lavapipe's differ
-//! from the CPU's by up to 2).
+//! quotients within 3 ulps (WGSL allows `/` 2.5 ulps; lavapipe's equal
+//! the CPU's here).
 
 mod common;
 
