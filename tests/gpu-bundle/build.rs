@@ -8,7 +8,7 @@ use halide_build::Build;
 use std::error::Error;
 
 /// The APIs the bundle is compiled for, as target features.
-const APIS: [&str; 3] = ["cuda", "opencl", "vulkan"];
+const APIS: [&str; 4] = ["cuda", "opencl", "vulkan", "webgpu"];
 
 /// `x` and `y` tiled onto GPU blocks of 32×8 threads, `x` innermost, so
 /// that neighbouring threads touch neighbouring memory.

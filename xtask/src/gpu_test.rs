@@ -69,7 +69,7 @@ pub fn run(required: &[String]) -> Result<(), String> {
     let bundled: Vec<&str> = required
         .iter()
         .map(String::as_str)
-        .filter(|r| ["cuda", "opencl", "vulkan"].contains(r))
+        .filter(|r| ["cuda", "opencl", "vulkan", "webgpu"].contains(r))
         .collect();
     let output = crate::cargo(&["run", "-q", "-p", "halide-gpu-bundle", "--", "test"])
         .args(["--require", &bundled.join(",")])

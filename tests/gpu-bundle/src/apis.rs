@@ -7,12 +7,19 @@ use halide_runtime::{DeviceApi, DeviceInterface, Error, HalideBuffer, HalideBuff
 use std::ffi::c_void;
 
 /// The APIs `build.rs` compiled every pipeline for.
-pub const APIS: [DeviceApi; 3] = [DeviceApi::Cuda, DeviceApi::OpenCl, DeviceApi::Vulkan];
+pub const APIS: [DeviceApi; 4] = [
+    DeviceApi::Cuda,
+    DeviceApi::OpenCl,
+    DeviceApi::Vulkan,
+    DeviceApi::WebGpu,
+];
 
 unsafe extern "C" {
     fn halide_cuda_device_interface() -> *const halide_device_interface_t;
     fn halide_opencl_device_interface() -> *const halide_device_interface_t;
     fn halide_vulkan_device_interface() -> *const halide_device_interface_t;
+    /// The WebGPU bridge's, in the runtime: halide-wgpu's interface.
+    fn halide_webgpu_device_interface() -> *const halide_device_interface_t;
     fn halide_cuda_get_device_ptr(uc: *mut c_void, buf: *mut halide_buffer_t) -> usize;
     fn halide_opencl_get_cl_mem(uc: *mut c_void, buf: *mut halide_buffer_t) -> usize;
     fn halide_vulkan_get_vk_buffer(uc: *mut c_void, buf: *mut halide_buffer_t) -> usize;
@@ -41,6 +48,7 @@ pub fn interface(api: DeviceApi) -> DeviceInterface {
             DeviceApi::Cuda => halide_cuda_device_interface(),
             DeviceApi::OpenCl => halide_opencl_device_interface(),
             DeviceApi::Vulkan => halide_vulkan_device_interface(),
+            DeviceApi::WebGpu => halide_webgpu_device_interface(),
             _ => std::ptr::null(),
         }
     };
@@ -49,8 +57,15 @@ pub fn interface(api: DeviceApi) -> DeviceInterface {
 }
 
 /// The native handle of `buf`'s device memory on `api` (a `CUdeviceptr`, a
-/// `cl_mem`, Vulkan's buffer handle), by the runtime's own accessors.
+/// `cl_mem`, Vulkan's buffer handle, by the runtime's own accessors; for
+/// WebGPU a `*const wgpu::Buffer`, halide-wgpu's native handle, to a new
+/// reference kept for the rest of the program), or 0 without one.
 pub fn native_handle(api: DeviceApi, buf: &impl HalideBuffer) -> u64 {
+    if api == DeviceApi::WebGpu {
+        return halide_wgpu::device_buffer(buf).map_or(0, |view| {
+            std::ptr::from_ref(Box::leak(Box::new(view.buffer))) as u64
+        });
+    }
     let raw = buf.as_raw_ptr().cast_mut();
     // SAFETY: the accessors only read the device fields of the live buffer,
     // which has memory on `api`'s device (the caller's to ensure: they
@@ -66,6 +81,18 @@ pub fn native_handle(api: DeviceApi, buf: &impl HalideBuffer) -> u64 {
     handle as u64
 }
 
+/// Whether `a` and `b` hold the same device memory on `api`.
+pub fn same_memory(api: DeviceApi, a: &impl HalideBuffer, b: &impl HalideBuffer) -> bool {
+    if api == DeviceApi::WebGpu {
+        // Each WebGPU handle is a new reference: compare what they name.
+        return match (halide_wgpu::device_buffer(a), halide_wgpu::device_buffer(b)) {
+            (Some(a), Some(b)) => a.buffer == b.buffer && a.offset == b.offset,
+            _ => false,
+        };
+    }
+    native_handle(api, a) != 0 && native_handle(api, a) == native_handle(api, b)
+}
+
 /// `out = input * scale + (x - y)` (`gpu_scaled`), compiled for `api`.
 pub fn scaled(
     api: DeviceApi,
@@ -76,6 +103,7 @@ pub fn scaled(
     match api {
         DeviceApi::Cuda => scaled_cuda::run(input, scale, out),
         DeviceApi::OpenCl => scaled_opencl::run(input, scale, out),
+        DeviceApi::WebGpu => scaled_webgpu::run(input, scale, out),
         _ => scaled_vulkan::run(input, scale, out),
     }
 }
@@ -89,6 +117,7 @@ pub fn copy(
     match api {
         DeviceApi::Cuda => copy_cuda::run(input, out),
         DeviceApi::OpenCl => copy_opencl::run(input, out),
+        DeviceApi::WebGpu => copy_webgpu::run(input, out),
         _ => copy_vulkan::run(input, out),
     }
 }
@@ -103,6 +132,7 @@ pub fn blur(
     match api {
         DeviceApi::Cuda => blur_cuda::run(input, out),
         DeviceApi::OpenCl => blur_opencl::run(input, out),
+        DeviceApi::WebGpu => blur_webgpu::run(input, out),
         _ => blur_vulkan::run(input, out),
     }
 }

@@ -15,6 +15,9 @@ pub fn names(api: DeviceApi) -> Result<Vec<String>, String> {
             DeviceApi::Cuda => cuda(),
             DeviceApi::OpenCl => opencl(),
             DeviceApi::Vulkan => vulkan(),
+            DeviceApi::WebGpu => halide_wgpu::gpu()
+                .map(|gpu| vec![gpu.adapter_name().to_owned()])
+                .map_err(|e| e.to_string()),
             _ => Err("not queried".into()),
         }
     }?;

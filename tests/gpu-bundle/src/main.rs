@@ -4,14 +4,16 @@
 //! in `DIR`.
 //!
 //! - `halide-gpu-bundle test [--require API,...]` runs the checks on every
-//!   device API the program was compiled for (CUDA, OpenCL, Vulkan) and
+//!   device API the program was compiled for (CUDA, OpenCL, Vulkan, and
+//!   WebGPU on wgpu through halide-wgpu) and
 //!   prints, per API, the devices its driver reports and what passed,
 //!   failed or was skipped, and why. An API named in `--require` (or in
 //!   `HALIDE_REQUIRE_GPU`) that cannot run is a failure.
 //! - `halide-gpu-bundle bench [SECONDS]` measures, per working API, a copy
 //!   pipeline and a 3×3 blur of a 4096² f32 image against the device's own
 //!   copy (Halide's `halide_buffer_copy`: `cuMemcpyDtoD` on CUDA,
-//!   `clEnqueueCopyBuffer` on OpenCL), paired and interleaved.
+//!   `clEnqueueCopyBuffer` on OpenCL, wgpu's `copy_buffer_to_buffer` on
+//!   WebGPU), paired and interleaved.
 
 mod apis;
 mod bandwidth;
