@@ -542,14 +542,18 @@ typedef enum hl_gpu_loop {
     HL_GPU_THREADS,
     HL_GPU_LANES,
 } hl_gpu_loop;
-/** Maps 1 to 3 loops (innermost first) to GPU blocks, threads or lanes. */
-bool hl_stage_gpu(hl_stage *s, hl_gpu_loop kind, const hl_loop_var *vars, size_t n_vars, hl_error **err);
+/** Maps 1 to 3 loops (innermost first) to GPU blocks, threads or lanes, of
+ *  the device API whose target feature is `device_api` (the target's
+ *  default GPU API for NULL; so for the other GPU directives). */
+bool hl_stage_gpu(hl_stage *s, hl_gpu_loop kind, const hl_loop_var *vars, size_t n_vars, const char *device_api,
+                  hl_error **err);
 /** Splits each of 1 to 3 loops vars[i] by sizes[i] into blocks[i] (GPU
  *  blocks) and threads[i] (GPU threads). */
 bool hl_stage_gpu_tile(hl_stage *s, const hl_loop_var *vars, const hl_loop_var *blocks, const hl_loop_var *threads,
-                       const hl_expr *const *sizes, size_t n_vars, hl_tail_strategy tail, hl_error **err);
+                       const hl_expr *const *sizes, size_t n_vars, hl_tail_strategy tail, const char *device_api,
+                       hl_error **err);
 /** Runs the stage on the GPU in a single thread. */
-bool hl_stage_gpu_single_thread(hl_stage *s, hl_error **err);
+bool hl_stage_gpu_single_thread(hl_stage *s, const char *device_api, hl_error **err);
 
 /** The specialization of s for when `condition` holds; schedule it separately. */
 hl_stage *hl_stage_specialize(hl_stage *s, const hl_expr *condition, hl_error **err);

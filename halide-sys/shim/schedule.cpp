@@ -180,13 +180,20 @@ HL_API bool hl_stage_reorder(hl_stage *s, const hl_loop_var *vars, size_t n_vars
     });
 }
 
-HL_API bool hl_stage_gpu(hl_stage *s, hl_gpu_loop kind, const hl_loop_var *vars, size_t n_vars, hl_error **err) {
+/** The device API a GPU directive names: the target's default for null. */
+static Halide::DeviceAPI gpu_api(const char *device_api) {
+    return device_api ? hl_shim::device_api_named(device_api) : Halide::DeviceAPI::Default_GPU;
+}
+
+HL_API bool hl_stage_gpu(hl_stage *s, hl_gpu_loop kind, const hl_loop_var *vars, size_t n_vars,
+                         const char *device_api, hl_error **err) {
     HL_GUARD(err, false, {
         Halide::Stage &stage = arg(s, "hl_stage_gpu").v;
         std::vector<Halide::VarOrRVar> v = loop_vars(vars, n_vars, "hl_stage_gpu var");
+        Halide::DeviceAPI api = gpu_api(device_api);
         if (kind == HL_GPU_LANES) {
             if (v.size() != 1) throw std::invalid_argument("gpu_lanes takes one loop");
-            stage.gpu_lanes(v[0]);
+            stage.gpu_lanes(v[0], api);
             return true;
         }
         if (kind != HL_GPU_BLOCKS && kind != HL_GPU_THREADS) {
@@ -194,9 +201,11 @@ HL_API bool hl_stage_gpu(hl_stage *s, hl_gpu_loop kind, const hl_loop_var *vars,
         }
         bool blocks = kind == HL_GPU_BLOCKS;
         switch (v.size()) {
-        case 1: blocks ? stage.gpu_blocks(v[0]) : stage.gpu_threads(v[0]); return true;
-        case 2: blocks ? stage.gpu_blocks(v[0], v[1]) : stage.gpu_threads(v[0], v[1]); return true;
-        case 3: blocks ? stage.gpu_blocks(v[0], v[1], v[2]) : stage.gpu_threads(v[0], v[1], v[2]); return true;
+        case 1: blocks ? stage.gpu_blocks(v[0], api) : stage.gpu_threads(v[0], api); return true;
+        case 2: blocks ? stage.gpu_blocks(v[0], v[1], api) : stage.gpu_threads(v[0], v[1], api); return true;
+        case 3:
+            blocks ? stage.gpu_blocks(v[0], v[1], v[2], api) : stage.gpu_threads(v[0], v[1], v[2], api);
+            return true;
         }
         throw std::invalid_argument("GPU blocks and threads take 1 to 3 loops, not " + std::to_string(v.size()));
     });
@@ -204,7 +213,7 @@ HL_API bool hl_stage_gpu(hl_stage *s, hl_gpu_loop kind, const hl_loop_var *vars,
 
 HL_API bool hl_stage_gpu_tile(hl_stage *s, const hl_loop_var *vars, const hl_loop_var *blocks,
                               const hl_loop_var *threads, const hl_expr *const *sizes, size_t n_vars,
-                              hl_tail_strategy tail, hl_error **err) {
+                              hl_tail_strategy tail, const char *device_api, hl_error **err) {
     HL_GUARD(err, false, {
         Halide::Stage &stage = arg(s, "hl_stage_gpu_tile").v;
         std::vector<Halide::VarOrRVar> v = loop_vars(vars, n_vars, "var");
@@ -212,20 +221,21 @@ HL_API bool hl_stage_gpu_tile(hl_stage *s, const hl_loop_var *vars, const hl_loo
         std::vector<Halide::VarOrRVar> t = loop_vars(threads, n_vars, "thread");
         std::vector<Halide::Expr> e = hl_shim::expr_args(sizes, n_vars, "tile size");
         Halide::TailStrategy ts = tail_of(tail);
+        Halide::DeviceAPI api = gpu_api(device_api);
         switch (n_vars) {
-        case 1: stage.gpu_tile(v[0], b[0], t[0], e[0], ts); return true;
-        case 2: stage.gpu_tile(v[0], v[1], b[0], b[1], t[0], t[1], e[0], e[1], ts); return true;
+        case 1: stage.gpu_tile(v[0], b[0], t[0], e[0], ts, api); return true;
+        case 2: stage.gpu_tile(v[0], v[1], b[0], b[1], t[0], t[1], e[0], e[1], ts, api); return true;
         case 3:
-            stage.gpu_tile(v[0], v[1], v[2], b[0], b[1], b[2], t[0], t[1], t[2], e[0], e[1], e[2], ts);
+            stage.gpu_tile(v[0], v[1], v[2], b[0], b[1], b[2], t[0], t[1], t[2], e[0], e[1], e[2], ts, api);
             return true;
         }
         throw std::invalid_argument("gpu_tile takes 1 to 3 loops, not " + std::to_string(n_vars));
     });
 }
 
-HL_API bool hl_stage_gpu_single_thread(hl_stage *s, hl_error **err) {
+HL_API bool hl_stage_gpu_single_thread(hl_stage *s, const char *device_api, hl_error **err) {
     HL_GUARD(err, false, {
-        arg(s, "hl_stage_gpu_single_thread").v.gpu_single_thread();
+        arg(s, "hl_stage_gpu_single_thread").v.gpu_single_thread(gpu_api(device_api));
         return true;
     });
 }

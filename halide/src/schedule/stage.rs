@@ -8,19 +8,19 @@ use super::tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy, bounded_factor, factor_e
 use super::tile::Tile;
 use crate::convert::{IntoExpr, IntoOperand};
 use crate::error::{Error, Result};
-use crate::expr::{Expr, raw_ptrs};
 use crate::ffi::{self, Handle, Ptrs, shim};
 use crate::func::Func;
 use crate::param::ImageParam;
 use crate::rdom::RVar;
 use crate::var::Var;
+use halide_runtime::DeviceApi;
 use halide_sys as sys;
 use std::fmt;
 
 mod directive;
 use directive::{
-    directive, gpu_directive, loop_directive, loop_directive_with_tail, partition_all,
-    partition_each, prefetch,
+    directive, gpu_directive, gpu_single_thread, gpu_tile, loop_directive,
+    loop_directive_with_tail, partition_all, partition_each, prefetch, tile_many,
 };
 
 type StageHandle = Handle<sys::hl_stage>;
@@ -211,31 +211,7 @@ pub trait Schedule: sealed::AsStage + Sized {
     /// # Ok::<(), halide::Error>(())
     /// ```
     fn tile_many(&mut self, tiles: &[Tile<'_>]) -> Result<&mut Self> {
-        let vars = LoopVars::new(&tiles.iter().map(|t| t.var).collect::<Vec<_>>())?;
-        let outers = LoopVars::new(&tiles.iter().map(|t| t.outer).collect::<Vec<_>>())?;
-        let inners = LoopVars::new(&tiles.iter().map(|t| t.inner).collect::<Vec<_>>())?;
-        let factors: Vec<Expr> = tiles.iter().map(|t| Expr::from(t.factor)).collect();
-        let factors = raw_ptrs(&factors)?;
-        let tails: Vec<_> = tiles.iter().map(|t| t.tail.to_raw()).collect();
-        directive(self, |s| {
-            let s = s.as_ptr();
-            // SAFETY: the stage, the names and the factors are borrowed for
-            // the call; all five arrays have tiles.len() elements.
-            unsafe {
-                ffi::call(|err| {
-                    sys::hl_stage_tile_n(
-                        s,
-                        vars.raw.as_ptr(),
-                        outers.raw.as_ptr(),
-                        inners.raw.as_ptr(),
-                        factors.as_ptr(),
-                        tails.as_ptr(),
-                        tiles.len(),
-                        err,
-                    )
-                })
-            }
-        })
+        tile_many(self, tiles)
     }
 
     /// Orders the loops, innermost first.
@@ -413,17 +389,34 @@ pub trait Schedule: sealed::AsStage + Sized {
 
     /// Maps 1 to 3 loops (innermost first) to GPU blocks. Needs a GPU target.
     fn gpu_blocks(&mut self, vars: &[&dyn LoopVar]) -> Result<&mut Self> {
-        gpu_directive(self, sys::hl_gpu_loop::HL_GPU_BLOCKS, vars)
+        gpu_directive(self, sys::hl_gpu_loop::HL_GPU_BLOCKS, vars, None)
+    }
+
+    /// [`gpu_blocks`](Self::gpu_blocks) on device API `api`, where the
+    /// target has several (each GPU directive of this kind takes one; the
+    /// others use the target's default).
+    fn gpu_blocks_on(&mut self, api: DeviceApi, vars: &[&dyn LoopVar]) -> Result<&mut Self> {
+        gpu_directive(self, sys::hl_gpu_loop::HL_GPU_BLOCKS, vars, Some(api))
     }
 
     /// Maps 1 to 3 loops (innermost first) to GPU threads within a block.
     fn gpu_threads(&mut self, vars: &[&dyn LoopVar]) -> Result<&mut Self> {
-        gpu_directive(self, sys::hl_gpu_loop::HL_GPU_THREADS, vars)
+        gpu_directive(self, sys::hl_gpu_loop::HL_GPU_THREADS, vars, None)
+    }
+
+    /// [`gpu_threads`](Self::gpu_threads) on device API `api`.
+    fn gpu_threads_on(&mut self, api: DeviceApi, vars: &[&dyn LoopVar]) -> Result<&mut Self> {
+        gpu_directive(self, sys::hl_gpu_loop::HL_GPU_THREADS, vars, Some(api))
     }
 
     /// Maps loop `var` to the lanes of a GPU warp.
     fn gpu_lanes(&mut self, var: &impl LoopVar) -> Result<&mut Self> {
-        gpu_directive(self, sys::hl_gpu_loop::HL_GPU_LANES, &[var])
+        gpu_directive(self, sys::hl_gpu_loop::HL_GPU_LANES, &[var], None)
+    }
+
+    /// [`gpu_lanes`](Self::gpu_lanes) on device API `api`.
+    fn gpu_lanes_on(&mut self, api: DeviceApi, var: &impl LoopVar) -> Result<&mut Self> {
+        gpu_directive(self, sys::hl_gpu_loop::HL_GPU_LANES, &[var], Some(api))
     }
 
     /// Tiles 1 to 3 loops into GPU blocks of GPU threads.
@@ -445,36 +438,42 @@ pub trait Schedule: sealed::AsStage + Sized {
     /// # Ok::<(), halide::Error>(())
     /// ```
     fn gpu_tile(&mut self, tiles: &[GpuTile<'_>]) -> Result<&mut Self> {
-        let vars = LoopVars::new(&tiles.iter().map(|t| t.var).collect::<Vec<_>>())?;
-        let blocks = LoopVars::new(&tiles.iter().map(|t| t.block).collect::<Vec<_>>())?;
-        let threads = LoopVars::new(&tiles.iter().map(|t| t.thread).collect::<Vec<_>>())?;
-        let sizes: Vec<Expr> = tiles.iter().map(|t| Expr::from(t.size)).collect();
-        let sizes = raw_ptrs(&sizes)?;
-        let tail = TailStrategy::Auto.to_raw();
-        directive(self, |s| {
-            let s = s.as_ptr();
-            // SAFETY: the stage, the names and the sizes are borrowed for
-            // the call; all four arrays have tiles.len() elements.
-            unsafe {
-                ffi::call(|err| {
-                    sys::hl_stage_gpu_tile(
-                        s,
-                        vars.raw.as_ptr(),
-                        blocks.raw.as_ptr(),
-                        threads.raw.as_ptr(),
-                        sizes.as_ptr(),
-                        tiles.len(),
-                        tail,
-                        err,
-                    )
-                })
-            }
-        })
+        gpu_tile(self, tiles, None)
+    }
+
+    /// [`gpu_tile`](Self::gpu_tile) on device API `api`: with a target that
+    /// has several, each stage can run on its own.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::GpuTile;
+    /// use halide::gpu::DeviceApi;
+    /// let [x, bx, tx] = Var::many(["x", "bx", "tx"]);
+    /// let tile = [GpuTile { var: &x, block: &bx, thread: &tx, size: 16 }];
+    /// let mut g = Func::new("on_opencl");
+    /// g.define([&x], &x * 2)?;
+    /// g.compute_root()?.gpu_tile_on(DeviceApi::OpenCl, &tile)?;
+    /// let mut f = Func::new("on_cuda");
+    /// f.define([&x], g.at([&x]) + 1)?;
+    /// f.gpu_tile_on(DeviceApi::Cuda, &tile)?;
+    /// let nest = f.loop_nest()?;
+    /// assert!(nest.contains("gpu_block x.bx<OpenCL>") && nest.contains("gpu_block x.bx<CUDA>"));
+    /// // Lowering for a target with both needs no GPU.
+    /// f.lowered_stmt(&Target::host()?.with_feature("cuda")?.with_feature("opencl")?)?;
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    fn gpu_tile_on(&mut self, api: DeviceApi, tiles: &[GpuTile<'_>]) -> Result<&mut Self> {
+        gpu_tile(self, tiles, Some(api))
     }
 
     /// Runs the whole definition in one GPU thread.
     fn gpu_single_thread(&mut self) -> Result<&mut Self> {
-        directive(self, |s| shim!(sys::hl_stage_gpu_single_thread, s))
+        gpu_single_thread(self, None)
+    }
+
+    /// [`gpu_single_thread`](Self::gpu_single_thread) on device API `api`.
+    fn gpu_single_thread_on(&mut self, api: DeviceApi) -> Result<&mut Self> {
+        gpu_single_thread(self, Some(api))
     }
 
     /// A specialization of this definition for when `condition` holds:

@@ -410,3 +410,65 @@ fn device_memory_of_inputs_is_not_leaked() {
         assert!(!host.has_device_allocation());
     }
 }
+
+/// Stages on two device APIs in one pipeline (`gpu_tile_on`): a producer
+/// on OpenCL, its consumer on Vulkan; Halide's runtime moves the data
+/// between the devices.
+#[test]
+fn stages_on_two_device_apis() {
+    let _serial = serial();
+    let working = apis();
+    if !(working.contains(&DeviceApi::OpenCl) && working.contains(&DeviceApi::Vulkan)) {
+        println!("skipped: needs OpenCL and Vulkan");
+        return;
+    }
+    let [x, y, bx, by, tx, ty] = Var::many(["x", "y", "bx", "by", "tx", "ty"]);
+    let tile = [
+        GpuTile {
+            var: &x,
+            block: &bx,
+            thread: &tx,
+            size: 16,
+        },
+        GpuTile {
+            var: &y,
+            block: &by,
+            thread: &ty,
+            size: 16,
+        },
+    ];
+    let input = ImageParam::new::<f32>(2, "input");
+    let mut producer = Func::new("on_opencl");
+    producer
+        .define([&x, &y], input.at((&x, &y)) * 3.0f32)
+        .unwrap();
+    producer
+        .compute_root()
+        .unwrap()
+        .gpu_tile_on(DeviceApi::OpenCl, &tile)
+        .unwrap();
+    let mut consumer = Func::new("on_vulkan");
+    consumer
+        .define([&x, &y], producer.at((&x, &y)) + (&x - &y).cast::<f32>())
+        .unwrap();
+    consumer.gpu_tile_on(DeviceApi::Vulkan, &tile).unwrap();
+    let nest = consumer.loop_nest().unwrap();
+    assert!(
+        nest.contains("<OpenCL>") && nest.contains("<Vulkan>"),
+        "{nest}"
+    );
+    let target = target(DeviceApi::OpenCl).with_feature("vulkan").unwrap();
+    let callable = Pipeline::new(&[&consumer])
+        .unwrap()
+        .compile(&target)
+        .unwrap();
+    let data = input_data();
+    let mut out = Buffer::<f32>::new(&[SIZE, SIZE]).unwrap();
+    callable.call(args![&data, &mut out]).unwrap();
+    out.copy_to_host().unwrap();
+    let wrong = (0..SIZE)
+        .flat_map(|y| (0..SIZE).map(move |x| [x, y]))
+        .filter(|c| out.get(c) != Some(data.get(c).unwrap() * 3.0 + (c[0] - c[1]) as f32))
+        .count();
+    assert_eq!(wrong, 0);
+}
