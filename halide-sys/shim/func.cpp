@@ -56,6 +56,16 @@ HL_API int hl_func_outputs(const hl_func *f, hl_error **err) {
     HL_GUARD(err, 0, { return defined_func(f, "hl_func_outputs").outputs(); });
 }
 
+HL_API hl_output_buffer *hl_func_output_buffer(const hl_func *f, int index, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::vector<Halide::OutputImageParam> outputs = defined_func(f, "hl_func_output_buffer").output_buffers();
+        if (index < 0 || size_t(index) >= outputs.size()) {
+            throw std::invalid_argument("Func \"" + f->v.name() + "\" has no output " + std::to_string(index));
+        }
+        return new hl_output_buffer{outputs[size_t(index)]};
+    });
+}
+
 HL_API bool hl_func_output_type(const hl_func *f, int i, halide_type_t *out, hl_error **err) {
     HL_GUARD(err, false, {
         const std::vector<Halide::Type> &types = defined_func(f, "hl_func_output_type").types();

@@ -50,6 +50,7 @@ typedef struct hl_stage hl_stage;
 typedef struct hl_loop_level hl_loop_level;
 typedef struct hl_rdom hl_rdom;
 typedef struct hl_image_param hl_image_param;
+typedef struct hl_output_buffer hl_output_buffer;
 typedef struct hl_param hl_param;
 typedef struct hl_pipeline hl_pipeline;
 typedef struct hl_callable hl_callable;
@@ -361,6 +362,15 @@ hl_expr *hl_image_param_dim_expr(const hl_image_param *p, int dim, hl_dim_field 
  *  with value NULL, removes the constraint (by default stride 0 must be 1). */
 bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field field, const hl_expr *value, hl_error **err);
 
+/* A Func's output buffer (hl_func_output_buffer): the same dimension
+ * fields, constraints and estimates as an image parameter's. */
+void hl_output_buffer_free(hl_output_buffer *b);
+hl_expr *hl_output_buffer_dim_expr(const hl_output_buffer *b, int dim, hl_dim_field field, hl_error **err);
+bool hl_output_buffer_set_dim(hl_output_buffer *b, int dim, hl_dim_field field, const hl_expr *value,
+                              hl_error **err);
+bool hl_output_buffer_set_estimate(hl_output_buffer *b, int dim, const hl_expr *min, const hl_expr *extent,
+                                   hl_error **err);
+
 /** A scalar input of type t. */
 hl_param *hl_param_new(struct halide_type_t t, const char *name, hl_error **err);
 void hl_param_free(hl_param *p);
@@ -407,6 +417,9 @@ bool hl_func_defined(const hl_func *f, hl_error **err);
 int hl_func_dimensions(const hl_func *f, hl_error **err);
 /** Number of values (1, or the Tuple size); an error for an undefined Func. */
 int hl_func_outputs(const hl_func *f, hl_error **err);
+/** The buffer output `index` (of hl_func_outputs) is realized into, whose
+ *  shape the pipeline can constrain (Func::output_buffers). */
+hl_output_buffer *hl_func_output_buffer(const hl_func *f, int index, hl_error **err);
 /** Writes the type of output `i` to *out. */
 bool hl_func_output_type(const hl_func *f, int i, struct halide_type_t *out, hl_error **err);
 /** Pure argument `i` of f's definition. */

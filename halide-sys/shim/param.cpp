@@ -29,38 +29,69 @@ HL_API hl_expr *hl_image_param_call(const hl_image_param *p, const hl_expr *cons
     });
 }
 
+namespace {
+
+/** Dimension `dim` of p (an ImageParam or a Func's output buffer), checked. */
+Halide::Internal::Dimension dim_of(const Halide::OutputImageParam &p, int dim) {
+    if (dim < 0 || dim >= p.dimensions()) {
+        throw std::invalid_argument("buffer \"" + p.name() + "\" has no dimension " + std::to_string(dim));
+    }
+    return p.dim(dim);
+}
+
+bool set_dim(const Halide::OutputImageParam &p, int dim, hl_dim_field field, const hl_expr *value) {
+    Halide::Expr e = value ? hl_shim::expr_arg(value, "dimension value") : Halide::Expr();
+    Halide::Internal::Dimension d = dim_of(p, dim);
+    switch (field) {
+    case HL_DIM_MIN: d.set_min(e); return true;
+    case HL_DIM_EXTENT: d.set_extent(e); return true;
+    case HL_DIM_STRIDE: d.set_stride(e); return true;
+    }
+    throw std::invalid_argument("unknown dimension field " + std::to_string(int(field)));
+}
+
+hl_expr *dim_expr(const Halide::OutputImageParam &p, int dim, hl_dim_field field) {
+    Halide::Internal::Dimension d = dim_of(p, dim);
+    switch (field) {
+    case HL_DIM_MIN: return new hl_expr{d.min()};
+    case HL_DIM_EXTENT: return new hl_expr{d.extent()};
+    case HL_DIM_STRIDE: return new hl_expr{d.stride()};
+    }
+    throw std::invalid_argument("unknown dimension field " + std::to_string(int(field)));
+}
+
+bool set_estimate(const Halide::OutputImageParam &p, int dim, const hl_expr *min, const hl_expr *extent) {
+    dim_of(p, dim).set_estimate(hl_shim::expr_arg(min, "min"), hl_shim::expr_arg(extent, "extent"));
+    return true;
+}
+
+}  // namespace
+
 HL_API bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field field, const hl_expr *value,
                                    hl_error **err) {
-    HL_GUARD(err, false, {
-        Halide::ImageParam &param = arg(p, "hl_image_param_set_dim").v;
-        if (dim < 0 || dim >= param.dimensions()) {
-            throw std::invalid_argument("ImageParam \"" + param.name() + "\" has no dimension " + std::to_string(dim));
-        }
-        Halide::Expr e = value ? hl_shim::expr_arg(value, "hl_image_param_set_dim value") : Halide::Expr();
-        Halide::Internal::Dimension d = param.dim(dim);
-        switch (field) {
-        case HL_DIM_MIN: d.set_min(e); return true;
-        case HL_DIM_EXTENT: d.set_extent(e); return true;
-        case HL_DIM_STRIDE: d.set_stride(e); return true;
-        }
-        throw std::invalid_argument("unknown dimension field " + std::to_string(int(field)));
-    });
+    HL_GUARD(err, false, { return set_dim(arg(p, "hl_image_param_set_dim").v, dim, field, value); });
 }
 
 HL_API hl_expr *hl_image_param_dim_expr(const hl_image_param *p, int dim, hl_dim_field field, hl_error **err) {
-    HL_GUARD(err, nullptr, {
-        const Halide::ImageParam &param = arg(p, "hl_image_param_dim_expr").v;
-        if (dim < 0 || dim >= param.dimensions()) {
-            throw std::invalid_argument("ImageParam \"" + param.name() + "\" has no dimension " + std::to_string(dim));
-        }
-        Halide::Internal::Dimension d = param.dim(dim);
-        switch (field) {
-        case HL_DIM_MIN: return new hl_expr{d.min()};
-        case HL_DIM_EXTENT: return new hl_expr{d.extent()};
-        case HL_DIM_STRIDE: return new hl_expr{d.stride()};
-        }
-        throw std::invalid_argument("unknown dimension field " + std::to_string(int(field)));
-    });
+    HL_GUARD(err, nullptr, { return dim_expr(arg(p, "hl_image_param_dim_expr").v, dim, field); });
+}
+
+HL_API void hl_output_buffer_free(hl_output_buffer *b) {
+    HL_GUARD(nullptr, , { delete b; });
+}
+
+HL_API bool hl_output_buffer_set_dim(hl_output_buffer *b, int dim, hl_dim_field field, const hl_expr *value,
+                                     hl_error **err) {
+    HL_GUARD(err, false, { return set_dim(arg(b, "hl_output_buffer_set_dim").v, dim, field, value); });
+}
+
+HL_API hl_expr *hl_output_buffer_dim_expr(const hl_output_buffer *b, int dim, hl_dim_field field, hl_error **err) {
+    HL_GUARD(err, nullptr, { return dim_expr(arg(b, "hl_output_buffer_dim_expr").v, dim, field); });
+}
+
+HL_API bool hl_output_buffer_set_estimate(hl_output_buffer *b, int dim, const hl_expr *min, const hl_expr *extent,
+                                          hl_error **err) {
+    HL_GUARD(err, false, { return set_estimate(arg(b, "hl_output_buffer_set_estimate").v, dim, min, extent); });
 }
 
 HL_API bool hl_image_param_set_host_alignment(hl_image_param *p, int bytes, hl_error **err) {
@@ -135,14 +166,7 @@ HL_API bool hl_param_set_default(hl_param *p, const hl_expr *value, hl_error **e
 
 HL_API bool hl_image_param_set_estimate(hl_image_param *p, int dim, const hl_expr *min, const hl_expr *extent,
                                         hl_error **err) {
-    HL_GUARD(err, false, {
-        Halide::ImageParam &param = arg(p, "hl_image_param_set_estimate").v;
-        if (dim < 0 || dim >= param.dimensions()) {
-            throw std::invalid_argument("ImageParam \"" + param.name() + "\" has no dimension " + std::to_string(dim));
-        }
-        param.dim(dim).set_estimate(hl_shim::expr_arg(min, "min"), hl_shim::expr_arg(extent, "extent"));
-        return true;
-    });
+    HL_GUARD(err, false, { return set_estimate(arg(p, "hl_image_param_set_estimate").v, dim, min, extent); });
 }
 
 HL_API hl_const_buffer *hl_const_buffer_new(const struct halide_buffer_t *src, const char *name, hl_error **err) {

@@ -56,6 +56,9 @@ struct hl_loop_level {
 struct hl_image_param {
     Halide::ImageParam v;
 };
+struct hl_output_buffer {
+    Halide::OutputImageParam v;
+};
 struct hl_param {
     Halide::Param<> v;
 };

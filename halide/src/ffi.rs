@@ -457,6 +457,7 @@ objects! {
     hl_stage: hl_stage_free;
     hl_rdom: hl_rdom_free;
     hl_image_param: hl_image_param_free;
+    hl_output_buffer: hl_output_buffer_free;
     hl_param: hl_param_free;
     hl_pipeline: hl_pipeline_free;
     hl_callable: hl_callable_free;

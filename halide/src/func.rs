@@ -8,6 +8,7 @@ use crate::convert::{IntoArgs, IntoExpr, IntoValues, IntoVars};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, raw_ptrs};
 use crate::ffi::{self, Handle, Mutating, Ptrs, shim};
+use crate::param::OutputBuffer;
 use crate::target::Target;
 use crate::tuple::Tuple;
 use crate::var::Var;
@@ -130,6 +131,43 @@ impl Func {
                     .ok_or_else(|| Error::invalid("Halide returned an unknown type code"))
             })
             .collect()
+    }
+
+    /// The buffer this function's output is realized into, to constrain
+    /// (the first one's, for a Tuple: see [`output_buffers`](Self::output_buffers)).
+    /// Halide requires dimension 0 to be dense by default; an interleaved
+    /// output says otherwise:
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let [x, y, c] = Var::many(["x", "y", "c"]);
+    /// let mut f = Func::new("rgb");
+    /// f.define([&x, &y, &c], (&x + &y * 10 + &c * 100).cast::<u16>())?;
+    /// let out = f.output_buffer()?;
+    /// out.dim(0).set_stride(3)?;
+    /// out.dim(2).set_stride(1)?;
+    /// out.dim(2).set_extent(3)?;
+    /// let mut interleaved = Buffer::<u16>::new_interleaved(4, 2, 3)?;
+    /// f.realize_into(&mut interleaved)?;
+    /// assert_eq!(interleaved.get(&[3, 1, 2]), Some(213));
+    /// // A planar buffer breaks the constraint: Halide's message says which.
+    /// let e = f.realize::<u16>(&[4, 2, 3]).unwrap_err();
+    /// assert!(e.to_string().contains("stride"), "{e}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn output_buffer(&self) -> Result<OutputBuffer> {
+        self.output_buffer_at(0)
+    }
+
+    /// The buffers of every output (one per Tuple element).
+    pub fn output_buffers(&self) -> Result<Vec<OutputBuffer>> {
+        let n = shim!(sys::hl_func_outputs, &self.handle)?;
+        (0..n).map(|i| self.output_buffer_at(i)).collect()
+    }
+
+    fn output_buffer_at(&self, i: i32) -> Result<OutputBuffer> {
+        let handle = shim!(sys::hl_func_output_buffer, &self.handle, i)?;
+        Ok(OutputBuffer::from_handle(handle, self.dimensions()?))
     }
 
     /// Gives the function its pure definition: `self(vars...) = value`,

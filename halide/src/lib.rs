@@ -122,7 +122,7 @@ pub use halide_runtime::{
     ArgumentInfo, ArgumentKind, Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer,
     HalideBufferMut, Handlers, TraceEvent, TraceEventKind, Type, TypeCode,
 };
-pub use param::{Dimension, ImageParam, Input, Param};
+pub use param::{Dimension, ImageParam, Input, OutputBuffer, Param};
 pub use pipeline::Pipeline;
 pub use rdom::{RDom, RVar};
 pub use realize::evaluate;

@@ -108,7 +108,7 @@ impl ImageParam {
     /// ```
     pub fn dim(&self, d: usize) -> Dimension<'_> {
         Dimension {
-            param: self,
+            owner: Owner::Input(&self.handle),
             index: d,
         }
     }
@@ -182,12 +182,58 @@ impl fmt::Debug for ImageParam {
     }
 }
 
-/// One dimension of an [`ImageParam`]: constraints on the buffers it accepts,
-/// checked by the pipeline each time it runs.
-#[derive(Debug)]
+/// The buffer a [`Func`](crate::Func)'s output is realized into, as its
+/// pipeline sees it ([`Func::output_buffer`](crate::Func::output_buffer)):
+/// constrain its shape through [`dim`](Self::dim) as an [`ImageParam`]'s,
+/// for code compiled to accept interleaved outputs, say.
+pub struct OutputBuffer {
+    handle: Handle<sys::hl_output_buffer>,
+    dimensions: usize,
+}
+
+impl OutputBuffer {
+    pub(crate) fn from_handle(handle: Handle<sys::hl_output_buffer>, dimensions: usize) -> Self {
+        OutputBuffer { handle, dimensions }
+    }
+
+    /// How many dimensions the output has.
+    pub fn dimensions(&self) -> usize {
+        self.dimensions
+    }
+
+    /// Dimension `d`, to read or constrain.
+    pub fn dim(&self, d: usize) -> Dimension<'_> {
+        Dimension {
+            owner: Owner::Output(&self.handle),
+            index: d,
+        }
+    }
+}
+
+impl fmt::Debug for OutputBuffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "OutputBuffer(x{})", self.dimensions)
+    }
+}
+
+/// Whose dimension a [`Dimension`] is.
+#[derive(Clone, Copy)]
+enum Owner<'a> {
+    Input(&'a ImageParamHandle),
+    Output(&'a Handle<sys::hl_output_buffer>),
+}
+
+/// One dimension of an [`ImageParam`] or an [`OutputBuffer`]: constraints
+/// on the buffers it accepts, checked by the pipeline each time it runs.
 pub struct Dimension<'a> {
-    param: &'a ImageParam,
+    owner: Owner<'a>,
     index: usize,
+}
+
+impl fmt::Debug for Dimension<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Dimension({})", self.index)
+    }
 }
 
 impl Dimension<'_> {
@@ -197,26 +243,31 @@ impl Dimension<'_> {
 
     fn set(&self, field: sys::hl_dim_field, value: Option<Expr>) -> Result<()> {
         let value = value.as_ref().map(Expr::handle).transpose()?;
-        let param = self.param.handle.mutating();
-        shim!(
-            sys::hl_image_param_set_dim,
-            param,
-            self.index()?,
-            field,
-            value
-        )?;
+        let index = self.index()?;
+        match self.owner {
+            Owner::Input(h) => shim!(
+                sys::hl_image_param_set_dim,
+                h.mutating(),
+                index,
+                field,
+                value
+            )?,
+            Owner::Output(h) => shim!(
+                sys::hl_output_buffer_set_dim,
+                h.mutating(),
+                index,
+                field,
+                value
+            )?,
+        };
         Ok(())
     }
 
     fn get(&self, field: sys::hl_dim_field) -> Expr {
         let index = self.index();
-        Expr::build(|| {
-            shim!(
-                sys::hl_image_param_dim_expr,
-                &self.param.handle,
-                index?,
-                field
-            )
+        Expr::build(|| match self.owner {
+            Owner::Input(h) => shim!(sys::hl_image_param_dim_expr, h, index?, field),
+            Owner::Output(h) => shim!(sys::hl_output_buffer_dim_expr, h, index?, field),
         })
     }
 
@@ -260,14 +311,23 @@ impl Dimension<'_> {
     /// Tells autoschedulers that buffers span `[min, min + extent)` in this dimension.
     pub fn set_estimate(&self, min: impl IntoExpr, extent: impl IntoExpr) -> Result<()> {
         let (min, extent) = (min.into_expr(), extent.into_expr());
-        let param = self.param.handle.mutating();
-        shim!(
-            sys::hl_image_param_set_estimate,
-            param,
-            self.index()?,
-            min.handle()?,
-            extent.handle()?
-        )?;
+        let (index, min, extent) = (self.index()?, min.handle()?, extent.handle()?);
+        match self.owner {
+            Owner::Input(h) => shim!(
+                sys::hl_image_param_set_estimate,
+                h.mutating(),
+                index,
+                min,
+                extent
+            )?,
+            Owner::Output(h) => shim!(
+                sys::hl_output_buffer_set_estimate,
+                h.mutating(),
+                index,
+                min,
+                extent
+            )?,
+        };
         Ok(())
     }
 

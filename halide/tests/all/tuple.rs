@@ -4,6 +4,7 @@ use halide::ErrorKind;
 use halide::args;
 use halide::math::undef;
 use halide::prelude::*;
+use halide_runtime::HalideBufferMutExt;
 
 #[test]
 fn tuple_values_realize_into_their_own_buffers() {
@@ -136,4 +137,41 @@ fn a_callable_of_a_tuple_func_has_an_output_per_value() {
         .unwrap();
     assert_eq!(hi.as_slice(), &[1, 10, 15]);
     assert_eq!(lo.as_slice(), &[2, 11, 0]);
+}
+
+/// Each output of a Tuple has its own buffer to constrain: the first's
+/// bounds hold for all, the others take stride constraints.
+#[test]
+fn output_buffers_of_a_tuple_are_constrained_one_by_one() {
+    let [x, y] = Var::many(["x", "y"]);
+    let pair = |name: &str| {
+        let mut f = Func::new(name);
+        f.define([&x, &y], (&x + &y, (&x * &y).cast::<f32>()))
+            .unwrap();
+        f
+    };
+    let mut f = pair("pair");
+    let outputs = f.output_buffers().unwrap();
+    assert_eq!(outputs.len(), 2);
+    assert_eq!(outputs[1].dimensions(), 2);
+    outputs[0].dim(0).set_extent(8).unwrap();
+    outputs[1].dim(1).set_stride(8).unwrap();
+    assert!(outputs[1].dim(1).stride().to_string().contains("stride.1"));
+    let mut a = Buffer::<i32>::new(&[8, 3]).unwrap();
+    let mut b = Buffer::<f32>::new(&[8, 3]).unwrap();
+    f.realize_into_all(args![&mut a, &mut b]).unwrap();
+    assert_eq!((a.get(&[7, 2]), b.get(&[7, 2])), (Some(9), Some(14.0)));
+    // The second output, a crop of wider rows, breaks its stride.
+    let mut wide = Buffer::<f32>::new(&[10, 3]).unwrap();
+    let mut b = wide.cropped_mut(0, 0, 8).unwrap();
+    let e = f.realize_into_all(args![&mut a, &mut b]).unwrap_err();
+    assert!(e.to_string().contains("stride"), "{e}");
+    // Bounds of a secondary output are Halide's error when compiling.
+    let mut g = pair("bounded_pair");
+    g.output_buffers().unwrap()[1].dim(0).set_extent(8).unwrap();
+    let mut b = Buffer::<f32>::new(&[8, 3]).unwrap();
+    let e = g.realize_into_all(args![&mut a, &mut b]).unwrap_err();
+    assert!(e.to_string().contains("beyond the first"), "{e}");
+    // No definition, no buffer: an error, not a crash.
+    assert!(Func::new("undefined").output_buffer().is_err());
 }
