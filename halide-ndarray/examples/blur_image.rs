@@ -23,8 +23,7 @@ const RADIUS: i32 = 2;
 /// otherwise. The input is told: its x stride is 3, its c stride 1. The
 /// output could be told the same (`Func::output_buffer`); instead the last
 /// stage lists c first, and is realized into the result image viewed as
-/// (c, x, y): the same memory, with the dense dimension first, which also
-/// lets Halide vectorize across the channels of neighbouring pixels.
+/// (c, x, y): the same memory, with the dense dimension first.
 fn blur_pipeline(width: i32, height: i32) -> Result<(ImageParam, Func), halide::Error> {
     let (x, y, c) = (Var::new("x"), Var::new("y"), Var::new("c"));
     let input = ImageParam::new::<u8>(3, "input");
