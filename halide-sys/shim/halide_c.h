@@ -396,6 +396,8 @@ int hl_rdom_dimensions(const hl_rdom *r, hl_error **err);
 hl_expr *hl_rdom_var(const hl_rdom *r, int i, hl_error **err);
 /** The name of dimension i of r (its RVar), for scheduling. */
 char *hl_rdom_var_name(const hl_rdom *r, int i, hl_error **err);
+/** The first value (extent false) or the number of values (true) of dimension i. */
+hl_expr *hl_rdom_bound(const hl_rdom *r, int i, bool extent, hl_error **err);
 /** A reduction domain over every element of the buffers p accepts. */
 hl_rdom *hl_rdom_from_image_param(const hl_image_param *p, const char *name, hl_error **err);
 /** Restricts r to the points where `predicate` holds. */

@@ -50,6 +50,16 @@ HL_API char *hl_rdom_var_name(const hl_rdom *r, int i, hl_error **err) {
     });
 }
 
+HL_API hl_expr *hl_rdom_bound(const hl_rdom *r, int i, bool extent, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        const Halide::RDom &rdom = arg(r, "hl_rdom_bound").v;
+        if (i < 0 || i >= rdom.dimensions()) {
+            throw std::invalid_argument("RDom has no dimension " + std::to_string(i));
+        }
+        return new hl_expr{extent ? rdom[i].extent() : rdom[i].min()};
+    });
+}
+
 HL_API hl_rdom *hl_rdom_from_image_param(const hl_image_param *p, const char *name, hl_error **err) {
     HL_GUARD(err, nullptr, {
         const Halide::ImageParam &param = arg(p, "hl_rdom_from_image_param").v;

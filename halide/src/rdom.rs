@@ -103,7 +103,10 @@ impl RDom {
             .map(|i| {
                 let expr = Expr::from_result(shim!(sys::hl_rdom_var, &handle, i));
                 let name = shim!(sys::hl_rdom_var_name, &handle, i)?;
-                Ok(RVar { expr, name })
+                let bound =
+                    |extent| Expr::from_result(shim!(sys::hl_rdom_bound, &handle, i, extent));
+                let bounds = Some(Box::new((bound(false), bound(true))));
+                Ok(RVar { expr, name, bounds })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(RDom {
@@ -129,6 +132,7 @@ impl RDom {
                 i + 1
             )))),
             name: String::new(),
+            bounds: None,
         })
     }
 
@@ -217,6 +221,8 @@ impl<'a> IntoOperand<'a> for &'a RDom {
 pub struct RVar {
     expr: Expr,
     name: String,
+    /// The first value and the number of values, for a domain's variable.
+    bounds: Option<Box<(Expr, Expr)>>,
 }
 
 impl RVar {
@@ -228,6 +234,7 @@ impl RVar {
                 "RVar {name} names a loop of a schedule, not a reduction domain's variable"
             )))),
             name: name.to_owned(),
+            bounds: None,
         }
     }
 
@@ -239,6 +246,37 @@ impl RVar {
     /// The variable as an expression.
     pub fn expr(&self) -> &Expr {
         &self.expr
+    }
+
+    /// The first value the variable takes; for an RVar that only names a
+    /// loop ([`RVar::new`]), an expression carrying that error.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let n = Param::<i32>::new("n");
+    /// let r = RDom::new("r", [(2, n.expr() * 3)])?;
+    /// assert_eq!(r.x().min().to_string(), "2");
+    /// assert_eq!(r.x().extent().to_string(), "(n*3)");
+    /// assert!(RVar::new("ro").min().check().is_err());
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn min(&self) -> Expr {
+        self.bound(|b| &b.0)
+    }
+
+    /// How many values the variable takes (see [`min`](Self::min)).
+    pub fn extent(&self) -> Expr {
+        self.bound(|b| &b.1)
+    }
+
+    fn bound(&self, pick: fn(&(Expr, Expr)) -> &Expr) -> Expr {
+        match &self.bounds {
+            Some(b) => pick(b).clone(),
+            None => Expr::from_result(Err(Error::invalid(format!(
+                "RVar {} is not a reduction domain's variable: it has no bounds",
+                self.name
+            )))),
+        }
     }
 
     /// The name, after checking that the variable is valid (a free RVar's

@@ -93,3 +93,26 @@ fn update_errors() {
     // f still works.
     assert_eq!(f.realize::<i32>(&[3]).unwrap().as_slice(), &[0, 0, 0]);
 }
+
+/// A domain's bounds as expressions: the mean of an image, divided by
+/// the domain's own extents, which are the image's at run time.
+#[test]
+fn rvar_bounds_are_expressions_of_the_domain() {
+    let image = ImageParam::new::<f32>(2, "image");
+    let r = RDom::over_image(&image, "r").unwrap();
+    let mut mean = Func::new("mean");
+    let count = (r.x().extent() * r.y().extent()).cast::<f32>();
+    mean.define(Vec::<Var>::new(), 0.0f32).unwrap();
+    mean.update(
+        Vec::<Expr>::new(),
+        mean.at(Vec::<Expr>::new()) + image.at([r.x(), r.y()]) / count,
+    )
+    .unwrap();
+    let data: Vec<f32> = (0..12).map(|v| v as f32).collect();
+    let input = BufferRef::new(&data, &[4, 3]).unwrap();
+    let out = mean
+        .realize_with::<f32>(&[], &[image.bind(&input)])
+        .unwrap();
+    assert_eq!(out.as_slice(), &[5.5]);
+    assert_eq!(r.y().min().to_string(), "image.min.1");
+}
