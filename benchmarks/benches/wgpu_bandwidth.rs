@@ -141,17 +141,10 @@ impl ShaderCopy {
 }
 
 fn report(label: &str, paired: &Paired) {
-    let (reference_ns, subject_ns) = paired.per_call_ns();
-    let (ratio, lo, hi) = paired.ratio();
-    let gbs = |ns: f64| BYTES_MOVED / ns;
     println!("{}", paired.row(label));
     println!(
-        "{label:>12}  {:.2} GB/s vs the plain wgpu copy's {:.2} GB/s: {:.0}% of it (95% CI {:.0}%-{:.0}%)",
-        gbs(subject_ns),
-        gbs(reference_ns),
-        100.0 / ratio,
-        100.0 / hi,
-        100.0 / lo,
+        "{}",
+        paired.bandwidth_row(label, BYTES_MOVED, "the plain wgpu copy")
     );
 }
 

@@ -130,6 +130,22 @@ impl Paired {
         )
     }
 
+    /// The subject's effective bandwidth as a fraction of the reference's,
+    /// both moving `bytes` per call, as a line of a report: the higher the
+    /// better, with the ratio's 95% confidence interval.
+    pub fn bandwidth_row(&self, label: &str, bytes: f64, reference: &str) -> String {
+        let (reference_ns, subject_ns) = self.per_call_ns();
+        let (ratio, lo, hi) = self.ratio();
+        format!(
+            "{label:>12}  {:.2} GB/s vs {reference}'s {:.2} GB/s: {:.0}% of it (95% CI {:.0}%-{:.0}%)",
+            bytes / subject_ns,
+            bytes / reference_ns,
+            100.0 / ratio,
+            100.0 / hi,
+            100.0 / lo,
+        )
+    }
+
     /// The header of [`row`](Self::row)'s table.
     pub fn header(reference: &str, subject: &str) -> String {
         format!(

@@ -17,9 +17,10 @@ use halide_runtime::{Buffer, HalideBuffer, HalideBufferMut};
 use std::hint::black_box;
 
 // Shared with halide-benchmarks, which links libHalide: this crate must not.
-// Its unit tests run there; a bench target drops them and keeps their imports.
+// Its unit tests run there; a bench target drops them and keeps their
+// imports, and uses only part of it.
 #[path = "../../../benchmarks/src/paired.rs"]
-#[allow(unused_imports)]
+#[allow(unused_imports, dead_code)]
 mod paired;
 use paired::{Paired, Side};
 
