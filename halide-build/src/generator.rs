@@ -145,7 +145,7 @@ impl GeneratorProgram {
             command: format!("{} {args}", self.display()),
             message,
         };
-        let output = command.output().map_err(|e| failed(e.to_string()))?;
+        let output = spawn_output(&mut command).map_err(|e| failed(e.to_string()))?;
         if !output.status.success() {
             return Err(failed(
                 String::from_utf8_lossy(&output.stderr).trim().to_owned(),
@@ -332,6 +332,24 @@ impl GeneratorRun {
         let library = Library::in_dir(dir, &self.function_name);
         library.write_wrapper()?;
         Ok(library)
+    }
+}
+
+/// Runs `command` to completion. A program written moments ago cannot be
+/// executed while another thread's child, forked before that thread could
+/// exec, still holds the file open for writing (`ETXTBSY`): a build script
+/// that writes a generator and runs it while the process forks elsewhere
+/// meets that, so a busy program is retried for a while.
+fn spawn_output(command: &mut Command) -> std::io::Result<std::process::Output> {
+    let mut tries = 0;
+    loop {
+        match command.output() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            result => return result,
+        }
     }
 }
 
