@@ -665,6 +665,10 @@ hl_func *hl_func_wrapper(hl_func *f, hl_func *const *consumers, size_t n_consume
 /** A pipeline computing the given Funcs together. */
 hl_pipeline *hl_pipeline_new(hl_func *const *outputs, size_t n_outputs, hl_error **err);
 /** How many output Funcs p has. */
+/** Makes every run of p check `condition` first and fail with the message
+ *  the args print (Halide's Pipeline::add_requirement). */
+bool hl_pipeline_add_requirement(hl_pipeline *p, const hl_expr *condition, const hl_expr *const *args, size_t n_args,
+                                 hl_error **err);
 int hl_pipeline_outputs_len(const hl_pipeline *p, hl_error **err);
 /** Output Func i of p (sharing the Func, as C++ copies do). */
 hl_func *hl_pipeline_output(const hl_pipeline *p, int i, hl_error **err);

@@ -169,6 +169,15 @@ HL_API void hl_callable_free(hl_callable *c) {
     HL_GUARD(nullptr, , { delete c; });
 }
 
+HL_API bool hl_pipeline_add_requirement(hl_pipeline *p, const hl_expr *condition, const hl_expr *const *args,
+                                        size_t n_args, hl_error **err) {
+    HL_GUARD(err, false, {
+        std::vector<Halide::Expr> message = hl_shim::expr_args(args, n_args, "requirement message");
+        arg(p, "hl_pipeline_add_requirement").v.add_requirement(hl_shim::expr_arg(condition, "condition"), message);
+        return true;
+    });
+}
+
 HL_API int hl_pipeline_outputs_len(const hl_pipeline *p, hl_error **err) {
     HL_GUARD(err, -1, { return int(arg(p, "hl_pipeline_outputs_len").v.outputs().size()); });
 }

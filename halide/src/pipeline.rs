@@ -1,7 +1,9 @@
 //! Pipelines: the Funcs computed together, compiled to a [`Callable`].
 
 use crate::callable::{Callable, CallableHandle};
+use crate::convert::{IntoArgs, IntoOperand};
 use crate::error::{Error, Result};
+use crate::expr::raw_ptrs;
 use crate::ffi::{self, Handle, shim};
 use crate::func::Func;
 use crate::param::{Input, InputHandle};
@@ -81,6 +83,47 @@ impl Pipeline {
     }
 
     /// A pipeline of an object the shim made, named `name`.
+    /// Makes every run check `condition` before computing anything, and
+    /// fail with `message` (expressions and `&str`s, printed as
+    /// [`math::require`](crate::math::require)'s) where it does not hold.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::args;
+    /// let x = Var::new("x");
+    /// let n = Param::<i32>::new("n");
+    /// let mut f = Func::new("f");
+    /// f.define([&x], &x * &n)?;
+    /// let mut pipeline = Pipeline::new(&[&f])?;
+    /// pipeline.add_requirement(n.expr().gt(0), ("n must be positive, not", &n))?;
+    /// let callable = pipeline.compile(&Target::host()?)?;
+    /// let mut out = Buffer::<i32>::new(&[4])?;
+    /// callable.call(args![3, &mut out])?;
+    /// assert_eq!(out.as_slice(), &[0, 3, 6, 9]);
+    /// let e = callable.call(args![-2, &mut out]).unwrap_err();
+    /// assert!(e.message().contains("n must be positive, not -2"), "{e}");
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn add_requirement<'c>(
+        &mut self,
+        condition: impl IntoOperand<'c>,
+        message: impl IntoArgs,
+    ) -> Result<&mut Self> {
+        let condition = condition.into_operand().to_expr();
+        let message = message.into_args();
+        let ptrs = raw_ptrs(&message)?;
+        let (c, p) = (
+            condition.handle()?.as_ptr(),
+            self.handle.mutating().as_ptr(),
+        );
+        // SAFETY: the pipeline, the condition and the message expressions
+        // are borrowed for the call; the length is the array's.
+        unsafe {
+            ffi::call(|err| sys::hl_pipeline_add_requirement(p, c, ptrs.as_ptr(), ptrs.len(), err))
+        }?;
+        Ok(self)
+    }
+
     pub(crate) fn from_handle(handle: PipelineHandle, name: String) -> Self {
         Pipeline { handle, name }
     }

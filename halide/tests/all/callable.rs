@@ -244,3 +244,27 @@ fn many_scalar_arguments() {
     drop(args);
     assert_eq!(out.as_slice(), &[210, 211, 212]);
 }
+
+/// A requirement added after a compilation holds for later compilations
+/// only (the compile cache's key covers it); each run checks it first.
+#[test]
+fn requirements_hold_for_later_compilations() {
+    let x = Var::new("x");
+    let n = Param::<i32>::new("n");
+    let mut f = Func::new("scaled_by_n");
+    f.define([&x], &x * &n).unwrap();
+    let mut pipeline = Pipeline::new(&[&f]).unwrap();
+    let host = Target::host().unwrap();
+    let unchecked = pipeline.compile(&host).unwrap();
+    pipeline
+        .add_requirement(n.expr().lt(100), ("n too large:", &n))
+        .unwrap();
+    let checked = pipeline.compile(&host).unwrap();
+    let mut out = Buffer::<i32>::new(&[3]).unwrap();
+    unchecked.call(args![500, &mut out]).unwrap();
+    assert_eq!(out.as_slice(), &[0, 500, 1000]);
+    let e = checked.call(args![500, &mut out]).unwrap_err();
+    assert!(e.message().contains("n too large: 500"), "{e}");
+    checked.call(args![7, &mut out]).unwrap();
+    assert_eq!(out.as_slice(), &[0, 7, 14]);
+}
