@@ -185,14 +185,15 @@ HL_API bool hl_func_debug_to_file(hl_func *f, const char *path, hl_error **err) 
     });
 }
 
-/** The left-hand side (args) or the right-hand side (values) of f's pure
- *  definition (stage -1) or of update `stage`. */
+/** One part of f's pure definition (stage -1, which has no RVars) or of
+ *  update `stage` (see hl_def_part). */
 static std::vector<Halide::Expr> definition_part(const hl_func *f, int stage, hl_def_part part) {
     Halide::Func func = defined_func(f, "definition");
     if (stage < -1 || stage >= func.num_update_definitions()) {
         throw std::invalid_argument("f has no update " + std::to_string(stage));
     }
     if (stage == -1) {
+        if (part != HL_DEF_ARGS && part != HL_DEF_VALUES) return {};
         if (part == HL_DEF_VALUES) {
             Halide::Tuple t = func.values();
             return t.as_vector();
@@ -201,8 +202,27 @@ static std::vector<Halide::Expr> definition_part(const hl_func *f, int stage, hl
         for (const Halide::Var &v : func.args()) args.emplace_back(v);
         return args;
     }
-    if (part == HL_DEF_VALUES) return func.update_values(stage).as_vector();
-    return func.update_args(stage);
+    switch (part) {
+    case HL_DEF_ARGS: return func.update_args(stage);
+    case HL_DEF_VALUES: return func.update_values(stage).as_vector();
+    case HL_DEF_RVARS:
+    case HL_DEF_RVAR_MINS:
+    case HL_DEF_RVAR_EXTENTS: {
+        // Func::rvars gives names only; the update's own domain has the
+        // bounds (and makes the variables expressions), as rfactor builds it.
+        const Halide::Internal::Definition &def = func.function().update(stage);
+        Halide::Internal::ReductionDomain rdom{def.schedule().rvars(), def.predicate(), true};
+        std::vector<Halide::Expr> out;
+        for (int i = 0; i < int(rdom.domain().size()); i++) {
+            const Halide::Internal::ReductionVariable &rv = rdom.domain()[i];
+            out.push_back(part == HL_DEF_RVARS ? Halide::Expr(Halide::RVar(rdom, i))
+                          : part == HL_DEF_RVAR_MINS ? rv.min
+                                                     : rv.extent);
+        }
+        return out;
+    }
+    }
+    throw std::invalid_argument("unknown definition part " + std::to_string(int(part)));
 }
 
 HL_API int hl_func_definition_len(const hl_func *f, int stage, hl_def_part part, hl_error **err) {

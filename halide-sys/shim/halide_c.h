@@ -442,6 +442,12 @@ typedef enum hl_def_part {
     HL_DEF_ARGS = 0,
     /** The right-hand side: one value, or a Tuple's. */
     HL_DEF_VALUES,
+    /** An update's reduction variables, as expressions. */
+    HL_DEF_RVARS,
+    /** Their first values. */
+    HL_DEF_RVAR_MINS,
+    /** How many values each takes. */
+    HL_DEF_RVAR_EXTENTS,
 } hl_def_part;
 /** How many expressions `part` of f's pure definition (stage -1) or update
  *  `stage` has. */

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::expr::{Expr, raw_ptrs};
 use crate::ffi::{self, Handle, Mutating, Ptrs, shim};
 use crate::param::OutputBuffer;
+use crate::rdom::RVar;
 use crate::target::Target;
 use crate::tuple::Tuple;
 use crate::var::Var;
@@ -380,6 +381,37 @@ impl Func {
     /// The values of update `i`.
     pub fn update_values(&self, i: usize) -> Result<Vec<Expr>> {
         self.definition_exprs(update_index(i)?, sys::hl_def_part::HL_DEF_VALUES)
+    }
+
+    /// The reduction variables update `i` iterates over, innermost first,
+    /// with their bounds: to schedule an update whose domain was made
+    /// elsewhere (an inline reduction's, say).
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let r = RDom::new("r", [(0, 10), (0, 4)])?;
+    /// let mut f = Func::new("f");
+    /// f.define([&x], 0)?;
+    /// f.update([&x], f.at([&x]) + r.x() * r.y())?;
+    /// let rvars = f.rvars(0)?;
+    /// assert_eq!(rvars.len(), 2);
+    /// assert_eq!((rvars[1].name(), rvars[1].extent().to_string()), (r.y().name(), "4".into()));
+    /// f.update_stage(0)?.reorder(&[&rvars[1], &rvars[0]])?;
+    /// assert_eq!(f.realize::<i32>(&[1])?.as_slice(), &[270]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn rvars(&self, i: usize) -> Result<Vec<RVar>> {
+        use sys::hl_def_part as P;
+        let stage = update_index(i)?;
+        let exprs = self.definition_exprs(stage, P::HL_DEF_RVARS)?;
+        let mins = self.definition_exprs(stage, P::HL_DEF_RVAR_MINS)?;
+        let extents = self.definition_exprs(stage, P::HL_DEF_RVAR_EXTENTS)?;
+        Ok(exprs
+            .into_iter()
+            .zip(mins.into_iter().zip(extents))
+            .map(|(e, (min, extent))| RVar::from_parts(e, min, extent))
+            .collect())
     }
 
     fn definition_exprs(&self, stage: i32, part: sys::hl_def_part) -> Result<Vec<Expr>> {

@@ -238,6 +238,16 @@ impl RVar {
         }
     }
 
+    /// The domain variable `expr` (a variable expression, its name its
+    /// text) with its bounds.
+    pub(crate) fn from_parts(expr: Expr, min: Expr, extent: Expr) -> Self {
+        RVar {
+            name: expr.to_string(),
+            expr,
+            bounds: Some(Box::new((min, extent))),
+        }
+    }
+
     /// The variable's name (`r$x` for dimension 0 of an RDom `r`).
     pub fn name(&self) -> &str {
         &self.name

@@ -116,3 +116,30 @@ fn rvar_bounds_are_expressions_of_the_domain() {
     assert_eq!(out.as_slice(), &[5.5]);
     assert_eq!(r.y().min().to_string(), "image.min.1");
 }
+
+/// The reduction variables of an update, found through the Func, with
+/// their bounds, schedule it; a Func without updates has none to give.
+#[test]
+fn rvars_found_through_the_func_schedule_its_update() {
+    let x = Var::new("x");
+    let r = RDom::new("k", [(0, 8)]).unwrap();
+    let mut f = Func::new("dot");
+    f.define([&x], 0).unwrap();
+    f.update([&x], f.at([&x]) + (&x + r.x()) * r.x()).unwrap();
+    let rvars = f.rvars(0).unwrap();
+    assert_eq!(rvars.len(), 1);
+    assert_eq!(
+        (rvars[0].min().to_string(), rvars[0].extent().to_string()),
+        ("0".into(), "8".into())
+    );
+    let (ko, ki) = (RVar::new("ko"), RVar::new("ki"));
+    f.update_stage(0)
+        .unwrap()
+        .split(&rvars[0], &ko, &ki, 4)
+        .unwrap();
+    let want: Vec<i32> = (0..3).map(|x| (0..8).map(|k| (x + k) * k).sum()).collect();
+    assert_eq!(f.realize::<i32>(&[3]).unwrap().as_slice(), want.as_slice());
+    let mut g = Func::new("pure_only");
+    g.define([&x], &x * 2).unwrap();
+    assert!(g.rvars(0).is_err());
+}
