@@ -8,6 +8,7 @@ use crate::ffi::{self, Handle, shim};
 use crate::func::Func;
 use crate::param::{Input, InputHandle};
 use crate::target::Target;
+use halide_runtime::ArgumentInfo;
 use halide_sys as sys;
 use std::fmt;
 
@@ -122,6 +123,46 @@ impl Pipeline {
             ffi::call(|err| sys::hl_pipeline_add_requirement(p, c, ptrs.as_ptr(), ptrs.len(), err))
         }?;
         Ok(self)
+    }
+
+    /// The arguments [`compile`](Self::compile)'s callable takes, in
+    /// order, without compiling: the inputs the pipeline reads (buffers,
+    /// then scalars, each in name order), then one output buffer per
+    /// output value.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::ArgumentKind;
+    /// let x = Var::new("x");
+    /// let (input, gain) = (ImageParam::new::<u8>(1, "input"), Param::<f32>::new("gain"));
+    /// let mut f = Func::new("scaled");
+    /// f.define([&x], input.at([&x]).cast::<f32>() * &gain)?;
+    /// let args = Pipeline::new(&[&f])?.infer_arguments()?;
+    /// let names: Vec<_> = args.iter().map(|a| (&*a.name, a.kind)).collect();
+    /// assert_eq!(names, [
+    ///     ("input", ArgumentKind::InputBuffer),
+    ///     ("gain", ArgumentKind::InputScalar),
+    ///     ("scaled", ArgumentKind::OutputBuffer),
+    /// ]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn infer_arguments(&self) -> Result<Vec<ArgumentInfo>> {
+        let p = self.handle.keeping_code();
+        // SAFETY: the pipeline is borrowed for the call; with `infer`, the
+        // empty input arrays are not read.
+        let signature = unsafe {
+            ffi::call(|err| {
+                sys::hl_pipeline_signature(
+                    p.as_ptr(),
+                    true,
+                    std::ptr::null(),
+                    std::ptr::null(),
+                    0,
+                    err,
+                )
+            })
+        }?;
+        crate::callable::arguments_of(&signature)
     }
 
     pub(crate) fn from_handle(handle: PipelineHandle, name: String) -> Self {

@@ -268,3 +268,26 @@ fn requirements_hold_for_later_compilations() {
     checked.call(args![7, &mut out]).unwrap();
     assert_eq!(out.as_slice(), &[0, 7, 14]);
 }
+
+/// A pipeline's inferred arguments are its callable's, without compiling.
+#[test]
+fn inferred_arguments_are_the_callables() {
+    let (x, y) = (Var::new("x"), Var::new("y"));
+    let (image, offset) = (
+        ImageParam::new::<u16>(2, "image"),
+        Param::<i32>::new("offset"),
+    );
+    let mut f = Func::new("shifted");
+    f.define(
+        [&x, &y],
+        (image.at((&x, &y)).cast::<i32>() + &offset, &x * 2),
+    )
+    .unwrap();
+    let pipeline = Pipeline::new(&[&f]).unwrap();
+    let inferred = pipeline.infer_arguments().unwrap();
+    let compiled = pipeline.compile(&Target::host().unwrap()).unwrap();
+    assert_eq!(inferred, compiled.arguments());
+    // A Tuple gives one output buffer per value.
+    assert_eq!(inferred.len(), 4);
+    assert_eq!(inferred[3].kind, ArgumentKind::OutputBuffer);
+}
