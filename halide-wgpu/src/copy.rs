@@ -30,11 +30,9 @@ pub(crate) unsafe fn copy(
     dst_layout: &Layout,
 ) -> Result<(), Error> {
     let plan = CopyPlan::new(src_layout, dst_layout)?;
-    if plan.runs() == 0 {
+    let Some(((src_lo, src_hi), (dst_lo, dst_hi))) = plan.spans() else {
         return Ok(());
-    }
-    let (src_lo, src_hi) = extent(&plan, |r| (r.src, r.src + r.len));
-    let (dst_lo, dst_hi) = extent(&plan, |r| (r.dst, r.dst + r.len));
+    };
     // The source bytes, wherever they are: a host pointer at the min
     // corner, or the words read from the device with the min corner's
     // position in them.
@@ -71,7 +69,7 @@ pub(crate) unsafe fn copy(
             Ok(())
         }
         End::Device(d) => {
-            let dense = plan.runs() == 1 && dst_hi - dst_lo == plan.run;
+            let dense = plan.single_run().is_some();
             let (start, end) = d.words(dst_lo, dst_hi)?;
             let exact = start == d.offset + dst_lo as u64 && end == d.offset + dst_hi as u64;
             if dense && exact {
@@ -102,17 +100,6 @@ pub(crate) unsafe fn copy(
     }
 }
 
-/// The lowest and highest byte `span` gives over the plan's runs.
-fn extent(plan: &CopyPlan, span: impl Fn(crate::layout::Run) -> (i64, i64)) -> (i64, i64) {
-    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    plan.for_each(|r| {
-        let (a, b) = span(r);
-        lo = lo.min(a);
-        hi = hi.max(b);
-    });
-    (lo, hi)
-}
-
 /// A device-to-device copy of one aligned run on one device, done by the
 /// device; `None` when the copy is not of that kind.
 fn direct_device_copy(
@@ -120,9 +107,7 @@ fn direct_device_copy(
     src: &DeviceBuffer,
     dst: &DeviceBuffer,
 ) -> Result<Option<()>, Error> {
-    let mut run = None;
-    plan.for_each(|r| run = Some(r));
-    let Some(r) = run.filter(|_| plan.runs() == 1) else {
+    let Some(r) = plan.single_run() else {
         return Ok(None);
     };
     let (from, to) = (src.offset + r.src as u64, dst.offset + r.dst as u64);

@@ -14,6 +14,7 @@
 
 use crate::gpu::Gpu;
 use crate::kernels::{Module, PipelineKey, context};
+use crate::layout::{Layout, align_up};
 use crate::memory::{DeviceBuffer, allocate};
 use halide_runtime::sys::{halide_buffer_t, halide_type_t};
 use halide_runtime::{Error, ErrorCode, Type, TypeCode};
@@ -71,13 +72,12 @@ pub(crate) unsafe fn run(
             ));
         }
         // SAFETY: a buffer argument is a valid halide_buffer_t.
-        let size = (unsafe { crate::layout::Layout::of(buf) }?.size_in_bytes() + 3) & !3;
-        let size = size.max(4) as u64;
+        let layout = unsafe { Layout::of(buf) }?;
+        let size = align_up(layout.size_in_bytes()).max(4) as u64;
         if handle.offset % align == 0 {
             bound.push((i, handle.buffer.clone(), handle.offset, size));
         } else {
-            // SAFETY: as above.
-            let stand_in = allocate(gpu, &unsafe { crate::layout::Layout::of(buf) }?)?;
+            let stand_in = allocate(gpu, &layout)?;
             stand_ins.push((handle, stand_in.buffer.clone(), size));
             bound.push((i, stand_in.buffer, 0, size));
         }

@@ -169,6 +169,27 @@ impl CopyPlan {
         self.outer.iter().map(|&(e, _, _)| e).product()
     }
 
+    /// The only run, when there is exactly one.
+    pub fn single_run(&self) -> Option<Run> {
+        (self.runs() == 1 && self.run > 0).then_some(Run {
+            src: self.src_base,
+            dst: 0,
+            len: self.run,
+        })
+    }
+
+    /// The byte ranges the runs cover in the source and in the destination
+    /// (`None` without runs), found in one pass.
+    pub fn spans(&self) -> Option<((i64, i64), (i64, i64))> {
+        let mut spans: Option<((i64, i64), (i64, i64))> = None;
+        self.for_each(|r| {
+            let ((sl, sh), (dl, dh)) = spans.get_or_insert(((r.src, r.src), (r.dst, r.dst)));
+            (*sl, *sh) = ((*sl).min(r.src), (*sh).max(r.src + r.len));
+            (*dl, *dh) = ((*dl).min(r.dst), (*dh).max(r.dst + r.len));
+        });
+        spans
+    }
+
     /// Calls `f` with every run, in destination order.
     pub fn for_each(&self, mut f: impl FnMut(Run)) {
         if self.outer.iter().any(|&(e, _, _)| e == 0) || self.run == 0 {
