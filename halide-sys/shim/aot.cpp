@@ -3,32 +3,8 @@
 #include "shim.h"
 
 using hl_shim::arg;
-
-namespace {
-
-// Halide names its output kinds ("static_library", "c_header", ...) in
-// get_output_info; keying the C API on those names keeps the shim free of a
-// second copy of the enum.
-Halide::OutputFileType output_kind(const char *name, const Halide::Target &t) {
-    if (!name) throw std::invalid_argument("null output kind");
-    for (const auto &[kind, info] : Halide::Internal::get_output_info(t)) {
-        if (info.name == name) return kind;
-    }
-    throw std::invalid_argument(std::string("unknown output kind \"") + name + "\"");
-}
-
-std::map<Halide::OutputFileType, std::string> output_files(const char *const *kinds, const char *const *paths,
-                                                           size_t n, const Halide::Target &t) {
-    std::map<Halide::OutputFileType, std::string> files;
-    for (size_t i = 0; i < n; i++) {
-        if (!paths || !paths[i]) throw std::invalid_argument("null output path");
-        files[output_kind(kinds ? kinds[i] : nullptr, t)] = paths[i];
-    }
-    if (files.empty()) throw std::invalid_argument("no output files requested");
-    return files;
-}
-
-}  // namespace
+using hl_shim::output_files;
+using hl_shim::output_kind;
 
 HL_API char *hl_output_extension(const char *kind, const hl_target *t, hl_error **err) {
     HL_GUARD(err, nullptr, {
@@ -50,17 +26,35 @@ HL_API bool hl_pipeline_compile_to(hl_pipeline *p, const hl_target *const *targe
         std::vector<Halide::Argument> inputs =
             hl_shim::pipeline_inputs(pipeline, infer, scalars, buffers, n_inputs).arguments;
         auto files = output_files(kinds, paths, n_outputs, ts[0]);
-        if (ts.size() == 1) {
+        // Module::compile does not write the serialized pipeline (generators
+        // write it themselves), so it is written here, as they write it.
+        auto hlpipe = files.find(Halide::OutputFileType::hlpipe);
+        if (hlpipe != files.end()) {
+            Halide::serialize_pipeline(pipeline, hlpipe->second);
+            files.erase(hlpipe);
+            if (files.empty()) return true;
+        }
+        bool log = files.count(Halide::OutputFileType::compiler_log) > 0;
+        if (ts.size() == 1 && !log) {
             pipeline.compile_to(files, inputs, fn_name, ts[0]);
         } else {
             // Halide's order: the first target the running machine supports is
             // used, and the last one is the baseline that also supplies the
-            // runtime and the shared code.
+            // runtime and the shared code. Only this path writes a compiler
+            // log, with the logger generators use.
+            Halide::CompilerLoggerFactory logger = nullptr;
+            if (log) {
+                logger = [](const std::string &name, const Halide::Target &target) {
+                    return std::unique_ptr<Halide::Internal::CompilerLogger>(
+                        new Halide::Internal::JSONCompilerLogger("", name, "", target, "", false));
+                };
+            }
             Halide::compile_multitarget(
                 fn_name, files, ts, {},
                 [&](const std::string &name, const Halide::Target &target) {
                     return pipeline.compile_to_module(inputs, name, target);
-                });
+                },
+                logger);
         }
         return true;
     });

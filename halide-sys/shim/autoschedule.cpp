@@ -34,9 +34,13 @@ HL_API char *hl_halide_library_path(void) {
 }
 
 HL_API char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t, const char *name, const char *const *keys,
-                                             const char *const *values, size_t n_params, hl_error **err) {
+                                             const char *const *values, size_t n_params, char **featurization,
+                                             size_t *featurization_len, hl_error **err) {
     HL_GUARD(err, nullptr, {
         if (!name) throw std::invalid_argument("hl_pipeline_apply_autoscheduler: null name");
+        if (!featurization || !featurization_len) {
+            throw std::invalid_argument("hl_pipeline_apply_autoscheduler: null featurization slot");
+        }
         std::map<std::string, std::string> extra;
         for (size_t i = 0; i < n_params; i++) {
             if (!keys[i] || !values[i]) throw std::invalid_argument("autoscheduler parameter is null");
@@ -44,7 +48,20 @@ HL_API char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t,
         }
         Halide::AutoSchedulerResults results = arg(p, "hl_pipeline_apply_autoscheduler").v.apply_autoscheduler(
             arg(t, "hl_pipeline_apply_autoscheduler target").v, Halide::AutoschedulerParams(name, extra));
-        return hl_shim::copy_string(results.schedule_source);
+        const std::vector<uint8_t> &bytes = results.featurization;
+        char *copy = static_cast<char *>(std::malloc(bytes.empty() ? 1 : bytes.size()));
+        if (!copy) throw std::bad_alloc();
+        if (!bytes.empty()) std::memcpy(copy, bytes.data(), bytes.size());
+        char *source = nullptr;
+        try {
+            source = hl_shim::copy_string(results.schedule_source);
+        } catch (...) {
+            std::free(copy);
+            throw;
+        }
+        *featurization = copy;
+        *featurization_len = bytes.size();
+        return source;
     });
 }
 

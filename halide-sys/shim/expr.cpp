@@ -174,6 +174,14 @@ HL_API hl_expr *hl_expr_undef(halide_type_t t, hl_error **err) {
     HL_GUARD(err, nullptr, { return new hl_expr{Halide::undef(hl_shim::to_type(t))}; });
 }
 
+HL_API hl_expr *hl_expr_type_bound(struct halide_type_t t, bool max, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        Halide::Type type = hl_shim::to_type(t);
+        if (type.is_handle()) throw std::invalid_argument("a handle type has no largest or smallest value");
+        return new hl_expr{max ? type.max() : type.min()};
+    });
+}
+
 HL_API hl_expr *hl_expr_random(halide_type_t t, const hl_expr *seed, hl_error **err) {
     HL_GUARD(err, nullptr, {
         Halide::Type type = hl_shim::to_type(t);

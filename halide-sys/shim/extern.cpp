@@ -59,16 +59,27 @@ HL_TRAMPOLINE int halide_rs_extern_5(void *uc, void *s, HL_BUF a, HL_BUF c, HL_B
 }
 #undef HL_BUF
 
-static std::vector<Halide::ExternFuncArgument> extern_inputs(const hl_extern_input *inputs, size_t n) {
+/** The inputs as Halide's arguments; scalars only where `scalars` (the
+ *  Rust trampolines take buffers alone). */
+static std::vector<Halide::ExternFuncArgument> extern_inputs(const hl_extern_input *inputs, size_t n, bool scalars) {
     if (n > 0 && !inputs) throw std::invalid_argument("null extern inputs");
     std::vector<Halide::ExternFuncArgument> params;
     for (size_t i = 0; i < n; i++) {
-        if (inputs[i].func) {
-            params.emplace_back(arg(inputs[i].func, "extern input").v);
-        } else if (inputs[i].image) {
-            params.emplace_back(arg(inputs[i].image, "extern input").v);
+        const hl_extern_input &in = inputs[i];
+        if (int(bool(in.func)) + bool(in.image) + bool(in.buffer) + bool(in.expr) != 1) {
+            throw std::invalid_argument("an extern input is exactly one of a Func, an image, a buffer and a scalar");
+        }
+        if (in.func) {
+            params.emplace_back(arg(in.func, "extern input").v);
+        } else if (in.image) {
+            params.emplace_back(arg(in.image, "extern input").v);
+        } else if (in.buffer) {
+            params.emplace_back(arg(in.buffer, "extern input").v);
+        } else if (!scalars) {
+            throw std::invalid_argument("a Rust extern stage takes buffers only (input " + std::to_string(i) +
+                                        " is a scalar): let its closure capture the value");
         } else {
-            throw std::invalid_argument("an extern input is neither a Func nor an ImageParam");
+            params.emplace_back(hl_shim::expr_arg(in.expr, "extern input"));
         }
     }
     return params;
@@ -129,15 +140,23 @@ HL_API hl_expr *hl_expr_rust_scalar_call(void *state, struct halide_type_t type,
 }
 
 HL_API bool hl_func_define_extern_c(hl_func *f, const char *name, const hl_extern_input *inputs, size_t n_inputs,
-                                    struct halide_type_t type, int dimensions, hl_error **err) {
+                                    struct halide_type_t type, int dimensions, hl_name_mangling mangling,
+                                    hl_error **err) {
     HL_GUARD(err, false, {
         if (!name || !*name) throw std::invalid_argument("an extern stage needs a function name");
         if (dimensions < 0) throw std::invalid_argument("negative dimensions");
         // The user context first, so that the stage's errors reach the
         // caller's error handler as the pipeline's own do.
         std::vector<Halide::ExternFuncArgument> params{Halide::user_context_value()};
-        for (auto &input : extern_inputs(inputs, n_inputs)) params.push_back(std::move(input));
-        arg(f, "hl_func_define_extern_c").v.define_extern(name, params, hl_shim::to_type(type), dimensions);
+        for (auto &input : extern_inputs(inputs, n_inputs, true)) params.push_back(std::move(input));
+        Halide::NameMangling m;
+        switch (mangling) {
+        case HL_MANGLING_DEFAULT: m = Halide::NameMangling::Default; break;
+        case HL_MANGLING_C: m = Halide::NameMangling::C; break;
+        case HL_MANGLING_CPLUSPLUS: m = Halide::NameMangling::CPlusPlus; break;
+        default: throw std::invalid_argument("unknown name mangling " + std::to_string(int(mangling)));
+        }
+        arg(f, "hl_func_define_extern_c").v.define_extern(name, params, hl_shim::to_type(type), dimensions, m);
         return true;
     });
 }
@@ -154,7 +173,7 @@ HL_API bool hl_func_define_extern_rust(hl_func *f, void *state, const hl_extern_
             Halide::user_context_value(),
             Halide::reinterpret(Halide::Handle(), Halide::Internal::make_const(Halide::UInt(64),
                                                                                  (uint64_t)(uintptr_t)state))};
-        for (auto &input : extern_inputs(inputs, n_inputs)) params.push_back(std::move(input));
+        for (auto &input : extern_inputs(inputs, n_inputs, false)) params.push_back(std::move(input));
         arg(f, "hl_func_define_extern_rust").v.define_extern(HL_EXTERN_PREFIX + std::to_string(n_inputs + 1), params,
                                                                hl_shim::to_type(type), dimensions);
         return true;

@@ -2,6 +2,7 @@
 // statement it lowers to.
 #include "shim.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -158,22 +159,23 @@ HL_API char *hl_func_lowered_stmt(hl_func *f, const hl_target *t, bool html, hl_
         if (!in) throw std::runtime_error("cannot read the lowered statement back from " + file.pathname());
         std::stringstream text;
         text << in.rdbuf();
-        return hl_shim::copy_string(text.str());
+        // A GPU target's statement embeds its kernels' source with the
+        // source's terminating NUL, which would end the C string there.
+        std::string s = text.str();
+        s.erase(std::remove(s.begin(), s.end(), '\0'), s.end());
+        return hl_shim::copy_string(s);
     });
 }
 
-namespace Halide::Internal {
-// Exported by libHalide but declared only in PrintLoopNest.h, which
-// Halide.h leaves out: Func::print_loop_nest writes this text to Halide's
-// debug stream, where a caller cannot get at it.
-std::string print_loop_nest(const std::vector<Function> &output_funcs);
-}  // namespace Halide::Internal
+HL_API bool hl_func_is_extern(const hl_func *f, hl_error **err) {
+    HL_GUARD(err, false, { return arg(f, "hl_func_is_extern").v.is_extern(); });
+}
 
-HL_API char *hl_func_loop_nest(hl_func *f, hl_error **err) {
+HL_API char *hl_func_extern_function_name(const hl_func *f, hl_error **err) {
     HL_GUARD(err, nullptr, {
-        Halide::Func &func = arg(f, "hl_func_loop_nest").v;
-        if (!func.defined()) throw std::invalid_argument("the loop nest of a Func without a definition");
-        return hl_shim::copy_string(Halide::Internal::print_loop_nest({func.function()}));
+        const Halide::Func &func = arg(f, "hl_func_extern_function_name").v;
+        if (!func.is_extern()) throw std::invalid_argument("Func " + func.name() + " is not an extern stage");
+        return hl_shim::copy_string(func.extern_function_name());
     });
 }
 

@@ -88,6 +88,10 @@ hl_target *hl_target_host(hl_error **err);
 /** The target of HL_JIT_TARGET, or the host's when it is unset. */
 hl_target *hl_target_jit_from_environment(hl_error **err);
 /** Parses a target string such as `x86-64-linux-avx2` or `host-cuda`. */
+/** The target HL_TARGET names, or the host. */
+hl_target *hl_target_from_environment(hl_error **err);
+/** Whether this libHalide can compile for t. */
+bool hl_target_supported(const hl_target *t, hl_error **err);
 hl_target *hl_target_parse(const char *s, hl_error **err);
 hl_target *hl_target_clone(const hl_target *t, hl_error **err);
 char *hl_target_to_string(const hl_target *t, hl_error **err);
@@ -180,6 +184,8 @@ hl_expr *hl_expr_require(const hl_expr *condition, const hl_expr *value, const h
 hl_expr *hl_expr_undef(struct halide_type_t t, hl_error **err);
 /** Random numbers, a pure function of the seed (NULL: none) and the
  *  call's free variables. t is float32 (uniform in [0, 1)), int32 or uint32. */
+/** The largest (max) or smallest value of type t, as Type::max() and min() give it. */
+hl_expr *hl_expr_type_bound(struct halide_type_t t, bool max, hl_error **err);
 hl_expr *hl_expr_random(struct halide_type_t t, const hl_expr *seed, hl_error **err);
 
 /** Inline reductions over the RDom variables e uses. */
@@ -310,6 +316,10 @@ typedef enum hl_target_predicate {
 hl_expr *hl_expr_target_predicate(hl_target_predicate p, const char *name, hl_error **err);
 /** The target's bit width, as an int32 expression. */
 hl_expr *hl_expr_target_bits(hl_error **err);
+/** The pipeline's user context, a handle. */
+hl_expr *hl_expr_user_context(hl_error **err);
+/** `result`, memoized by `keys` besides the values it depends on. */
+hl_expr *hl_expr_memoize_tag(const hl_expr *result, const hl_expr *const *keys, size_t n, hl_error **err);
 /** The target's natural vector size for t, as an int32 expression. */
 hl_expr *hl_expr_target_natural_vector_size(struct halide_type_t t, hl_error **err);
 
@@ -324,6 +334,20 @@ void hl_var_free(hl_var *v);
 
 /* ---- scalar and image parameters (param.cpp) ------------------------- */
 
+/** Where a Func's storage, or an image input's buffer, lives. */
+typedef enum hl_memory_type {
+    HL_MEMORY_AUTO = 0,
+    HL_MEMORY_HEAP,
+    HL_MEMORY_STACK,
+    HL_MEMORY_REGISTER,
+    HL_MEMORY_GPU_SHARED,
+    HL_MEMORY_GPU_TEXTURE,
+    HL_MEMORY_LOCKED_CACHE,
+    HL_MEMORY_VTCM,
+    HL_MEMORY_AMX_TILE,
+} hl_memory_type;
+
+
 /** An input image of element type t with `dimensions` dimensions. */
 hl_image_param *hl_image_param_new(struct halide_type_t t, int dimensions, const char *name, hl_error **err);
 void hl_image_param_free(hl_image_param *p);
@@ -336,6 +360,13 @@ typedef enum hl_dim_field {
     HL_DIM_MIN = 0,
     HL_DIM_EXTENT,
     HL_DIM_STRIDE,
+    /** The constraints set with the three above (read only). */
+    HL_DIM_MIN_CONSTRAINT,
+    HL_DIM_EXTENT_CONSTRAINT,
+    HL_DIM_STRIDE_CONSTRAINT,
+    /** The estimates autoschedulers read (read only). */
+    HL_DIM_MIN_ESTIMATE,
+    HL_DIM_EXTENT_ESTIMATE,
 } hl_dim_field;
 
 /** Tells autoschedulers that dimension `dim` of the buffers p accepts is [min, min + extent). */
@@ -358,6 +389,15 @@ void hl_const_buffer_free(hl_const_buffer *b);
 /** One field of dimension `dim` of the buffer passed for p, as an
  *  expression (the min, extent or stride of whatever buffer a call gets). */
 hl_expr *hl_image_param_dim_expr(const hl_image_param *p, int dim, hl_dim_field field, hl_error **err);
+/** Whether the constraint or estimate `field` of dimension `dim` of p is set. */
+bool hl_image_param_dim_has(const hl_image_param *p, int dim, hl_dim_field field, hl_error **err);
+/** The buffers' host alignment p assumes (1 when unset). */
+int hl_image_param_host_alignment(const hl_image_param *p, hl_error **err);
+/** Where the buffers passed for p live (for GPU targets: e.g. texture memory). */
+bool hl_image_param_store_in(hl_image_param *p, hl_memory_type memory, hl_error **err);
+hl_memory_type hl_image_param_memory_type(const hl_image_param *p, hl_error **err);
+/** Whether a and b are the same input (one parameter behind both). */
+bool hl_image_param_same_as(const hl_image_param *a, const hl_image_param *b, hl_error **err);
 /** Constrains one field of dimension `dim` of the buffers p accepts to `value`;
  *  with value NULL, removes the constraint (by default stride 0 must be 1). */
 bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field field, const hl_expr *value, hl_error **err);
@@ -366,6 +406,7 @@ bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field field, cons
  * fields, constraints and estimates as an image parameter's. */
 void hl_output_buffer_free(hl_output_buffer *b);
 hl_expr *hl_output_buffer_dim_expr(const hl_output_buffer *b, int dim, hl_dim_field field, hl_error **err);
+bool hl_output_buffer_dim_has(const hl_output_buffer *b, int dim, hl_dim_field field, hl_error **err);
 bool hl_output_buffer_set_dim(hl_output_buffer *b, int dim, hl_dim_field field, const hl_expr *value,
                               hl_error **err);
 bool hl_output_buffer_set_estimate(hl_output_buffer *b, int dim, const hl_expr *min, const hl_expr *extent,
@@ -376,14 +417,29 @@ hl_param *hl_param_new(struct halide_type_t t, const char *name, hl_error **err)
 void hl_param_free(hl_param *p);
 char *hl_param_name(const hl_param *p, hl_error **err);
 hl_expr *hl_param_to_expr(const hl_param *p, hl_error **err);
+/** Whether a and b are the same input. */
+bool hl_param_same_as(const hl_param *a, const hl_param *b, hl_error **err);
+/** Writes p's current value to the start of *out. */
+bool hl_param_value(const hl_param *p, uint64_t *out, hl_error **err);
 /** Sets the value realize() uses; `value` points at one scalar of p's type. */
 bool hl_param_set_value(hl_param *p, const void *value, hl_error **err);
-/** Sets (or with NULL, clears) the smallest and largest values p may take. */
-bool hl_param_set_range(hl_param *p, const hl_expr *min, const hl_expr *max, hl_error **err);
-/** Sets the value autoschedulers assume for p. */
-bool hl_param_set_estimate(hl_param *p, const hl_expr *estimate, hl_error **err);
-/** Sets the default value recorded for p in compiled pipelines' metadata. */
-bool hl_param_set_default(hl_param *p, const hl_expr *value, hl_error **err);
+/** A value recorded with a scalar parameter. */
+typedef enum hl_param_field {
+    /** The smallest value it may take. */
+    HL_PARAM_MIN = 0,
+    /** The largest value it may take. */
+    HL_PARAM_MAX,
+    /** The value autoschedulers assume. */
+    HL_PARAM_ESTIMATE,
+    /** The default recorded in compiled pipelines' metadata. */
+    HL_PARAM_DEFAULT,
+} hl_param_field;
+/** Sets (or with NULL, clears) one field of p. */
+bool hl_param_set_field(hl_param *p, hl_param_field field, const hl_expr *value, hl_error **err);
+/** Whether `field` of p is set. */
+bool hl_param_has_field(const hl_param *p, hl_param_field field, hl_error **err);
+/** `field` of p (an error when unset). */
+hl_expr *hl_param_field_expr(const hl_param *p, hl_param_field field, hl_error **err);
 
 /* ---- reduction domains (rdom.cpp) ------------------------------------ */
 
@@ -400,6 +456,8 @@ char *hl_rdom_var_name(const hl_rdom *r, int i, hl_error **err);
 hl_expr *hl_rdom_bound(const hl_rdom *r, int i, bool extent, hl_error **err);
 /** A reduction domain over every element of the buffers p accepts. */
 hl_rdom *hl_rdom_from_image_param(const hl_image_param *p, const char *name, hl_error **err);
+/** Whether a and b are the same domain. */
+bool hl_rdom_same_as(const hl_rdom *a, const hl_rdom *b, hl_error **err);
 /** Restricts r to the points where `predicate` holds. */
 bool hl_rdom_where(hl_rdom *r, const hl_expr *predicate, hl_error **err);
 
@@ -454,9 +512,10 @@ typedef enum hl_def_part {
 int hl_func_definition_len(const hl_func *f, int stage, hl_def_part part, hl_error **err);
 /** Expression i of `part` of f's pure definition (stage -1) or update `stage`. */
 hl_expr *hl_func_definition_expr(const hl_func *f, int stage, hl_def_part part, int i, hl_error **err);
-/** The loop nest f's schedule produces, as pseudo-code (Halide's
- *  print_loop_nest, as text). */
-char *hl_func_loop_nest(hl_func *f, hl_error **err);
+/** Whether f is computed by an extern stage. */
+bool hl_func_is_extern(const hl_func *f, hl_error **err);
+/** The C function an extern stage f calls (an error for other Funcs). */
+char *hl_func_extern_function_name(const hl_func *f, hl_error **err);
 /** Makes every realization of f (compute_root) also write it to path, in
  *  the format its extension names (.tiff, .mat, .npy, .tmp). */
 bool hl_func_debug_to_file(hl_func *f, const char *path, hl_error **err);
@@ -587,12 +646,38 @@ hl_func *hl_stage_rfactor(hl_stage *s, const hl_loop_var *rvars, const hl_var *c
 bool hl_stage_atomic(hl_stage *s, bool override_associativity_test, hl_error **err);
 /** Lets parallel loops of s write the same location (for when the user knows it is safe). */
 bool hl_stage_allow_race_conditions(hl_stage *s, hl_error **err);
-/** Computes s fused into the loop nest of another stage, at `level`. */
-bool hl_stage_compute_with(hl_stage *s, const hl_loop_level *level, hl_error **err);
+/** How compute_with aligns a fused loop with the other stage's. */
+typedef enum hl_loop_align {
+    HL_ALIGN_AUTO = 0,
+    HL_ALIGN_START,
+    HL_ALIGN_END,
+    HL_ALIGN_NONE,
+} hl_loop_align;
+/** Computes s fused into the loop nest of another stage, at `level`, with
+ *  loop vars[i] aligned by aligns[i] (the others: HL_ALIGN_AUTO). */
+bool hl_stage_compute_with(hl_stage *s, const hl_loop_level *level, const hl_loop_var *vars,
+                           const hl_loop_align *aligns, size_t n, hl_error **err);
+/** How a prefetch that would read past its source's bounds is kept in them. */
+typedef enum hl_prefetch_bound {
+    HL_PREFETCH_CLAMP = 0,
+    HL_PREFETCH_GUARD_WITH_IF,
+    HL_PREFETCH_NON_FAULTING,
+} hl_prefetch_bound;
 /** Prefetches the Func f (or the image param p; exactly one non-NULL) at loop
  *  `at`, for the iteration `offset` ahead along loop `from`. */
 bool hl_stage_prefetch(hl_stage *s, const hl_func *f, const hl_image_param *p, hl_loop_var at, hl_loop_var from,
-                       const hl_expr *offset, hl_error **err);
+                       const hl_expr *offset, hl_prefetch_bound bound, hl_error **err);
+/** Marks update stage s as left unscheduled on purpose. */
+bool hl_stage_unscheduled(hl_stage *s, hl_error **err);
+/** Offloads s, from loop `var` in, to a Hexagon DSP (for targets with HVX). */
+bool hl_stage_hexagon(hl_stage *s, hl_loop_var var, hl_error **err);
+/** The names of the variables s's definition depends on, as Halide prints them. */
+char *hl_stage_dump_argument_list(const hl_stage *s, hl_error **err);
+/** Makes f's realization a copy of its one input to the device of `device_api`
+ *  (NULL: the target's GPU API). */
+bool hl_func_copy_to_device(hl_func *f, const char *device_api, hl_error **err);
+/** Memoizes f, its cache entries evictable by `key` (halide_memoization_cache_evict). */
+bool hl_func_memoize_with_key(hl_func *f, const hl_expr *key, hl_error **err);
 
 /** Asserts the bounds of dimension var: [min, min + extent). */
 bool hl_func_bound(hl_func *f, const hl_var *var, const hl_expr *min, const hl_expr *extent, hl_error **err);
@@ -626,18 +711,6 @@ bool hl_func_align_storage(hl_func *f, const hl_var *var, const hl_expr *alignme
 bool hl_func_hoist_storage(hl_func *f, const hl_loop_level *level, hl_error **err);
 /** Bounds the extent of f's storage along var to `bound` values. */
 bool hl_func_bound_storage(hl_func *f, const hl_var *var, const hl_expr *bound, hl_error **err);
-/** Where a Func's storage lives. */
-typedef enum hl_memory_type {
-    HL_MEMORY_AUTO = 0,
-    HL_MEMORY_HEAP,
-    HL_MEMORY_STACK,
-    HL_MEMORY_REGISTER,
-    HL_MEMORY_GPU_SHARED,
-    HL_MEMORY_GPU_TEXTURE,
-    HL_MEMORY_LOCKED_CACHE,
-    HL_MEMORY_VTCM,
-    HL_MEMORY_AMX_TILE,
-} hl_memory_type;
 /** Stores f in memory of the given kind. */
 bool hl_func_store_in(hl_func *f, hl_memory_type memory, hl_error **err);
 /** Adds `tag` to the trace events of f (a tag event before the first). */
@@ -658,6 +731,8 @@ typedef enum hl_func_flag {
     HL_FUNC_TRACE_STORES,
     /** Report the start and end of every realization of f. */
     HL_FUNC_TRACE_REALIZATIONS,
+    /** Make f's realization a copy of its one input to the host. */
+    HL_FUNC_COPY_TO_HOST,
 } hl_func_flag;
 bool hl_func_set_flag(hl_func *f, hl_func_flag flag, hl_error **err);
 
@@ -712,6 +787,21 @@ typedef struct hl_argument {
  *  first, then scalars, each in name order. */
 hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, bool infer, const hl_param *const *scalars,
                                  const hl_image_param *const *buffers, size_t n_inputs, hl_error **err);
+/** For outputs of the given sizes (all mins 0), the region p reads of
+ *  each of its image inputs, in the order hl_pipeline_signature infers
+ *  them: (min, extent) per dimension, written to regions, which holds
+ *  exactly two values per dimension of those inputs. JIT-compiles p for t
+ *  to ask. */
+bool hl_pipeline_infer_input_bounds(hl_pipeline *p, const hl_target *t, const int32_t *sizes, size_t n_sizes,
+                                    int32_t *regions, size_t n_regions, hl_error **err);
+/** The Func at `index` in p's stages (Halide's topological order, the outputs last). */
+hl_func *hl_pipeline_get_func(const hl_pipeline *p, size_t index, hl_error **err);
+/** The loop nest p's schedule produces, as pseudo-code (Halide's
+ *  print_loop_nest, as text). */
+char *hl_pipeline_loop_nest(const hl_pipeline *p, hl_error **err);
+/** The inputs a serialized pipeline reads, as a callable with no code
+ *  (see hl_pipeline_signature), in name order. */
+hl_callable *hl_pipeline_deserialize_parameters(const char *data, size_t len, hl_error **err);
 size_t hl_callable_argument_count(const hl_callable *c, hl_error **err);
 /** Writes argument i's description to *out. */
 bool hl_callable_argument(const hl_callable *c, size_t i, hl_argument *out, hl_error **err);
@@ -749,13 +839,40 @@ hl_callable *hl_pipeline_signature(hl_pipeline *p, bool infer, const hl_param *c
 
 /* ---- lowered modules (module.cpp) ------------------------------------ */
 
+/* A module is a pipeline lowered for one target (Halide::Module): its
+ * functions, constant buffers and submodules, ready to compile. Each
+ * hl_module has contents of its own: the functions that return one copy
+ * Halide's (whose copies share their contents), so changing one module
+ * (hl_module_append, hl_module_remap_metadata_name) changes no other. */
+
+/** The linkage of a lowered function (Halide's LinkageType), which also
+ *  says which wrappers are generated with it. */
+typedef enum hl_linkage {
+    /** Visible outside the object. */
+    HL_LINKAGE_EXTERNAL = 0,
+    /** Visible, with an argv wrapper (fn_name_argv) but no metadata. */
+    HL_LINKAGE_EXTERNAL_PLUS_ARGV,
+    /** Visible, with an argv wrapper and argument metadata (fn_name_metadata). */
+    HL_LINKAGE_EXTERNAL_PLUS_METADATA,
+    /** For code linked into the same module only: no wrappers, no C++
+     *  name mangling, no declaration in the C header (Halide 21 still
+     *  gives its symbol external linkage in objects). */
+    HL_LINKAGE_INTERNAL,
+} hl_linkage;
+
 /** p lowered for target t (Halide's compile_to_module) as the C function
- *  fn_name with its argv and metadata wrappers; inputs as for
- *  hl_pipeline_compile. */
+ *  fn_name with the given linkage; inputs as for hl_pipeline_compile. */
 hl_module *hl_pipeline_lower(hl_pipeline *p, const hl_target *t, bool infer, const hl_param *const *scalars,
                              const hl_image_param *const *buffers, size_t n_inputs, const char *fn_name,
-                             hl_error **err);
+                             hl_linkage linkage, hl_error **err);
+/** An empty module named `name` for target t. */
+hl_module *hl_module_new(const char *name, const hl_target *t, hl_error **err);
+/** A copy of m: its functions, buffers, submodules (copied too), metadata
+ *  names and autoscheduler results. */
+hl_module *hl_module_copy(const hl_module *m, hl_error **err);
 void hl_module_free(hl_module *m);
+char *hl_module_name(const hl_module *m, hl_error **err);
+hl_target *hl_module_target(const hl_module *m, hl_error **err);
 /** A text that determines m's generated code: its target, its constant
  *  buffers' names and shapes (not their data: see hl_module_buffer_data),
  *  each function's linkage, arguments (kind, type, dimensions, constraints
@@ -763,11 +880,80 @@ void hl_module_free(hl_module *m);
  *  hexadecimal). Names are Halide's, unique in the process, not across
  *  processes. Owned by the caller (hl_string_free). */
 char *hl_module_key_text(const hl_module *m, hl_error **err);
+/** How many constant buffers m holds (embedded tables, GPU kernel sources,
+ *  resolved submodules' objects). */
 size_t hl_module_buffer_count(const hl_module *m, hl_error **err);
-/** Points *data at the *len bytes of m's constant buffer i (valid while m is). */
+/** Points *data at the *len bytes of m's constant buffer i (valid while m
+ *  is, unchanged). */
 bool hl_module_buffer_data(const hl_module *m, size_t i, const void **data, size_t *len, hl_error **err);
-/** Compiles m to an object file at path. */
-bool hl_module_compile_object(const hl_module *m, const char *path, hl_error **err);
+/** The name of m's constant buffer i. */
+char *hl_module_buffer_name(const hl_module *m, size_t i, hl_error **err);
+int hl_module_buffer_dimensions(const hl_module *m, size_t i, hl_error **err);
+/** Writes the element type of m's constant buffer i to *out. */
+bool hl_module_buffer_type(const hl_module *m, size_t i, struct halide_type_t *out, hl_error **err);
+/** Writes the min, extent and stride of dimension d of m's constant buffer i. */
+bool hl_module_buffer_dim(const hl_module *m, size_t i, int d, int32_t *min, int32_t *extent, int32_t *stride,
+                          hl_error **err);
+size_t hl_module_submodule_count(const hl_module *m, hl_error **err);
+/** A copy of m's submodule i. */
+hl_module *hl_module_submodule(const hl_module *m, size_t i, hl_error **err);
+/** Appends a copy of `other` to m as a submodule: compiling m first
+ *  compiles it to an object held as a constant buffer named after it,
+ *  which m's code may read (as Halide's Hexagon offloading does). */
+bool hl_module_append(hl_module *m, const hl_module *other, hl_error **err);
+/** A copy of m with each submodule compiled to an object file held as a
+ *  constant buffer named after it (what compiling m does first). */
+hl_module *hl_module_resolve_submodules(const hl_module *m, hl_error **err);
+/** One module named `name` with the functions and buffers of all n_modules
+ *  modules (not their submodules, metadata names or autoscheduler
+ *  results), which must share one target and have no two functions of one
+ *  name. */
+hl_module *hl_link_modules(const char *name, const hl_module *const *modules, size_t n_modules, hl_error **err);
+/** Compiles m into the files paths[i], each of the kind named kinds[i] (as
+ *  for hl_pipeline_compile_to; not "hlpipe" or "compiler_log", which need
+ *  the pipeline). Each path is created (or appended to) first, so that a
+ *  path that cannot be written is an error. */
+bool hl_module_compile(const hl_module *m, const char *const *kinds, const char *const *paths, size_t n_outputs,
+                       hl_error **err);
+/** m compiled, submodules resolved, to an object file in memory: *len
+ *  bytes, owned by the caller (hl_string_free). */
+char *hl_module_compile_to_buffer(const hl_module *m, size_t *len, hl_error **err);
+/** Makes the metadata m generates (argument metadata, function info
+ *  headers) name the argument `from` as `to`; an error when either is
+ *  remapped already. */
+bool hl_module_remap_metadata_name(hl_module *m, const char *from, const char *to, hl_error **err);
+/** m's metadata name remappings: *len bytes, `from` NUL `to` NUL for each,
+ *  owned by the caller (hl_string_free). */
+char *hl_module_metadata_name_map(const hl_module *m, size_t *len, hl_error **err);
+
+/** A part of the results of an autoscheduler that a module carries. */
+typedef enum hl_autoscheduler_part {
+    /** The autoscheduler's name. */
+    HL_AUTOSCHEDULER_NAME = 0,
+    /** Its parameters: `key` NUL `value` NUL for each. */
+    HL_AUTOSCHEDULER_PARAMS,
+    /** The schedule it chose, as C++ source. */
+    HL_AUTOSCHEDULER_SCHEDULE_SOURCE,
+    /** The pipeline's featurization, if it made one (bytes). */
+    HL_AUTOSCHEDULER_FEATURIZATION,
+} hl_autoscheduler_part;
+
+/** Whether m carries autoscheduler results (what its schedule output writes). */
+bool hl_module_has_autoscheduler_results(const hl_module *m, hl_error **err);
+/** The target of m's autoscheduler results; an error when it has none. */
+hl_target *hl_module_autoscheduler_target(const hl_module *m, hl_error **err);
+/** A part of m's autoscheduler results: *len bytes, not NUL-terminated,
+ *  owned by the caller (hl_string_free); an error when it has none. */
+char *hl_module_autoscheduler_part(const hl_module *m, hl_autoscheduler_part part, size_t *len, hl_error **err);
+/** Gives m autoscheduler results: the target and autoscheduler (name and
+ *  parameters keys[i] = values[i]) they are for, the schedule as C++
+ *  source, and a featurization (featurization_len bytes; may be empty). An
+ *  error when m has results already. */
+bool hl_module_set_autoscheduler_results(hl_module *m, const hl_target *t, const char *name,
+                                         const char *const *keys, const char *const *values, size_t n_params,
+                                         const char *schedule_source, const uint8_t *featurization,
+                                         size_t featurization_len, hl_error **err);
+
 /** A text that determines c's input parameters as they affect generated
  *  code: each one's name, type and dimensions, and a buffer's alignment,
  *  memory type, and per dimension its min, extent and stride constraints
@@ -799,9 +985,13 @@ bool hl_load_plugin(const char *path, hl_error **err);
  *  platform cannot say. */
 char *hl_halide_library_path(void);
 /** Schedules p with the autoscheduler registered as `name`, for target t,
- *  with its parameters keys[i] = values[i]; returns the schedule as C++ source. */
+ *  with its parameters keys[i] = values[i]; returns the schedule as C++
+ *  source, and stores the autoscheduler's featurization (bytes, possibly
+ *  none; the caller frees them with hl_string_free) in *featurization and
+ *  its length in *featurization_len. */
 char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t, const char *name, const char *const *keys,
-                                      const char *const *values, size_t n_params, hl_error **err);
+                                      const char *const *values, size_t n_params, char **featurization,
+                                      size_t *featurization_len, hl_error **err);
 
 /** Tells autoschedulers that dimension var of f is used over [min, min + extent). */
 bool hl_func_set_estimate(hl_func *f, const hl_var *var, const hl_expr *min, const hl_expr *extent, hl_error **err);
@@ -861,7 +1051,18 @@ void hl_set_extern_callback(hl_extern_callback callback);
 typedef struct hl_extern_input {
     const hl_func *func;
     const hl_image_param *image;
+    /** A constant buffer, passed as a halide_buffer_t. */
+    const hl_const_buffer *buffer;
+    /** A scalar, passed by value (extern C stages only). */
+    const hl_expr *expr;
 } hl_extern_input;
+/** How an extern C stage's function name is mangled. */
+typedef enum hl_name_mangling {
+    /** The target's: C++ with the c_plus_plus_name_mangling feature, else C. */
+    HL_MANGLING_DEFAULT = 0,
+    HL_MANGLING_C,
+    HL_MANGLING_CPLUSPLUS,
+} hl_name_mangling;
 
 /** Defines f as an extern stage computed by the callback with `state`,
  *  producing a `dimensions`-dimensional buffer of `type` from `inputs`. */
@@ -871,7 +1072,7 @@ bool hl_func_define_extern_rust(hl_func *f, void *state, const hl_extern_input *
  *  the user context, then one halide_buffer_t per input and the output,
  *  for code compiled ahead of time and linked with that function. */
 bool hl_func_define_extern_c(hl_func *f, const char *name, const hl_extern_input *inputs, size_t n_inputs,
-                             struct halide_type_t type, int dimensions, hl_error **err);
+                             struct halide_type_t type, int dimensions, hl_name_mangling mangling, hl_error **err);
 /** The name prefix of the trampolines calls of Rust scalar functions use. */
 #define HL_EXTERN_CALL_PREFIX "halide_rs_scalar_"
 /** What the scalar trampolines call: the function's state and its

@@ -155,6 +155,17 @@ HL_API hl_expr *hl_expr_target_predicate(hl_target_predicate p, const char *name
     });
 }
 
+HL_API hl_expr *hl_expr_user_context(hl_error **err) {
+    HL_GUARD(err, nullptr, { return new hl_expr{Halide::user_context_value()}; });
+}
+
+HL_API hl_expr *hl_expr_memoize_tag(const hl_expr *result, const hl_expr *const *keys, size_t n, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::vector<Halide::Expr> key = hl_shim::expr_args(keys, n, "memoize_tag key");
+        return new hl_expr{Halide::memoize_tag(hl_shim::expr_arg(result, "memoize_tag result"), key)};
+    });
+}
+
 HL_API hl_expr *hl_expr_target_bits(hl_error **err) {
     HL_GUARD(err, nullptr, { return new hl_expr{Halide::target_bits()}; });
 }

@@ -46,8 +46,23 @@ bool set_dim(const Halide::OutputImageParam &p, int dim, hl_dim_field field, con
     case HL_DIM_MIN: d.set_min(e); return true;
     case HL_DIM_EXTENT: d.set_extent(e); return true;
     case HL_DIM_STRIDE: d.set_stride(e); return true;
+    default: break;
     }
-    throw std::invalid_argument("unknown dimension field " + std::to_string(int(field)));
+    throw std::invalid_argument("not a settable dimension field " + std::to_string(int(field)));
+}
+
+/** The constraint or estimate `field` of dimension `dim` of p, undefined when unset. */
+Halide::Expr dim_constraint(const Halide::OutputImageParam &p, int dim, hl_dim_field field) {
+    dim_of(p, dim);
+    Halide::Parameter param = p.parameter();
+    switch (field) {
+    case HL_DIM_MIN_CONSTRAINT: return param.min_constraint(dim);
+    case HL_DIM_EXTENT_CONSTRAINT: return param.extent_constraint(dim);
+    case HL_DIM_STRIDE_CONSTRAINT: return param.stride_constraint(dim);
+    case HL_DIM_MIN_ESTIMATE: return param.min_constraint_estimate(dim);
+    case HL_DIM_EXTENT_ESTIMATE: return param.extent_constraint_estimate(dim);
+    default: throw std::invalid_argument("dimension field " + std::to_string(int(field)) + " is no constraint");
+    }
 }
 
 hl_expr *dim_expr(const Halide::OutputImageParam &p, int dim, hl_dim_field field) {
@@ -56,8 +71,11 @@ hl_expr *dim_expr(const Halide::OutputImageParam &p, int dim, hl_dim_field field
     case HL_DIM_MIN: return new hl_expr{d.min()};
     case HL_DIM_EXTENT: return new hl_expr{d.extent()};
     case HL_DIM_STRIDE: return new hl_expr{d.stride()};
+    default: break;
     }
-    throw std::invalid_argument("unknown dimension field " + std::to_string(int(field)));
+    Halide::Expr e = dim_constraint(p, dim, field);
+    if (!e.defined()) throw std::invalid_argument("dimension " + std::to_string(dim) + " of " + p.name() + " has no such constraint");
+    return new hl_expr{e};
 }
 
 bool set_estimate(const Halide::OutputImageParam &p, int dim, const hl_expr *min, const hl_expr *extent) {
@@ -74,6 +92,14 @@ HL_API bool hl_image_param_set_dim(hl_image_param *p, int dim, hl_dim_field fiel
 
 HL_API hl_expr *hl_image_param_dim_expr(const hl_image_param *p, int dim, hl_dim_field field, hl_error **err) {
     HL_GUARD(err, nullptr, { return dim_expr(arg(p, "hl_image_param_dim_expr").v, dim, field); });
+}
+
+HL_API bool hl_image_param_dim_has(const hl_image_param *p, int dim, hl_dim_field field, hl_error **err) {
+    HL_GUARD(err, false, { return dim_constraint(arg(p, "hl_image_param_dim_has").v, dim, field).defined(); });
+}
+
+HL_API bool hl_output_buffer_dim_has(const hl_output_buffer *b, int dim, hl_dim_field field, hl_error **err) {
+    HL_GUARD(err, false, { return dim_constraint(arg(b, "hl_output_buffer_dim_has").v, dim, field).defined(); });
 }
 
 HL_API void hl_output_buffer_free(hl_output_buffer *b) {
@@ -104,6 +130,30 @@ HL_API bool hl_image_param_set_host_alignment(hl_image_param *p, int bytes, hl_e
     });
 }
 
+HL_API int hl_image_param_host_alignment(const hl_image_param *p, hl_error **err) {
+    HL_GUARD(err, 0, { return arg(p, "hl_image_param_host_alignment").v.parameter().host_alignment(); });
+}
+
+HL_API bool hl_image_param_store_in(hl_image_param *p, hl_memory_type memory, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(p, "hl_image_param_store_in").v.store_in(hl_shim::to_memory_type(memory));
+        return true;
+    });
+}
+
+HL_API hl_memory_type hl_image_param_memory_type(const hl_image_param *p, hl_error **err) {
+    HL_GUARD(err, HL_MEMORY_AUTO, {
+        return hl_shim::from_memory_type(arg(p, "hl_image_param_memory_type").v.parameter().memory_type());
+    });
+}
+
+HL_API bool hl_image_param_same_as(const hl_image_param *a, const hl_image_param *b, hl_error **err) {
+    HL_GUARD(err, false, {
+        return arg(a, "hl_image_param_same_as").v.parameter().same_as(
+            arg(b, "hl_image_param_same_as other").v.parameter());
+    });
+}
+
 HL_API hl_param *hl_param_new(struct halide_type_t t, const char *name, hl_error **err) {
     HL_GUARD(err, nullptr, {
         if (!name) throw std::invalid_argument("hl_param_new: null name");
@@ -130,6 +180,19 @@ HL_API hl_expr *hl_param_to_expr(const hl_param *p, hl_error **err) {
     HL_GUARD(err, nullptr, { return new hl_expr{Halide::Expr(arg(p, "hl_param_to_expr").v)}; });
 }
 
+HL_API bool hl_param_same_as(const hl_param *a, const hl_param *b, hl_error **err) {
+    HL_GUARD(err, false, {
+        return arg(a, "hl_param_same_as").v.parameter().same_as(arg(b, "hl_param_same_as other").v.parameter());
+    });
+}
+
+HL_API bool hl_param_value(const hl_param *p, uint64_t *out, hl_error **err) {
+    HL_GUARD(err, false, {
+        hl_shim::read_scalar(arg(p, "hl_param_value").v.parameter(), out);
+        return true;
+    });
+}
+
 HL_API bool hl_param_set_value(hl_param *p, const void *value, hl_error **err) {
     HL_GUARD(err, false, {
         Halide::Param<> &param = arg(p, "hl_param_set_value").v;
@@ -141,26 +204,47 @@ HL_API bool hl_param_set_value(hl_param *p, const void *value, hl_error **err) {
     });
 }
 
-HL_API bool hl_param_set_range(hl_param *p, const hl_expr *min, const hl_expr *max, hl_error **err) {
+namespace {
+
+/** The field of a scalar parameter's Parameter, checked. */
+Halide::Expr param_field(const Halide::Param<> &param, hl_param_field field) {
+    const Halide::Parameter &p = param.parameter();
+    switch (field) {
+    case HL_PARAM_MIN: return p.min_value();
+    case HL_PARAM_MAX: return p.max_value();
+    case HL_PARAM_ESTIMATE: return p.estimate();
+    case HL_PARAM_DEFAULT: return p.default_value();
+    }
+    throw std::invalid_argument("unknown parameter field " + std::to_string(int(field)));
+}
+
+}  // namespace
+
+HL_API bool hl_param_set_field(hl_param *p, hl_param_field field, const hl_expr *value, hl_error **err) {
     HL_GUARD(err, false, {
-        Halide::Param<> &param = arg(p, "hl_param_set_range").v;
-        param.set_range(min ? hl_shim::expr_arg(min, "min") : Halide::Expr(),
-                        max ? hl_shim::expr_arg(max, "max") : Halide::Expr());
-        return true;
+        Halide::Param<> &param = arg(p, "hl_param_set_field").v;
+        Halide::Expr e = value ? hl_shim::expr_arg(value, "parameter field") : Halide::Expr();
+        Halide::Parameter parameter = param.parameter();
+        switch (field) {
+        case HL_PARAM_MIN: param.set_min_value(e); return true;
+        case HL_PARAM_MAX: param.set_max_value(e); return true;
+        case HL_PARAM_ESTIMATE: parameter.set_estimate(e); return true;
+        case HL_PARAM_DEFAULT: parameter.set_default_value(e); return true;
+        }
+        throw std::invalid_argument("unknown parameter field " + std::to_string(int(field)));
     });
 }
 
-HL_API bool hl_param_set_estimate(hl_param *p, const hl_expr *estimate, hl_error **err) {
-    HL_GUARD(err, false, {
-        arg(p, "hl_param_set_estimate").v.parameter().set_estimate(hl_shim::expr_arg(estimate, "estimate"));
-        return true;
-    });
+HL_API bool hl_param_has_field(const hl_param *p, hl_param_field field, hl_error **err) {
+    HL_GUARD(err, false, { return param_field(arg(p, "hl_param_has_field").v, field).defined(); });
 }
 
-HL_API bool hl_param_set_default(hl_param *p, const hl_expr *value, hl_error **err) {
-    HL_GUARD(err, false, {
-        arg(p, "hl_param_set_default").v.parameter().set_default_value(hl_shim::expr_arg(value, "default"));
-        return true;
+HL_API hl_expr *hl_param_field_expr(const hl_param *p, hl_param_field field, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        const Halide::Param<> &param = arg(p, "hl_param_field_expr").v;
+        Halide::Expr e = param_field(param, field);
+        if (!e.defined()) throw std::invalid_argument("parameter " + param.name() + " has no such value set");
+        return new hl_expr{e};
     });
 }
 

@@ -22,11 +22,7 @@ HL_API char *hl_pipeline_serialize(const hl_pipeline *p, size_t *len, hl_error *
         if (!len) throw std::invalid_argument("hl_pipeline_serialize: null length");
         std::vector<uint8_t> data;
         Halide::serialize_pipeline(arg(p, "hl_pipeline_serialize").v, data);
-        char *out = static_cast<char *>(std::malloc(data.empty() ? 1 : data.size()));
-        if (!out) throw std::bad_alloc();
-        std::memcpy(out, data.data(), data.size());
-        *len = data.size();
-        return out;
+        return hl_shim::copy_bytes(data.data(), data.size(), len);
     });
 }
 
@@ -82,6 +78,48 @@ HL_API hl_callable *hl_pipeline_signature(hl_pipeline *p, bool infer, const hl_p
     });
 }
 
+HL_API bool hl_pipeline_infer_input_bounds(hl_pipeline *p, const hl_target *t, const int32_t *sizes, size_t n_sizes,
+                                           int32_t *regions, size_t n_regions, hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::Pipeline &pipeline = arg(p, "hl_pipeline_infer_input_bounds").v;
+        const Halide::Target &target = arg(t, "hl_pipeline_infer_input_bounds target").v;
+        if ((!sizes && n_sizes > 0) || (!regions && n_regions > 0)) {
+            throw std::invalid_argument("hl_pipeline_infer_input_bounds: null array");
+        }
+        std::vector<Halide::Parameter> images;
+        size_t needed = 0;
+        for (Halide::Parameter &param : hl_shim::pipeline_inputs(pipeline, true, nullptr, nullptr, 0).params) {
+            if (!param.is_buffer()) continue;
+            if (param.buffer().defined()) throw std::invalid_argument("input " + param.name() + " has a buffer bound");
+            images.push_back(param);
+            needed += 2 * size_t(param.dimensions());
+        }
+        if (needed != n_regions) {
+            throw std::invalid_argument("the image inputs have " + std::to_string(needed / 2) + " dimensions, not " +
+                                        std::to_string(n_regions / 2));
+        }
+        // Halide answers by binding a new buffer of the region to each
+        // image input; they are unbound again whatever happens, so that
+        // every later call still takes its buffers as arguments.
+        struct Unbind {
+            std::vector<Halide::Parameter> &images;
+            ~Unbind() {
+                for (Halide::Parameter &param : images) param.set_buffer(Halide::Buffer<>());
+            }
+        } unbind{images};
+        pipeline.infer_input_bounds(std::vector<int32_t>(sizes, sizes + n_sizes), target);
+        size_t k = 0;
+        for (const Halide::Parameter &param : images) {
+            Halide::Buffer<> b = param.buffer();
+            for (int d = 0; d < param.dimensions(); d++) {
+                regions[k++] = b.dim(d).min();
+                regions[k++] = b.dim(d).extent();
+            }
+        }
+        return true;
+    });
+}
+
 HL_API size_t hl_callable_argument_count(const hl_callable *c, hl_error **err) {
     HL_GUARD(err, 0, { return arg(c, "hl_callable_argument_count").arguments.size(); });
 }
@@ -103,44 +141,13 @@ HL_API bool hl_callable_argument(const hl_callable *c, size_t i, hl_argument *ou
     });
 }
 
-namespace {
-
-template <typename T>
-void store(const Halide::Parameter &p, uint64_t *out) {
-    T value = p.scalar<T>();
-    std::memcpy(out, &value, sizeof value);
-}
-
-}  // namespace
-
 HL_API bool hl_callable_param_value(const hl_callable *c, size_t i, uint64_t *out, hl_error **err) {
     HL_GUARD(err, false, {
         const hl_callable &callable = arg(c, "hl_callable_param_value");
         if (i >= callable.params.size() || !out) {
             throw std::invalid_argument("input index " + std::to_string(i) + " out of range");
         }
-        const Halide::Parameter &p = callable.params[i];
-        if (p.is_buffer()) throw std::invalid_argument("input " + p.name() + " is a buffer, not a scalar");
-        if (!p.has_scalar_value()) throw std::invalid_argument("input " + p.name() + " has no value");
-        const Halide::Type t = p.type();
-        // Parameter::scalar<T> asserts that T is the parameter's type, so
-        // dispatch on it; these are the types a Param can be made with.
-        if (t == Halide::Bool()) store<bool>(p, out);
-        else if (t == Halide::Int(8)) store<int8_t>(p, out);
-        else if (t == Halide::Int(16)) store<int16_t>(p, out);
-        else if (t == Halide::Int(32)) store<int32_t>(p, out);
-        else if (t == Halide::Int(64)) store<int64_t>(p, out);
-        else if (t == Halide::UInt(8)) store<uint8_t>(p, out);
-        else if (t == Halide::UInt(16)) store<uint16_t>(p, out);
-        else if (t == Halide::UInt(32)) store<uint32_t>(p, out);
-        else if (t == Halide::UInt(64)) store<uint64_t>(p, out);
-        else if (t == Halide::Float(32)) store<float>(p, out);
-        else if (t == Halide::Float(64)) store<double>(p, out);
-        else {
-            std::ostringstream msg;
-            msg << "input " << p.name() << " has type " << t << ", which has no current value to read";
-            throw std::invalid_argument(msg.str());
-        }
+        hl_shim::read_scalar(callable.params[i], out);
         return true;
     });
 }
@@ -187,5 +194,47 @@ HL_API hl_func *hl_pipeline_output(const hl_pipeline *p, int i, hl_error **err) 
         std::vector<Halide::Func> outputs = arg(p, "hl_pipeline_output").v.outputs();
         if (i < 0 || size_t(i) >= outputs.size()) throw std::invalid_argument("output index out of range");
         return new hl_func{outputs[i]};
+    });
+}
+
+namespace Halide::Internal {
+// Exported by libHalide but declared only in PrintLoopNest.h, which
+// Halide.h leaves out: Func::print_loop_nest writes this text to Halide's
+// debug stream, where a caller cannot get at it.
+std::string print_loop_nest(const std::vector<Function> &output_funcs);
+}  // namespace Halide::Internal
+
+HL_API hl_func *hl_pipeline_get_func(const hl_pipeline *p, size_t index, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        // A copy shares the pipeline; get_func is not const only by its declaration.
+        Halide::Pipeline pipeline = arg(p, "hl_pipeline_get_func").v;
+        return new hl_func{pipeline.get_func(index)};
+    });
+}
+
+HL_API char *hl_pipeline_loop_nest(const hl_pipeline *p, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        std::vector<Halide::Internal::Function> outputs;
+        for (const Halide::Func &f : arg(p, "hl_pipeline_loop_nest").v.outputs()) {
+            if (!f.defined()) throw std::invalid_argument("the loop nest of a Func without a definition");
+            outputs.push_back(f.function());
+        }
+        return hl_shim::copy_string(Halide::Internal::print_loop_nest(outputs));
+    });
+}
+
+HL_API hl_callable *hl_pipeline_deserialize_parameters(const char *data, size_t len, hl_error **err) {
+    HL_GUARD(err, nullptr, {
+        if (!data && len > 0) throw std::invalid_argument("hl_pipeline_deserialize_parameters: null data");
+        std::vector<uint8_t> bytes(data, data + len);
+        hl_callable signature;
+        for (const auto &[name, param] : Halide::deserialize_parameters(bytes)) {
+            signature.arguments.emplace_back(name,
+                                             param.is_buffer() ? Halide::Argument::InputBuffer
+                                                               : Halide::Argument::InputScalar,
+                                             param.type(), param.dimensions(), Halide::ArgumentEstimates{});
+            signature.params.push_back(param);
+        }
+        return new hl_callable{std::move(signature)};
     });
 }

@@ -73,3 +73,7 @@ HL_API hl_rdom *hl_rdom_from_image_param(const hl_image_param *p, const char *na
         return new hl_rdom{Halide::RDom(param)};
     });
 }
+
+HL_API bool hl_rdom_same_as(const hl_rdom *a, const hl_rdom *b, hl_error **err) {
+    HL_GUARD(err, false, { return arg(a, "hl_rdom_same_as").v.same_as(arg(b, "hl_rdom_same_as other").v); });
+}

@@ -279,24 +279,79 @@ HL_API bool hl_stage_allow_race_conditions(hl_stage *s, hl_error **err) {
     });
 }
 
-HL_API bool hl_stage_compute_with(hl_stage *s, const hl_loop_level *level, hl_error **err) {
+HL_API bool hl_stage_compute_with(hl_stage *s, const hl_loop_level *level, const hl_loop_var *vars,
+                                  const hl_loop_align *aligns, size_t n, hl_error **err) {
     HL_GUARD(err, false, {
-        arg(s, "hl_stage_compute_with").v.compute_with(arg(level, "hl_stage_compute_with level").v);
+        Halide::Stage &stage = arg(s, "hl_stage_compute_with").v;
+        if (n > 0 && (!vars || !aligns)) throw std::invalid_argument("hl_stage_compute_with: null alignments");
+        std::vector<std::pair<Halide::VarOrRVar, Halide::LoopAlignStrategy>> align;
+        for (size_t i = 0; i < n; i++) {
+            Halide::LoopAlignStrategy a;
+            switch (aligns[i]) {
+            case HL_ALIGN_AUTO: a = Halide::LoopAlignStrategy::Auto; break;
+            case HL_ALIGN_START: a = Halide::LoopAlignStrategy::AlignStart; break;
+            case HL_ALIGN_END: a = Halide::LoopAlignStrategy::AlignEnd; break;
+            case HL_ALIGN_NONE: a = Halide::LoopAlignStrategy::NoAlign; break;
+            default: throw std::invalid_argument("unknown loop alignment " + std::to_string(int(aligns[i])));
+            }
+            align.emplace_back(loop_var(vars[i], "aligned loop"), a);
+        }
+        stage.compute_with(arg(level, "hl_stage_compute_with level").v, align);
         return true;
     });
 }
 
 HL_API bool hl_stage_prefetch(hl_stage *s, const hl_func *f, const hl_image_param *p, hl_loop_var at,
-                              hl_loop_var from, const hl_expr *offset, hl_error **err) {
+                              hl_loop_var from, const hl_expr *offset, hl_prefetch_bound bound, hl_error **err) {
     HL_GUARD(err, false, {
         Halide::Stage &stage = arg(s, "hl_stage_prefetch").v;
         if (bool(f) == bool(p)) throw std::invalid_argument("hl_stage_prefetch: give exactly one of a Func and an image");
         Halide::Expr off = expr_arg(offset, "offset");
-        if (f) {
-            stage.prefetch(f->v, loop_var(at, "at"), loop_var(from, "from"), off);
-        } else {
-            stage.prefetch(p->v, loop_var(at, "at"), loop_var(from, "from"), off);
+        Halide::PrefetchBoundStrategy strategy;
+        switch (bound) {
+        case HL_PREFETCH_CLAMP: strategy = Halide::PrefetchBoundStrategy::Clamp; break;
+        case HL_PREFETCH_GUARD_WITH_IF: strategy = Halide::PrefetchBoundStrategy::GuardWithIf; break;
+        case HL_PREFETCH_NON_FAULTING: strategy = Halide::PrefetchBoundStrategy::NonFaulting; break;
+        default: throw std::invalid_argument("unknown prefetch bound strategy " + std::to_string(int(bound)));
         }
+        if (f) {
+            stage.prefetch(f->v, loop_var(at, "at"), loop_var(from, "from"), off, strategy);
+        } else {
+            stage.prefetch(p->v, loop_var(at, "at"), loop_var(from, "from"), off, strategy);
+        }
+        return true;
+    });
+}
+
+HL_API bool hl_stage_unscheduled(hl_stage *s, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(s, "hl_stage_unscheduled").v.unscheduled();
+        return true;
+    });
+}
+
+HL_API bool hl_stage_hexagon(hl_stage *s, hl_loop_var var, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(s, "hl_stage_hexagon").v.hexagon(loop_var(var, "var"));
+        return true;
+    });
+}
+
+HL_API char *hl_stage_dump_argument_list(const hl_stage *s, hl_error **err) {
+    HL_GUARD(err, nullptr, { return hl_shim::copy_string(arg(s, "hl_stage_dump_argument_list").v.dump_argument_list()); });
+}
+
+HL_API bool hl_func_copy_to_device(hl_func *f, const char *device_api, hl_error **err) {
+    HL_GUARD(err, false, {
+        Halide::Func &func = arg(f, "hl_func_copy_to_device").v;
+        func.copy_to_device(device_api ? hl_shim::device_api_named(device_api) : Halide::DeviceAPI::Default_GPU);
+        return true;
+    });
+}
+
+HL_API bool hl_func_memoize_with_key(hl_func *f, const hl_expr *key, hl_error **err) {
+    HL_GUARD(err, false, {
+        arg(f, "hl_func_memoize_with_key").v.memoize(Halide::EvictionKey(expr_arg(key, "eviction key")));
         return true;
     });
 }
@@ -393,20 +448,7 @@ HL_API bool hl_func_bound_storage(hl_func *f, const hl_var *var, const hl_expr *
 
 HL_API bool hl_func_store_in(hl_func *f, hl_memory_type memory, hl_error **err) {
     HL_GUARD(err, false, {
-        Halide::MemoryType m;
-        switch (memory) {
-        case HL_MEMORY_AUTO: m = Halide::MemoryType::Auto; break;
-        case HL_MEMORY_HEAP: m = Halide::MemoryType::Heap; break;
-        case HL_MEMORY_STACK: m = Halide::MemoryType::Stack; break;
-        case HL_MEMORY_REGISTER: m = Halide::MemoryType::Register; break;
-        case HL_MEMORY_GPU_SHARED: m = Halide::MemoryType::GPUShared; break;
-        case HL_MEMORY_GPU_TEXTURE: m = Halide::MemoryType::GPUTexture; break;
-        case HL_MEMORY_LOCKED_CACHE: m = Halide::MemoryType::LockedCache; break;
-        case HL_MEMORY_VTCM: m = Halide::MemoryType::VTCM; break;
-        case HL_MEMORY_AMX_TILE: m = Halide::MemoryType::AMXTile; break;
-        default: throw std::invalid_argument("unknown memory type " + std::to_string(int(memory)));
-        }
-        arg(f, "hl_func_store_in").v.store_in(m);
+        arg(f, "hl_func_store_in").v.store_in(hl_shim::to_memory_type(memory));
         return true;
     });
 }
@@ -451,6 +493,7 @@ HL_API bool hl_func_set_flag(hl_func *f, hl_func_flag flag, hl_error **err) {
         case HL_FUNC_TRACE_LOADS: func.trace_loads(); return true;
         case HL_FUNC_TRACE_STORES: func.trace_stores(); return true;
         case HL_FUNC_TRACE_REALIZATIONS: func.trace_realizations(); return true;
+        case HL_FUNC_COPY_TO_HOST: func.copy_to_host(); return true;
         }
         throw std::invalid_argument("unknown Func flag " + std::to_string(int(flag)));
     });

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <map>
 #include <utility>
 #include <string>
 #include <type_traits>
@@ -155,6 +156,62 @@ inline Inputs pipeline_inputs(const Halide::Pipeline &pipeline, bool infer, cons
     return inputs;
 }
 
+/** Halide's MemoryType for the C enum's value. */
+inline Halide::MemoryType to_memory_type(hl_memory_type memory) {
+    switch (memory) {
+    case HL_MEMORY_AUTO: return Halide::MemoryType::Auto;
+    case HL_MEMORY_HEAP: return Halide::MemoryType::Heap;
+    case HL_MEMORY_STACK: return Halide::MemoryType::Stack;
+    case HL_MEMORY_REGISTER: return Halide::MemoryType::Register;
+    case HL_MEMORY_GPU_SHARED: return Halide::MemoryType::GPUShared;
+    case HL_MEMORY_GPU_TEXTURE: return Halide::MemoryType::GPUTexture;
+    case HL_MEMORY_LOCKED_CACHE: return Halide::MemoryType::LockedCache;
+    case HL_MEMORY_VTCM: return Halide::MemoryType::VTCM;
+    case HL_MEMORY_AMX_TILE: return Halide::MemoryType::AMXTile;
+    }
+    throw std::invalid_argument("unknown memory type " + std::to_string(int(memory)));
+}
+
+/** The C enum's value for Halide's MemoryType (its inverse). */
+inline hl_memory_type from_memory_type(Halide::MemoryType memory) {
+    for (int m = HL_MEMORY_AUTO; m <= HL_MEMORY_AMX_TILE; m++) {
+        if (to_memory_type(hl_memory_type(m)) == memory) return hl_memory_type(m);
+    }
+    throw std::invalid_argument("a memory type the C API does not name");
+}
+
+template <typename T>
+void store_scalar(const Halide::Parameter &p, uint64_t *out) {
+    T value = p.scalar<T>();
+    std::memcpy(out, &value, sizeof value);
+}
+
+/** Writes the current value of scalar parameter p to the start of *out. */
+inline void read_scalar(const Halide::Parameter &p, uint64_t *out) {
+    if (!out) throw std::invalid_argument("null value slot");
+    if (p.is_buffer()) throw std::invalid_argument("input " + p.name() + " is a buffer, not a scalar");
+    if (!p.has_scalar_value()) throw std::invalid_argument("input " + p.name() + " has no value");
+    const Halide::Type t = p.type();
+    // Parameter::scalar<T> asserts that T is the parameter's type, so
+    // dispatch on it; these are the types a Param can be made with.
+    if (t == Halide::Bool()) store_scalar<bool>(p, out);
+    else if (t == Halide::Int(8)) store_scalar<int8_t>(p, out);
+    else if (t == Halide::Int(16)) store_scalar<int16_t>(p, out);
+    else if (t == Halide::Int(32)) store_scalar<int32_t>(p, out);
+    else if (t == Halide::Int(64)) store_scalar<int64_t>(p, out);
+    else if (t == Halide::UInt(8)) store_scalar<uint8_t>(p, out);
+    else if (t == Halide::UInt(16)) store_scalar<uint16_t>(p, out);
+    else if (t == Halide::UInt(32)) store_scalar<uint32_t>(p, out);
+    else if (t == Halide::UInt(64)) store_scalar<uint64_t>(p, out);
+    else if (t == Halide::Float(32)) store_scalar<float>(p, out);
+    else if (t == Halide::Float(64)) store_scalar<double>(p, out);
+    else {
+        std::ostringstream msg;
+        msg << "input " << p.name() << " has type " << t << ", which has no current value to read";
+        throw std::invalid_argument(msg.str());
+    }
+}
+
 /** The device API whose target feature is `name` (cuda, opencl, ...). */
 inline Halide::DeviceAPI device_api_named(const char *name) {
     if (!name) throw std::invalid_argument("null device API name");
@@ -178,6 +235,39 @@ inline char *copy_string(const std::string &s) {
     if (!out) throw std::bad_alloc();
     std::memcpy(out, s.c_str(), s.size() + 1);
     return out;
+}
+
+/** A malloc'd copy of the n bytes at data (at least one byte allocated,
+ *  so that an empty result is not NULL), released by hl_string_free. */
+inline char *copy_bytes(const void *data, size_t n, size_t *len) {
+    char *out = static_cast<char *>(std::malloc(n == 0 ? 1 : n));
+    if (!out) throw std::bad_alloc();
+    if (n > 0) std::memcpy(out, data, n);
+    *len = n;
+    return out;
+}
+
+// Halide names its output kinds ("static_library", "c_header", ...) in
+// get_output_info; keying the C API on those names keeps the shim free of a
+// second copy of the enum.
+inline Halide::OutputFileType output_kind(const char *name, const Halide::Target &t) {
+    if (!name) throw std::invalid_argument("null output kind");
+    for (const auto &[kind, info] : Halide::Internal::get_output_info(t)) {
+        if (info.name == name) return kind;
+    }
+    throw std::invalid_argument(std::string("unknown output kind \"") + name + "\"");
+}
+
+/** The files paths[i] of kinds kinds[i], as Halide's compile functions take them. */
+inline std::map<Halide::OutputFileType, std::string> output_files(const char *const *kinds, const char *const *paths,
+                                                                  size_t n, const Halide::Target &t) {
+    std::map<Halide::OutputFileType, std::string> files;
+    for (size_t i = 0; i < n; i++) {
+        if (!paths || !paths[i]) throw std::invalid_argument("null output path");
+        files[output_kind(kinds ? kinds[i] : nullptr, t)] = paths[i];
+    }
+    if (files.empty()) throw std::invalid_argument("no output files requested");
+    return files;
 }
 
 /** Every type the C API takes passes here: one Halide can represent (a

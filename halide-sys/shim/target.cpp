@@ -11,6 +11,14 @@ HL_API hl_target *hl_target_jit_from_environment(hl_error **err) {
     HL_GUARD(err, nullptr, { return new hl_target{Halide::get_jit_target_from_environment()}; });
 }
 
+HL_API hl_target *hl_target_from_environment(hl_error **err) {
+    HL_GUARD(err, nullptr, { return new hl_target{Halide::get_target_from_environment()}; });
+}
+
+HL_API bool hl_target_supported(const hl_target *t, hl_error **err) {
+    HL_GUARD(err, false, { return arg(t, "hl_target_supported").v.supported(); });
+}
+
 HL_API hl_target *hl_target_parse(const char *s, hl_error **err) {
     HL_GUARD(err, nullptr, {
         if (!s) throw std::invalid_argument("hl_target_parse: null string");

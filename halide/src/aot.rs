@@ -55,11 +55,21 @@ pub enum OutputKind {
     DeviceCode,
     /// A CPython extension module's C++ source calling the pipeline (`.py.cpp`).
     PythonExtension,
+    /// What the compiler did, as JSON (`.halide_compiler_log`): the
+    /// target, the lowering's timings and the expressions it matched.
+    CompilerLog,
+    /// A PyTorch C++ extension's source calling the pipeline on tensors
+    /// (`.pytorch.h`).
+    PytorchWrapper,
+    /// The pipeline in Halide's own serialized form (`.hlpipe`, as
+    /// generators write it, without [`Pipeline::serialize`]'s envelope),
+    /// which [`Pipeline::deserialize_unchecked`] loads.
+    Hlpipe,
 }
 
 impl OutputKind {
     /// Every kind.
-    pub const ALL: [OutputKind; 16] = [
+    pub const ALL: [OutputKind; 19] = [
         OutputKind::StaticLibrary,
         OutputKind::Object,
         OutputKind::CHeader,
@@ -76,6 +86,9 @@ impl OutputKind {
         OutputKind::ConceptualStmtHtml,
         OutputKind::DeviceCode,
         OutputKind::PythonExtension,
+        OutputKind::CompilerLog,
+        OutputKind::PytorchWrapper,
+        OutputKind::Hlpipe,
     ];
 
     /// Halide's name for the kind, as generators' `-e` flag takes it.
@@ -97,6 +110,9 @@ impl OutputKind {
             OutputKind::ConceptualStmtHtml => "conceptual_stmt_html",
             OutputKind::DeviceCode => "device_code",
             OutputKind::PythonExtension => "python_extension",
+            OutputKind::CompilerLog => "compiler_log",
+            OutputKind::PytorchWrapper => "pytorch_wrapper",
+            OutputKind::Hlpipe => "hlpipe",
         }
     }
 
@@ -181,9 +197,7 @@ impl Pipeline {
     /// header, with the inputs the pipeline reads (buffers, then scalars,
     /// each in name order).
     pub fn aot(&self, name: &str) -> Result<Aot<'_>> {
-        let valid = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && name.chars().next().is_some_and(|c| !c.is_ascii_digit());
-        if !valid {
+        if !is_c_identifier(name) {
             return Err(Error::invalid(format!(
                 "\"{name}\" is not a C identifier; AOT function names must be"
             )));
@@ -398,7 +412,14 @@ pub fn compile_runtime(
     Ok(runtime)
 }
 
-fn path_string(path: &Path) -> Result<CString> {
+/// Whether `name` can name a C function: letters, digits and `_`, not
+/// starting with a digit.
+pub(crate) fn is_c_identifier(name: &str) -> bool {
+    name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.chars().next().is_some_and(|c| !c.is_ascii_digit())
+}
+
+pub(crate) fn path_string(path: &Path) -> Result<CString> {
     ffi::c_string(
         path.to_str()
             .ok_or_else(|| Error::invalid(format!("{} is not UTF-8", path.display())))?,

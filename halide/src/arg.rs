@@ -4,7 +4,8 @@
 //! the input each is bound to).
 
 use crate::convert::Scalar;
-use crate::param::{ImageParam, Param};
+use crate::error::Result;
+use crate::param::{DynParam, ImageParam, Param};
 use halide_runtime::sys::halide_buffer_t;
 use halide_runtime::{HalideBuffer, HalideBufferMut, LentInput, Type};
 use std::ffi::c_void;
@@ -225,6 +226,26 @@ impl<T: Scalar> Param<T> {
     /// ```
     pub fn bind(&self, value: T) -> Arg<'_> {
         scalar_arg(value).bound_to(self.name())
+    }
+}
+
+impl DynParam {
+    /// This input's value for one run, as [`Param::bind`]'s; `Err` unless
+    /// `V` is the parameter's type.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let gain = DynParam::new(Type::int(16), "gain")?;
+    /// let mut f = Func::new("scaled");
+    /// f.define([&x], x.expr().cast::<i16>() * &gain)?;
+    /// assert_eq!(f.realize_with::<i16>(&[3], &[gain.bind(10i16)?])?.as_slice(), &[0, 10, 20]);
+    /// assert!(gain.bind(10i32).is_err());
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn bind<V: Scalar>(&self, value: V) -> Result<Arg<'_>> {
+        self.check::<V>()?;
+        Ok(scalar_arg(value).bound_to(self.name()))
     }
 }
 

@@ -6,6 +6,7 @@ use crate::ffi::{self, shim};
 use crate::pipeline::Pipeline;
 use crate::target::Target;
 use halide_sys as sys;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 /// The autoschedulers that ship with Halide.
@@ -90,7 +91,15 @@ impl std::str::FromStr for Autoscheduler {
 
 /// Loads an autoscheduler plugin (a shared library that registers one with
 /// Halide) from `path`, as a generator's `-p` flag does.
-pub(crate) fn load_plugin(path: &std::path::Path) -> Result<()> {
+/// [`Autoscheduler::load`] finds and loads the ones Halide ships.
+///
+/// ```
+/// let plugin = halide_sys::paths::plugin("mullapudi2016").expect("shipped with Halide");
+/// halide::load_plugin(&plugin)?;
+/// assert!(halide::load_plugin(std::path::Path::new("/no/such/plugin.so")).is_err());
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn load_plugin(path: &std::path::Path) -> Result<()> {
     let c = ffi::c_string(&path.to_string_lossy())?;
     shim!(sys::hl_load_plugin, c.as_c_str())?;
     Ok(())
@@ -98,8 +107,8 @@ pub(crate) fn load_plugin(path: &std::path::Path) -> Result<()> {
 
 impl Pipeline {
     /// Schedules every Func of the pipeline with `scheduler` for `target`,
-    /// loading its plugin if needed, and returns the schedule it chose as
-    /// C++ source. `params` are the autoscheduler's own (e.g.
+    /// loading its plugin if needed, and returns what it did: the schedule
+    /// it chose as C++ source, and its featurization. `params` are the autoscheduler's own (e.g.
     /// `("parallelism", "8")`).
     ///
     /// The outputs need estimates ([`Func::set_estimate`](crate::Func::set_estimate)) and so do the
@@ -120,8 +129,8 @@ impl Pipeline {
     ///
     /// let pipeline = Pipeline::new(&[&f])?;
     /// let target = Target::host()?;
-    /// let schedule = pipeline.auto_schedule(&target, Autoscheduler::Mullapudi2016, &[("parallelism", "4")])?;
-    /// assert!(schedule.contains("scaled"));
+    /// let results = pipeline.auto_schedule(&target, Autoscheduler::Mullapudi2016, &[("parallelism", "4")])?;
+    /// assert!(results.schedule_source.contains("scaled"));
     /// let data = vec![1.5f32; 64 * 64];
     /// let mut out = Buffer::<f32>::new(&[64, 64])?;
     /// pipeline.compile(&target)?.call(args![&BufferRef::new(&data, &[64, 64])?, &mut out])?;
@@ -133,7 +142,7 @@ impl Pipeline {
         target: &Target,
         scheduler: Autoscheduler,
         params: &[(&str, &str)],
-    ) -> Result<String> {
+    ) -> Result<AutoSchedulerResults> {
         scheduler.load()?;
         let name = ffi::c_string(scheduler.name())?;
         let keys = params
@@ -149,9 +158,11 @@ impl Pipeline {
         // Scheduling changes every Func of the pipeline.
         let p = self.handle().mutating();
         let t = target.handle().as_ptr();
+        let (mut features, mut features_len) = (std::ptr::null_mut(), 0);
         // SAFETY: the pipeline, the target and the strings are borrowed for
-        // the call; both string arrays have params.len() elements.
-        unsafe {
+        // the call; both string arrays have params.len() elements; the
+        // featurization slots are this frame's.
+        let schedule_source = unsafe {
             ffi::call(|err| {
                 sys::hl_pipeline_apply_autoscheduler(
                     p.as_ptr(),
@@ -160,9 +171,46 @@ impl Pipeline {
                     key_ptrs.as_ptr(),
                     value_ptrs.as_ptr(),
                     params.len(),
+                    &mut features,
+                    &mut features_len,
                     err,
                 )
             })
-        }
+        }?;
+        let features = ffi::Bytes {
+            ptr: features,
+            len: features_len,
+        };
+        // SAFETY: the call succeeded, so the shim stored bytes the caller owns.
+        let featurization = unsafe { ffi::ShimReturn::adopt(features) }?;
+        Ok(AutoSchedulerResults {
+            schedule_source,
+            featurization,
+            target: target.clone(),
+            autoscheduler: scheduler.name().to_owned(),
+            params: params
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        })
     }
+}
+
+/// What an autoscheduler chose for a pipeline (Halide's
+/// `AutoSchedulerResults`): what [`Pipeline::auto_schedule`] returns, and
+/// what a [`Module`](crate::Module) carries for its
+/// [`Schedule`](crate::aot::OutputKind::Schedule) output.
+#[derive(Debug, Clone)]
+pub struct AutoSchedulerResults {
+    /// The target the schedule is for.
+    pub target: Target,
+    /// The autoscheduler's name (`Mullapudi2016`, ...).
+    pub autoscheduler: String,
+    /// Its parameters.
+    pub params: BTreeMap<String, String>,
+    /// The schedule, as C++ source.
+    pub schedule_source: String,
+    /// The pipeline's featurization, the cost model's input, for training
+    /// it; empty from autoschedulers that make none (Adams2019 makes one).
+    pub featurization: Vec<u8>,
 }

@@ -19,6 +19,7 @@ use halide_sys as sys;
 /// use halide::ConstBuffer;
 /// let weights = Buffer::<f32>::from_vec(vec![0.25, 0.5, 0.25], &[3])?;
 /// let weights = ConstBuffer::new("weights", &weights)?; // a copy
+/// assert_eq!(weights.name(), "weights");
 /// let (x, k) = (Var::new("x"), RDom::new("k", [(0, 3)])?);
 /// let mut blurred = Func::new("blurred");
 /// blurred.define([&x], 0.0f32)?;
@@ -108,5 +109,14 @@ impl ConstBuffer {
     /// The number of dimensions.
     pub fn dimensions(&self) -> usize {
         self.dims.len()
+    }
+
+    pub(crate) fn handle(&self) -> &Handle<sys::hl_const_buffer> {
+        &self.handle
+    }
+
+    /// The buffer's name in generated code, as given to [`new`](Self::new).
+    pub fn name(&self) -> &str {
+        &self.name
     }
 }

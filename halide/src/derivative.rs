@@ -25,12 +25,11 @@
 //! # Ok::<(), halide::Error>(())
 //! ```
 
-use crate::convert::Scalar;
 use crate::error::Result;
 use crate::expr::{Expr, raw_ptrs};
 use crate::ffi::{self, Handle, shim};
 use crate::func::Func;
-use crate::param::{ImageParam, Param};
+use crate::param::{DynParam, ImageParam};
 use halide_sys as sys;
 
 /// The adjoints of one output, found by [`propagate_adjoints`] or
@@ -137,7 +136,7 @@ impl Derivative {
     }
 
     /// The adjoint of the scalar param `p`: a zero-dimensional Func.
-    pub fn of_param<T: Scalar>(&self, p: &Param<T>) -> Result<Func> {
+    pub fn of_param(&self, p: &DynParam) -> Result<Func> {
         self.named(p.name())
     }
 

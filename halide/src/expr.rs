@@ -70,6 +70,27 @@ impl Expr {
         self.handle().map(|_| ())
     }
 
+    /// The largest value of type `ty`, as an expression (C++'s
+    /// `Type::max()`): for floats, infinity.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// assert_eq!(halide::evaluate::<u16>(Expr::max_of(Type::uint(16)))?, u16::MAX);
+    /// assert_eq!(halide::evaluate::<i8>(Expr::min_of(Type::int(8)))?, i8::MIN);
+    /// assert_eq!(halide::evaluate::<f32>(Expr::max_of(Type::float(32)))?, f32::INFINITY);
+    /// assert!(Expr::max_of(Type::handle()).check().is_err());
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn max_of(ty: Type) -> Expr {
+        Expr::build(|| shim!(sys::hl_expr_type_bound, ty.to_raw(), true))
+    }
+
+    /// The smallest value of type `ty` (C++'s `Type::min()`): for floats,
+    /// minus infinity.
+    pub fn min_of(ty: Type) -> Expr {
+        Expr::build(|| shim!(sys::hl_expr_type_bound, ty.to_raw(), false))
+    }
+
     /// The expression's type.
     pub fn type_of(&self) -> Result<Type> {
         let raw = shim!(sys::hl_expr_type, self.handle()?)?;

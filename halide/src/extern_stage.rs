@@ -41,7 +41,9 @@
 //! # Ok::<(), halide::Error>(())
 //! ```
 
+use crate::const_buffer::ConstBuffer;
 use crate::error::{Error, Result};
+use crate::expr::Expr;
 use crate::ffi;
 use crate::func::Func;
 use crate::param::ImageParam;
@@ -53,18 +55,51 @@ use halide_sys as sys;
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::Once;
 
-/// An input of an extern stage: a Func or an input image.
+/// An input of an extern stage: a Func, an input image, a constant
+/// buffer, or (for [`Func::define_extern_c`] only) a scalar.
 #[derive(Clone, Copy)]
 pub enum ExternInput<'a> {
     /// A Func, realized over the region the stage asks for.
     Func(&'a Func),
     /// A pipeline input.
     Image(&'a ImageParam),
+    /// A buffer embedded in the pipeline, passed whole.
+    Buffer(&'a ConstBuffer),
+    /// A scalar argument of the C function, computed per call (a Rust
+    /// closure captures its values instead: [`Func::define_extern`]
+    /// refuses this).
+    Expr(&'a Expr),
+}
+
+/// How [`Func::define_extern_c`]'s function name is mangled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum NameMangling {
+    /// The target's: C++ with the `c_plus_plus_name_mangling` feature,
+    /// else C.
+    #[default]
+    Default,
+    /// A C name (what `extern "C"` and Rust's `#[no_mangle]` define).
+    C,
+    /// A C++ name, for a function defined in C++ outside `extern "C"`;
+    /// the target needs the `c_plus_plus_name_mangling` feature.
+    CPlusPlus,
 }
 
 impl<'a> From<&'a Func> for ExternInput<'a> {
     fn from(f: &'a Func) -> Self {
         ExternInput::Func(f)
+    }
+}
+
+impl<'a> From<&'a ConstBuffer> for ExternInput<'a> {
+    fn from(b: &'a ConstBuffer) -> Self {
+        ExternInput::Buffer(b)
+    }
+}
+
+impl<'a> From<&'a Expr> for ExternInput<'a> {
+    fn from(e: &'a Expr) -> Self {
+        ExternInput::Expr(e)
     }
 }
 
@@ -84,19 +119,36 @@ struct State {
     bounds: Option<Box<Bounds>>,
 }
 
-/// The shim's view of `inputs`, valid while they are borrowed.
-fn raw_inputs(inputs: &[ExternInput<'_>]) -> Vec<sys::hl_extern_input> {
+/// The shim's view of `inputs`, valid while they are borrowed; `Err` for
+/// an expression that carries an error.
+fn raw_inputs(inputs: &[ExternInput<'_>]) -> Result<Vec<sys::hl_extern_input>> {
+    let none = sys::hl_extern_input {
+        func: std::ptr::null(),
+        image: std::ptr::null(),
+        buffer: std::ptr::null(),
+        expr: std::ptr::null(),
+    };
     inputs
         .iter()
-        .map(|i| match i {
-            ExternInput::Func(f) => sys::hl_extern_input {
-                func: f.handle().as_ptr(),
-                image: std::ptr::null(),
-            },
-            ExternInput::Image(p) => sys::hl_extern_input {
-                func: std::ptr::null(),
-                image: p.handle().as_ptr(),
-            },
+        .map(|i| {
+            Ok(match i {
+                ExternInput::Func(f) => sys::hl_extern_input {
+                    func: f.handle().as_ptr(),
+                    ..none
+                },
+                ExternInput::Image(p) => sys::hl_extern_input {
+                    image: p.handle().as_ptr(),
+                    ..none
+                },
+                ExternInput::Buffer(b) => sys::hl_extern_input {
+                    buffer: b.handle().as_ptr(),
+                    ..none
+                },
+                ExternInput::Expr(e) => sys::hl_extern_input {
+                    expr: e.handle()?.as_ptr(),
+                    ..none
+                },
+            })
         })
         .collect()
 }
@@ -111,13 +163,13 @@ impl Func {
     ///
     /// ```
     /// use halide::prelude::*;
-    /// use halide::extern_stage::ExternInput;
+    /// use halide::extern_stage::{ExternInput, NameMangling};
     /// let x = Var::new("x");
     /// let mut ramp = Func::new("ramp");
     /// ramp.define([&x], x.expr().clone())?;
     /// ramp.compute_root()?; // an extern stage's inputs cannot be inlined
     /// let mut stage = Func::new("stage");
-    /// stage.define_extern_c::<i32>("my_rust_stage", &[ExternInput::from(&ramp)], 1)?;
+    /// stage.define_extern_c::<i32>("my_rust_stage", &[ExternInput::from(&ramp)], 1, NameMangling::C)?;
     /// let dir = std::env::temp_dir().join("halide-extern-c-doc");
     /// stage.aot("with_extern")?.compile_library(&dir)?; // links against my_rust_stage
     /// # Ok::<(), halide::Error>(())
@@ -127,11 +179,19 @@ impl Func {
         name: &str,
         inputs: &[ExternInput<'_>],
         dimensions: usize,
+        mangling: NameMangling,
     ) -> Result<()> {
         let name = ffi::c_string(name)?;
+        let mangling = match mangling {
+            NameMangling::Default => sys::hl_name_mangling::HL_MANGLING_DEFAULT,
+            NameMangling::C => sys::hl_name_mangling::HL_MANGLING_C,
+            NameMangling::CPlusPlus => sys::hl_name_mangling::HL_MANGLING_CPLUSPLUS,
+        };
         define_stage::<T>(self, inputs, dimensions, |f, raw, n, ty, dims, err| {
             // SAFETY: the name is a NUL-terminated string borrowed for the call.
-            unsafe { sys::hl_func_define_extern_c(f, name.as_ptr(), raw, n, ty, dims, err) }
+            unsafe {
+                sys::hl_func_define_extern_c(f, name.as_ptr(), raw, n, ty, dims, mangling, err)
+            }
         })
     }
 
@@ -232,7 +292,7 @@ fn define_stage<T: Element>(
     ) -> bool,
 ) -> Result<()> {
     let dims = i32::try_from(dimensions).map_err(|_| Error::invalid("too many dimensions"))?;
-    let raw = raw_inputs(inputs);
+    let raw = raw_inputs(inputs)?;
     let h = f.handle().mutating();
     // SAFETY: the Func and the inputs are borrowed for the call; `raw` has
     // inputs.len() elements.

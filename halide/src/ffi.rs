@@ -29,7 +29,7 @@
 //! only way to get a `*mut` handle, [`Mutating`], records a change (see
 //! `staleness`). The few non-`const` calls that change no generated code
 //! (setting a Param's value, a Func's first definition, making a pipeline,
-//! compiling, lowering) ask for
+//! compiling, lowering, changing a lowered module) ask for
 //! [`keeping_code`](Handle::keeping_code) by name, so that skipping the
 //! record is visible where it happens. The record is process-wide: a
 //! change to any Func makes every Func recompile at its next realization,
@@ -133,17 +133,22 @@ plain_args!(
     sys::hl_tail_strategy,
     sys::hl_partition,
     sys::hl_memory_type,
+    sys::hl_loop_align,
+    sys::hl_prefetch_bound,
     sys::hl_loop_kind,
     sys::hl_gpu_loop,
     sys::hl_func_flag,
     sys::hl_dim_field,
+    sys::hl_param_field,
     sys::hl_math1,
     sys::hl_math2,
     sys::hl_math3,
     sys::hl_expr_list_op,
     sys::hl_target_predicate,
     sys::hl_def_part,
-    sys::hl_boundary
+    sys::hl_boundary,
+    sys::hl_linkage,
+    sys::hl_autoscheduler_part
 );
 
 // SAFETY: the string is borrowed, so its bytes outlive the call.
@@ -173,7 +178,12 @@ macro_rules! output_slots {
         }
     )*};
 }
-output_slots!(u64, halide_runtime::sys::halide_type_t, sys::hl_argument);
+output_slots!(
+    i32,
+    u64,
+    halide_runtime::sys::halide_type_t,
+    sys::hl_argument
+);
 
 /// A loop variable's name as the shim takes it: by value, pointing into a
 /// string that [`LoopVarName`] owns.
@@ -230,7 +240,14 @@ macro_rules! plain_returns {
         }
     )*};
 }
-plain_returns!(bool, i32, i64, usize, halide_runtime::sys::halide_type_t);
+plain_returns!(
+    bool,
+    i32,
+    i64,
+    usize,
+    halide_runtime::sys::halide_type_t,
+    sys::hl_memory_type
+);
 
 impl ShimReturn for *mut c_char {
     type Output = String;
@@ -312,6 +329,7 @@ shim_calls! {
     call4(a: A, b: B, c: C, d: D);
     call5(a: A, b: B, c: C, d: D, e: E);
     call6(a: A, b: B, c: C, d: D, e: E, g: G);
+    call7(a: A, b: B, c: C, d: D, e: E, g: G, h: H);
     call10(a: A, b: B, c: C, d: D, e: E, g: G, h: H, i: I, j: J, k: K);
 }
 
@@ -338,6 +356,9 @@ macro_rules! shim {
     };
     ($f:expr, $a:expr, $b:expr, $c:expr, $d:expr, $e:expr, $g:expr $(,)?) => {
         $crate::ffi::call6($f, $a, $b, $c, $d, $e, $g)
+    };
+    ($f:expr, $a:expr, $b:expr, $c:expr, $d:expr, $e:expr, $g:expr, $h:expr $(,)?) => {
+        $crate::ffi::call7($f, $a, $b, $c, $d, $e, $g, $h)
     };
     ($f:expr, $a:expr, $b:expr, $c:expr, $d:expr, $e:expr, $g:expr, $h:expr, $i:expr, $j:expr, $k:expr $(,)?) => {
         $crate::ffi::call10($f, $a, $b, $c, $d, $e, $g, $h, $i, $j, $k)

@@ -115,6 +115,17 @@ impl Func {
         shim!(sys::hl_func_defined, &self.handle).unwrap_or(false)
     }
 
+    /// Whether the function is computed by an extern stage
+    /// ([`define_extern`](Func::define_extern) and its kin).
+    pub fn is_extern(&self) -> Result<bool> {
+        shim!(sys::hl_func_is_extern, &self.handle)
+    }
+
+    /// The C function an extern stage calls; `Err` for other functions.
+    pub fn extern_function_name(&self) -> Result<String> {
+        shim!(sys::hl_func_extern_function_name, &self.handle)
+    }
+
     /// The number of pure arguments of the definition.
     pub fn dimensions(&self) -> Result<usize> {
         let n = shim!(sys::hl_func_dimensions, &self.handle)?;
@@ -271,24 +282,6 @@ impl Func {
             target.handle(),
             true
         )
-    }
-
-    /// The loop nest this Func's schedule produces, as pseudo-code: Halide's
-    /// `print_loop_nest`, returned instead of printed.
-    ///
-    /// ```
-    /// use halide::prelude::*;
-    /// let (x, y, xi, yi) = (Var::new("x"), Var::new("y"), Var::new("xi"), Var::new("yi"));
-    /// let mut f = Func::new("f");
-    /// f.define([&x, &y], &x + &y)?;
-    /// f.tile(&x, &y, &xi, &yi, 8, 8)?.parallel(&y)?.vectorize(&xi, 8)?;
-    /// let nest = f.loop_nest()?;
-    /// assert!(nest.contains("parallel y.y:"), "{nest}");
-    /// assert!(nest.contains("vectorized x.xi"), "{nest}");
-    /// # Ok::<(), halide::Error>(())
-    /// ```
-    pub fn loop_nest(&self) -> Result<String> {
-        shim!(sys::hl_func_loop_nest, self.handle.keeping_code())
     }
 
     /// Makes the pipeline write this Func's values to `path` each time it

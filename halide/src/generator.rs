@@ -38,7 +38,9 @@
 
 use crate::aot::{Library, OutputKind, compile_runtime};
 use crate::autoschedule::Autoscheduler;
+use crate::convert::{IntoArgs, IntoOperand};
 use crate::error::{Error, Result};
+use crate::expr::Expr;
 use crate::func::Func;
 use crate::param::Input;
 use crate::pipeline::Pipeline;
@@ -68,7 +70,7 @@ pub struct GeneratorContext {
     target: Target,
     params: BTreeMap<String, String>,
     read: Vec<String>,
-    autoscheduler: Option<Autoscheduler>,
+    autoscheduler: Option<(Autoscheduler, Vec<(String, String)>)>,
 }
 
 impl GeneratorContext {
@@ -95,6 +97,17 @@ impl GeneratorContext {
     /// sets estimates instead of a schedule.
     pub fn using_autoscheduler(&self) -> bool {
         self.autoscheduler.is_some()
+    }
+
+    /// The autoscheduler that will schedule the pipeline, if any.
+    pub fn autoscheduler(&self) -> Option<Autoscheduler> {
+        self.autoscheduler.as_ref().map(|(a, _)| *a)
+    }
+
+    /// The parameters the autoscheduler is given (`autoscheduler.KEY=VALUE`
+    /// on a generator's command line); empty without one.
+    pub fn autoscheduler_params(&self) -> &[(String, String)] {
+        self.autoscheduler.as_ref().map_or(&[], |(_, p)| p)
     }
 
     /// The generator parameter `name`: the value given for it, parsed, or
@@ -132,6 +145,8 @@ impl GeneratorContext {
 pub struct Signature {
     inputs: Vec<Box<dyn Input>>,
     outputs: Vec<Func>,
+    /// Conditions every call checks first, each with its message.
+    requirements: Vec<(Expr, Vec<Expr>)>,
 }
 
 impl std::fmt::Debug for Signature {
@@ -183,6 +198,19 @@ impl Signature {
         self.inputs.iter().map(|b| &**b).collect()
     }
 
+    /// Adds a condition every call of the compiled pipeline checks first,
+    /// failing with `message` (its values printed after it) when it does
+    /// not hold; see [`Pipeline::add_requirement`].
+    pub fn requirement<'c>(
+        mut self,
+        condition: impl IntoOperand<'c>,
+        message: impl IntoArgs,
+    ) -> Self {
+        let condition = condition.into_operand().to_expr();
+        self.requirements.push((condition, message.into_args()));
+        self
+    }
+
     /// Adds an output Func with several values (a Tuple), unchecked.
     pub fn output_tuple(mut self, func: Func) -> Self {
         self.outputs.push(func);
@@ -205,7 +233,12 @@ fn build(
     autoscheduler: Option<(Autoscheduler, &[(&str, &str)])>,
 ) -> Result<Built> {
     let mut g = GeneratorContext::new(target, params);
-    g.autoscheduler = autoscheduler.map(|(a, _)| a);
+    g.autoscheduler = autoscheduler.map(|(a, params)| {
+        let params = params
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
+        (a, params.collect())
+    });
     let signature = generator.generate(&mut g)?;
     g.check_params_used(generator.name())?;
     if signature.outputs.is_empty() {
@@ -215,7 +248,10 @@ fn build(
         )));
     }
     let outputs: Vec<&Func> = signature.outputs.iter().collect();
-    let pipeline = Pipeline::new(&outputs)?;
+    let mut pipeline = Pipeline::new(&outputs)?;
+    for (condition, message) in &signature.requirements {
+        pipeline.add_requirement(condition, message.clone())?;
+    }
     if let Some((scheduler, scheduler_params)) = autoscheduler {
         pipeline.auto_schedule(target, scheduler, scheduler_params)?;
     }

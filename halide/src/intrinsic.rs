@@ -146,3 +146,46 @@ pub fn target_bits() -> Expr {
 pub fn target_natural_vector_size<T: Element>() -> Expr {
     Expr::build(|| shim!(sys::hl_expr_target_natural_vector_size, T::TYPE.to_raw()))
 }
+
+/// The user context pointer the pipeline was called with (a handle), to
+/// pass to extern functions that take one.
+///
+/// ```
+/// use halide::prelude::*;
+/// use halide::intrinsic::user_context_value;
+/// assert_eq!(user_context_value().type_of()?, Type::handle());
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn user_context_value() -> Expr {
+    Expr::build(|| shim!(sys::hl_expr_user_context))
+}
+
+/// `result`, which a [`memoize`](crate::Func::memoize)d Func computes,
+/// with `keys` added to its cache key: values the result depends on that
+/// Halide cannot see (say, the contents of a buffer a handle points at).
+///
+/// ```
+/// use halide::prelude::*;
+/// use halide::intrinsic::memoize_tag;
+/// let x = Var::new("x");
+/// let version = Param::<i32>::with_value("version", 1)?;
+/// let mut f = Func::new("f");
+/// f.define([&x], memoize_tag(&x * 2, &[version.expr().clone()]))?;
+/// f.compute_root()?.memoize()?;
+/// let mut g = Func::new("g");
+/// g.define([&x], f.at([&x]) + 1)?;
+/// assert_eq!(g.realize::<i32>(&[3])?.as_slice(), &[1, 3, 5]);
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn memoize_tag<'a>(result: impl IntoOperand<'a>, keys: &[Expr]) -> Expr {
+    let result = result.into_operand().to_expr();
+    let keys = keys.to_vec();
+    Expr::build(|| {
+        let rh = result.handle()?;
+        let ptrs = raw_ptrs(&keys)?;
+        let r = rh.as_ptr();
+        // SAFETY: the expressions are borrowed for the call; the length is
+        // the array's.
+        unsafe { ffi::call(|err| sys::hl_expr_memoize_tag(r, ptrs.as_ptr(), ptrs.len(), err)) }
+    })
+}

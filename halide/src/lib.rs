@@ -94,6 +94,7 @@ mod func;
 // -
 pub mod boundary;
 mod const_buffer;
+// -
 pub mod extern_stage;
 mod schedule;
 // Compiling and running pipelines.
@@ -109,9 +110,10 @@ pub mod aot;
 pub mod gpu;
 // -
 pub mod generator;
+mod module;
 
 pub use arg::{Arg, IntoArg};
-pub use autoschedule::Autoscheduler;
+pub use autoschedule::{AutoSchedulerResults, Autoscheduler, load_plugin};
 pub use callable::Callable;
 pub use const_buffer::ConstBuffer;
 pub use convert::{IntoArgs, IntoExpr, IntoOperand, IntoValues, IntoVars, Scalar};
@@ -122,17 +124,21 @@ pub use halide_runtime::{
     ArgumentInfo, ArgumentKind, Buffer, BufferMut, BufferRef, Dim, Element, HalideBuffer,
     HalideBufferMut, Handlers, TraceEvent, TraceEventKind, Type, TypeCode,
 };
-pub use param::{Dimension, ImageParam, Input, OutputBuffer, Param};
+pub use module::{LinkageType, Module, ModuleBuffer, link_modules};
+pub use param::{Dimension, DynParam, ImageParam, Input, OutputBuffer, Param};
 pub use pipeline::Pipeline;
 pub use rdom::{RDom, RVar};
-pub use realize::evaluate;
+pub use realize::{evaluate, evaluate_may_gpu};
 pub use schedule::{
-    GpuTile, LoopLevel, LoopVar, MAX_UNROLL, MAX_VECTOR, MemoryType, Partition, Schedule, Stage,
-    TailStrategy, Tile,
+    GpuTile, LoopAlignStrategy, LoopLevel, LoopVar, MAX_UNROLL, MAX_VECTOR, MemoryType, Partition,
+    PrefetchBoundStrategy, Schedule, Stage, TailStrategy, Tile,
 };
 pub use target::Target;
 pub use tuple::Tuple;
 pub use var::Var;
+
+#[doc = include_str!("parity.md")]
+pub mod parity {}
 
 /// The Halide release this crate runs, as halide-sys found it: `"21.0.0"`.
 ///
@@ -141,6 +147,17 @@ pub use var::Var;
 /// ```
 pub fn version() -> &'static str {
     halide_sys::paths::VERSION
+}
+
+/// The root of the Halide installation this crate links (its `include/`,
+/// `lib/` or `lib64/`, and `bin/` or `share/` beneath), as the build found
+/// it (Python's `halide.install_dir()`).
+///
+/// ```
+/// assert!(halide::install_dir().join("include/Halide.h").exists());
+/// ```
+pub fn install_dir() -> std::path::PathBuf {
+    halide_sys::paths::root()
 }
 
 /// Where halide-sys found that Halide: an installation's path, the
@@ -163,8 +180,8 @@ pub mod prelude {
     pub use crate::inline_reduction::{argmax, argmin, maximum, minimum, product, sum};
     pub use crate::math::{max, min, select};
     pub use crate::{
-        Buffer, BufferMut, BufferRef, Callable, Dim, Element, Expr, Func, HalideBuffer,
-        HalideBufferMut, Handlers, ImageParam, IntoExpr, LoopLevel, Param, Pipeline, RDom, RVar,
-        Schedule, Stage, TailStrategy, Target, Tuple, Type, Var,
+        Buffer, BufferMut, BufferRef, Callable, Dim, DynParam, Element, Expr, Func, HalideBuffer,
+        HalideBufferMut, Handlers, ImageParam, IntoExpr, LoopLevel, Param, Pipeline,
+        PrefetchBoundStrategy, RDom, RVar, Schedule, Stage, TailStrategy, Target, Tuple, Type, Var,
     };
 }

@@ -11,7 +11,7 @@
 use crate::convert::{IntoOperand, Operand, Scalar};
 use crate::expr::Expr;
 use crate::ffi::shim;
-use crate::param::Param;
+use crate::param::{DynParam, Param};
 use crate::rdom::{RDom, RVar};
 use crate::var::Var;
 use halide_sys::{self as sys, hl_binary_op as Op, hl_unary_op as Un};
@@ -119,11 +119,11 @@ macro_rules! expr_like {
         unary_ops!($gen $t);
     )*};
 }
-expr_like!([] Expr, [] &Expr, [] Var, [] &Var, [T: Scalar,] &Param<T>, [] &RDom, [] RVar, [] &RVar);
+expr_like!([] Expr, [] &Expr, [] Var, [] &Var, [T: Scalar,] &Param<T>, [] &DynParam, [] &RDom, [] RVar, [] &RVar);
 
 macro_rules! scalars_lhs {
     ($($s:ty),*) => {$(
-        scalar_lhs_ops!($s => [] Expr, [] &Expr, [] Var, [] &Var, [T: Scalar] &Param<T>, [] RVar, [] &RVar, [] &RDom);
+        scalar_lhs_ops!($s => [] Expr, [] &Expr, [] Var, [] &Var, [T: Scalar] &Param<T>, [] &DynParam, [] RVar, [] &RVar, [] &RDom);
     )*};
 }
 // On the left only Rust's literal types: with more, `2 * x` would be
@@ -134,7 +134,8 @@ macro_rules! comparisons {
     ($($(#[$doc:meta])* $name:ident $op:ident),*) => {
         comparisons!(@impl [] Expr; $($(#[$doc])* $name $op),*);
         comparisons!(@impl [] Var; $($(#[$doc])* $name $op),*);
-        comparisons!(@impl [T: Scalar] Param<T>; $($(#[$doc])* $name $op),*);
+        // Param<T> has them through its Deref to DynParam.
+        comparisons!(@impl [] DynParam; $($(#[$doc])* $name $op),*);
         comparisons!(@impl [] RVar; $($(#[$doc])* $name $op),*);
         comparisons!(@impl [] RDom; $($(#[$doc])* $name $op),*);
     };

@@ -8,8 +8,9 @@ use crate::ffi::{self, Handle, shim};
 use crate::func::Func;
 use crate::param::{Input, InputHandle};
 use crate::target::Target;
-use halide_runtime::ArgumentInfo;
+use halide_runtime::{ArgumentInfo, ArgumentKind};
 use halide_sys as sys;
+use std::collections::BTreeMap;
 use std::fmt;
 
 pub(crate) type PipelineHandle = Handle<sys::hl_pipeline>;
@@ -165,6 +166,99 @@ impl Pipeline {
         crate::callable::arguments_of(&signature)
     }
 
+    /// The region of each image input that computing outputs of `sizes`
+    /// (all mins 0) reads: for each input's name, `(min, extent)` per
+    /// dimension. Halide JIT-compiles the pipeline for `target` to find out
+    /// (C++'s `infer_input_bounds`, which binds new buffers to the inputs;
+    /// here the regions come back instead, so the caller allocates).
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let [x, y] = Var::many(["x", "y"]);
+    /// let input = ImageParam::new::<f32>(2, "input");
+    /// let mut blur = Func::new("blur");
+    /// blur.define([&x, &y], (input.at((&x - 1, &y)) + input.at((&x + 1, &y * 2))) / 2.0f32)?;
+    /// let regions = Pipeline::new(&[&blur])?.infer_input_bounds(&[100, 50], &Target::host()?)?;
+    /// assert_eq!(regions["input"], [(-1, 102), (0, 99)]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn infer_input_bounds(
+        &self,
+        sizes: &[i32],
+        target: &Target,
+    ) -> Result<BTreeMap<String, Vec<(i32, i32)>>> {
+        let images: Vec<ArgumentInfo> = self
+            .infer_arguments()?
+            .into_iter()
+            .filter(|a| a.kind == ArgumentKind::InputBuffer)
+            .collect();
+        let mut regions = vec![0i32; images.iter().map(|a| 2 * a.dimensions).sum()];
+        let (p, t) = (self.handle.keeping_code(), target.handle());
+        // SAFETY: the pipeline and target are borrowed for the call; each
+        // array's length is its own.
+        unsafe {
+            ffi::call(|err| {
+                sys::hl_pipeline_infer_input_bounds(
+                    p.as_ptr(),
+                    t.as_ptr(),
+                    sizes.as_ptr(),
+                    sizes.len(),
+                    regions.as_mut_ptr(),
+                    regions.len(),
+                    err,
+                )
+            })
+        }?;
+        let mut values = regions.chunks_exact(2).map(|r| (r[0], r[1]));
+        Ok(images
+            .into_iter()
+            .map(|a| {
+                (
+                    a.name.to_string(),
+                    values.by_ref().take(a.dimensions).collect(),
+                )
+            })
+            .collect())
+    }
+
+    /// The loop nest the outputs' schedules produce, as pseudo-code
+    /// (Halide's `print_loop_nest`, as text).
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let (mut f, mut g) = (Func::new("f"), Func::new("g"));
+    /// f.define([&x], &x * 2)?;
+    /// g.define([&x], f.at([&x]) + 1)?;
+    /// f.compute_root()?;
+    /// let nest = Pipeline::new(&[&g])?.loop_nest()?;
+    /// assert!(nest.find("produce f").unwrap() < nest.find("produce g").unwrap(), "{nest}");
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn loop_nest(&self) -> Result<String> {
+        shim!(sys::hl_pipeline_loop_nest, &self.handle)
+    }
+
+    /// The Func at `index` among every Func of the pipeline (those it
+    /// computes, inlined or not, and those Halide makes to read image
+    /// inputs), in Halide's topological order: the outputs come last.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let (mut f, mut g) = (Func::new("f"), Func::new("g"));
+    /// f.define([&x], &x * 2)?;
+    /// g.define([&x], f.at([&x]) + 1)?;
+    /// let p = Pipeline::new(&[&g])?;
+    /// assert_eq!(p.get_func(0)?.name(), "f");
+    /// assert_eq!(p.get_func(1)?.name(), "g");
+    /// assert!(p.get_func(2).is_err());
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn get_func(&self, index: usize) -> Result<Func> {
+        shim!(sys::hl_pipeline_get_func, &self.handle, index).map(Func::from_handle)
+    }
+
     pub(crate) fn from_handle(handle: PipelineHandle, name: String) -> Self {
         Pipeline { handle, name }
     }
@@ -253,4 +347,24 @@ pub(crate) fn split_inputs(
             InputHandle::Buffer(p) => (std::ptr::null(), p.as_ptr()),
         })
         .unzip()
+}
+
+impl Func {
+    /// The loop nest this Func's schedule produces, as pseudo-code: Halide's
+    /// `print_loop_nest`, returned instead of printed.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let (x, y, xi, yi) = (Var::new("x"), Var::new("y"), Var::new("xi"), Var::new("yi"));
+    /// let mut f = Func::new("f");
+    /// f.define([&x, &y], &x + &y)?;
+    /// f.tile(&x, &y, &xi, &yi, 8, 8)?.parallel(&y)?.vectorize(&xi, 8)?;
+    /// let nest = f.loop_nest()?;
+    /// assert!(nest.contains("parallel y.y:"), "{nest}");
+    /// assert!(nest.contains("vectorized x.xi"), "{nest}");
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn loop_nest(&self) -> Result<String> {
+        Pipeline::new(&[self])?.loop_nest()
+    }
 }

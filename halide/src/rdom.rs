@@ -160,6 +160,19 @@ impl RDom {
         &self.handle
     }
 
+    /// Whether `other` is this same domain, not an equal one made apart.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let r = RDom::new("r", [(0, 4)])?;
+    /// assert!(r.same_as(&r)?);
+    /// assert!(!r.same_as(&RDom::new("r", [(0, 4)])?)?);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn same_as(&self, other: &RDom) -> Result<bool> {
+        shim!(sys::hl_rdom_same_as, &self.handle, &other.handle)
+    }
+
     /// Restricts the domain to the points where `predicate` holds (Halide's
     /// `RDom::where`). Call it before using the domain in a definition.
     pub fn where_(&mut self, predicate: impl IntoExpr) -> Result<&mut Self> {

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::ffi;
 use crate::param::Input;
 use crate::pipeline::{Pipeline, PipelineHandle, split_inputs};
+use halide_runtime::ArgumentInfo;
 use halide_sys as sys;
 use sha2::{Digest, Sha256};
 
@@ -97,6 +98,38 @@ impl Pipeline {
         let payload = open(bytes)?;
         // SAFETY: an intact envelope holds what Halide's serializer wrote.
         unsafe { Pipeline::deserialize_unchecked(payload, inputs) }
+    }
+
+    /// The inputs a pipeline [`serialize`](Self::serialize) wrote reads,
+    /// in name order, without loading it: what to make and pass to
+    /// [`deserialize`](Self::deserialize).
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::ArgumentKind;
+    /// let (x, gain) = (Var::new("x"), Param::<f32>::new("gain"));
+    /// let input = ImageParam::new::<u8>(1, "input");
+    /// let mut f = Func::new("scaled");
+    /// f.define([&x], input.at([&x]).cast::<f32>() * &gain)?;
+    /// let bytes = Pipeline::new(&[&f])?.serialize()?;
+    /// let inputs = Pipeline::deserialize_parameters(&bytes)?;
+    /// let seen: Vec<_> = inputs.iter().map(|a| (&*a.name, a.kind, a.ty, a.dimensions)).collect();
+    /// assert_eq!(seen, [
+    ///     ("gain", ArgumentKind::InputScalar, Type::float(32), 0),
+    ///     ("input", ArgumentKind::InputBuffer, Type::uint(8), 1),
+    /// ]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn deserialize_parameters(bytes: &[u8]) -> Result<Vec<ArgumentInfo>> {
+        let payload = open(bytes)?;
+        // SAFETY: an intact envelope holds what Halide's serializer wrote,
+        // borrowed for the call with its length.
+        let signature = unsafe {
+            ffi::call(|err| {
+                sys::hl_pipeline_deserialize_parameters(payload.as_ptr().cast(), payload.len(), err)
+            })
+        }?;
+        crate::callable::arguments_of(&signature)
     }
 
     /// Loads Halide's own serialized form (a `.hlpipe` file written by

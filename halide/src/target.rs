@@ -43,8 +43,26 @@ impl Target {
         shim!(sys::hl_target_jit_from_environment).map(Target)
     }
 
+    /// The target ahead-of-time compilation uses by default: `HL_TARGET`
+    /// when set, else the host.
+    ///
+    /// ```
+    /// // Without HL_TARGET (as in this test), the host.
+    /// if std::env::var_os("HL_TARGET").is_none() {
+    ///     assert_eq!(halide::Target::from_environment()?, halide::Target::host()?);
+    /// }
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn from_environment() -> Result<Self> {
+        shim!(sys::hl_target_from_environment).map(Target)
+    }
+
     pub(crate) fn handle(&self) -> &TargetHandle {
         &self.0
+    }
+
+    pub(crate) fn from_handle(handle: TargetHandle) -> Self {
+        Target(handle)
     }
 
     /// Whether the target has `feature`, named as in target strings
@@ -66,6 +84,44 @@ impl Target {
     pub fn has_feature(&self, feature: &str) -> Result<bool> {
         let c = ffi::c_string(feature)?;
         shim!(sys::hl_target_has_feature, &self.0, c.as_c_str())
+    }
+
+    /// Whether this libHalide can compile for the target (it has the
+    /// LLVM backend the architecture needs).
+    ///
+    /// ```
+    /// assert!(halide::Target::host()?.supported()?);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn supported(&self) -> Result<bool> {
+        shim!(sys::hl_target_supported, &self.0)
+    }
+
+    /// Whether the target has every one of `features` (C++'s
+    /// `features_all_of`); `Err` for a name that is no feature.
+    ///
+    /// ```
+    /// use halide::Target;
+    /// let t: Target = "x86-64-linux-avx2-sse41".parse()?;
+    /// assert!(t.has_all_features(&["avx2", "sse41"])?);
+    /// assert!(!t.has_all_features(&["avx2", "avx512"])?);
+    /// assert!(t.has_any_feature(&["avx2", "avx512"])?);
+    /// assert!(!t.has_any_feature(&["cuda", "opencl"])?);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn has_all_features(&self, features: &[&str]) -> Result<bool> {
+        Ok(self.features_had(features)?.into_iter().all(|h| h))
+    }
+
+    /// Whether the target has at least one of `features` (C++'s
+    /// `features_any_of`); `Err` for a name that is no feature.
+    pub fn has_any_feature(&self, features: &[&str]) -> Result<bool> {
+        Ok(self.features_had(features)?.into_iter().any(|h| h))
+    }
+
+    /// For each of `features`, whether the target has it.
+    fn features_had(&self, features: &[&str]) -> Result<Vec<bool>> {
+        features.iter().map(|f| self.has_feature(f)).collect()
     }
 
     /// This target with `feature` added.

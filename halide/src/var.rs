@@ -94,6 +94,41 @@ impl Var {
         Var::new(&format!("_{n}"))
     }
 
+    /// Whether this is an [`implicit`](Var::implicit) variable (`_0`,
+    /// `_1`, ...), as Halide tells them by name.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// assert!(Var::implicit(2).is_implicit());
+    /// assert_eq!(Var::implicit(2).implicit_index(), Some(2));
+    /// assert!(!Var::new("x").is_implicit());
+    /// assert!(Var::placeholder().is_placeholder());
+    /// assert!(!Var::placeholder().is_implicit());
+    /// ```
+    pub fn is_implicit(&self) -> bool {
+        self.implicit_index().is_some()
+    }
+
+    /// `n` for the implicit variable `_n`; `None` for any other.
+    pub fn implicit_index(&self) -> Option<usize> {
+        let digits = self.name().strip_prefix('_')?.to_owned();
+        let canonical = !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'));
+        canonical.then(|| digits.parse().ok()).flatten()
+    }
+
+    /// Whether `other` is the same variable: Halide tells Vars apart by
+    /// name alone.
+    pub fn same_as(&self, other: &Var) -> bool {
+        self.name() == other.name()
+    }
+
+    /// Whether this is the [`placeholder`](Var::placeholder) `_`.
+    pub fn is_placeholder(&self) -> bool {
+        self.name() == "_"
+    }
+
     fn from_result(handle: Result<VarHandle>) -> Self {
         // Creating a Var only allocates; failure is out of memory.
         Var::from_handle(handle.expect("out of memory creating a Halide Var"))

@@ -104,6 +104,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "downstream_tripled",
         &[halide::extern_stage::ExternInput::from(&plus_one)],
         1,
+        halide::extern_stage::NameMangling::C,
     )?;
     tripled.compute_root()?;
     let mut doubled = halide::Func::new("with_rust_stage");

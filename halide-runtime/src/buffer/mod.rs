@@ -71,6 +71,18 @@ impl Dim {
             stride,
         }
     }
+
+    /// The largest coordinate, `min + extent - 1` (C++'s `dim.max()`):
+    /// `min - 1` for an empty dimension. (For a buffer Halide accepts it
+    /// fits in an `i32`; other values wrap rather than panic.)
+    ///
+    /// ```
+    /// use halide_runtime::Dim;
+    /// assert_eq!(Dim::new(-2, 5, 1).max(), 2);
+    /// ```
+    pub const fn max(&self) -> i32 {
+        self.min.wrapping_add(self.extent).wrapping_sub(1)
+    }
 }
 
 /// Dense strides for `shape`, dimension 0 innermost (Halide's convention).

@@ -71,7 +71,9 @@ fn main() -> halide::Result<()> {
         (Autoscheduler::Adams2019, &[("parallelism", "8")][..]),
     ] {
         let (pipeline, _input) = pipeline()?;
-        let schedule = pipeline.auto_schedule(&target, scheduler, params)?;
+        let schedule = pipeline
+            .auto_schedule(&target, scheduler, params)?
+            .schedule_source;
         println!("--- {scheduler:?} wrote:\n{schedule}");
         let callable = pipeline.compile(&target)?;
         let mut blurred = Buffer::<f32>::new(&[W, H, 3])?;

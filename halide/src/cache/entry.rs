@@ -317,6 +317,7 @@ fn lower(request: &Request<'_>, target: &Target) -> Result<ModuleHandle> {
                 request.buffers.as_ptr(),
                 request.scalars.len(),
                 name.as_ptr(),
+                sys::hl_linkage::HL_LINKAGE_EXTERNAL_PLUS_METADATA,
                 err,
             )
         })
@@ -360,8 +361,13 @@ fn module_key(module: &ModuleHandle) -> Result<String> {
 }
 
 fn compile_object(module: &ModuleHandle, path: &Path) -> Result<()> {
+    let kind = ffi::c_string("object")?;
     let path = ffi::c_string(&path.to_string_lossy())?;
-    shim!(sys::hl_module_compile_object, module, path.as_c_str()).map(drop)
+    let m = module.as_ptr();
+    // SAFETY: the module and the strings are borrowed for the call; both
+    // arrays have the one element given.
+    unsafe { ffi::call(|err| sys::hl_module_compile(m, &kind.as_ptr(), &path.as_ptr(), 1, err)) }
+        .map(drop)
 }
 
 fn compile_runtime_object(target: &Target, path: &Path) -> Result<()> {

@@ -17,6 +17,9 @@ pub struct LoopLevel {
     handle: std::result::Result<LoopLevelHandle, Error>,
     /// What the level is, for Debug (Halide cannot print an unlocked level).
     description: String,
+    /// The stage it names, when made with one (Halide reads it back only
+    /// from levels it has locked, at compilation).
+    stage: Option<usize>,
 }
 
 impl LoopLevel {
@@ -25,6 +28,7 @@ impl LoopLevel {
         LoopLevel {
             handle: shim!(sys::hl_loop_level_root),
             description: "root".into(),
+            stage: None,
         }
     }
 
@@ -33,6 +37,7 @@ impl LoopLevel {
         LoopLevel {
             handle: shim!(sys::hl_loop_level_inlined),
             description: "inlined".into(),
+            stage: None,
         }
     }
 
@@ -55,7 +60,21 @@ impl LoopLevel {
                 .loop_var()
                 .and_then(|v| shim!(sys::hl_loop_level_at, func.handle(), &v, index)),
             description,
+            stage,
         }
+    }
+
+    /// The stage this level is in, as [`at_stage`](Self::at_stage) was
+    /// given it: `None` for a Func's last stage, the root and inlined.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let (x, f) = (Var::new("x"), Func::new("f"));
+    /// assert_eq!(LoopLevel::at_stage(&f, &x, Some(1)).stage_index(), Some(1));
+    /// assert_eq!(LoopLevel::at(&f, &x).stage_index(), None);
+    /// ```
+    pub fn stage_index(&self) -> Option<usize> {
+        self.stage
     }
 
     /// The level, or why it could not be made.

@@ -21,7 +21,25 @@ mod sealed {
 
 /// A loop a schedule can name: a [`Var`] (pure loops) or an [`RVar`]
 /// (reduction loops, and the loops splitting them makes).
-pub trait LoopVar: sealed::Named {}
+///
+/// ```
+/// use halide::prelude::*;
+/// use halide::LoopVar;
+/// let loops: [&dyn LoopVar; 2] = [&Var::new("x"), &RVar::new("r")];
+/// assert!(!loops[0].is_rvar() && loops[1].is_rvar());
+/// assert_eq!(loops[0].as_var().map(Var::name).as_deref(), Some("x"));
+/// assert_eq!(loops[1].as_rvar().map(RVar::name), Some("r"));
+/// ```
+pub trait LoopVar: sealed::Named {
+    /// Whether this is a reduction loop.
+    fn is_rvar(&self) -> bool {
+        self.as_rvar().is_some()
+    }
+    /// The pure variable, if it is one.
+    fn as_var(&self) -> Option<&Var>;
+    /// The reduction variable, if it is one.
+    fn as_rvar(&self) -> Option<&RVar>;
+}
 
 impl sealed::Named for Var {
     fn loop_var(&self) -> Result<LoopVarName> {
@@ -31,7 +49,14 @@ impl sealed::Named for Var {
         self.name()
     }
 }
-impl LoopVar for Var {}
+impl LoopVar for Var {
+    fn as_var(&self) -> Option<&Var> {
+        Some(self)
+    }
+    fn as_rvar(&self) -> Option<&RVar> {
+        None
+    }
+}
 
 impl sealed::Named for RVar {
     fn loop_var(&self) -> Result<LoopVarName> {
@@ -41,7 +66,14 @@ impl sealed::Named for RVar {
         self.name().to_owned()
     }
 }
-impl LoopVar for RVar {}
+impl LoopVar for RVar {
+    fn as_var(&self) -> Option<&Var> {
+        None
+    }
+    fn as_rvar(&self) -> Option<&RVar> {
+        Some(self)
+    }
+}
 
 /// Names of several loop variables, kept alive while the shim reads `raw`.
 pub(crate) struct LoopVars {

@@ -31,6 +31,26 @@ pub enum MemoryType {
 }
 
 impl MemoryType {
+    const ALL: [MemoryType; 9] = [
+        MemoryType::Auto,
+        MemoryType::Heap,
+        MemoryType::Stack,
+        MemoryType::Register,
+        MemoryType::GpuShared,
+        MemoryType::GpuTexture,
+        MemoryType::LockedCache,
+        MemoryType::Vtcm,
+        MemoryType::AmxTile,
+    ];
+
+    /// The kind the C API's value names (every value names one).
+    pub(crate) fn from_raw(raw: sys::hl_memory_type) -> MemoryType {
+        MemoryType::ALL
+            .into_iter()
+            .find(|m| m.to_raw() == raw)
+            .unwrap_or_default()
+    }
+
     pub(crate) fn to_raw(self) -> sys::hl_memory_type {
         use sys::hl_memory_type as M;
         match self {

@@ -6,6 +6,7 @@
 mod loop_var;
 mod memory_type;
 mod partition;
+mod strategy;
 mod tail;
 // -
 mod loop_level;
@@ -20,5 +21,6 @@ pub use loop_var::{GpuTile, LoopVar};
 pub use memory_type::MemoryType;
 pub use partition::Partition;
 pub use stage::{Schedule, Stage};
+pub use strategy::{LoopAlignStrategy, PrefetchBoundStrategy};
 pub use tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy};
 pub use tile::Tile;

@@ -4,97 +4,27 @@
 use super::loop_level::LoopLevel;
 use super::loop_var::{GpuTile, LoopVar, LoopVars};
 use super::partition::Partition;
+use super::strategy::{LoopAlignStrategy, PrefetchBoundStrategy};
 use super::tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy, bounded_factor, factor_expr};
 use super::tile::Tile;
 use crate::convert::{IntoExpr, IntoOperand};
-use crate::error::{Error, Result};
-use crate::ffi::{self, Handle, Ptrs, shim};
+use crate::error::Result;
+use crate::ffi::{self, Ptrs, shim};
 use crate::func::Func;
 use crate::param::ImageParam;
 use crate::rdom::RVar;
 use crate::var::Var;
 use halide_runtime::DeviceApi;
 use halide_sys as sys;
-use std::fmt;
 
 mod directive;
+mod reach;
 use directive::{
     directive, gpu_directive, gpu_single_thread, gpu_tile, loop_directive,
     loop_directive_with_tail, partition_all, partition_each, prefetch, tile_many,
 };
-
-type StageHandle = Handle<sys::hl_stage>;
-
-/// One definition of a [`Func`], scheduled on its own: an update definition
-/// ([`Func::update_stage`]) or a specialization ([`Schedule::specialize`]).
-/// A Func schedules its pure definition through the same [`Schedule`] methods.
-///
-/// ```
-/// use halide::prelude::*;
-/// let x = Var::new("x");
-/// let r = RDom::new("r", [(0, 10)])?;
-/// let mut f = Func::new("f");
-/// f.define([&x], 0)?;
-/// f.update([&x], f.at([&x]) + r.x())?;
-/// f.vectorize(&x, 8)?;                        // the pure definition
-/// f.update_stage(0)?.vectorize(&x, 8)?;       // the update, separately
-/// assert_eq!(f.update_stage(0)?.name(), "f.update(0)");
-/// assert_eq!(f.realize::<i32>(&[16])?.get(&[5]), Some(45));
-/// # Ok::<(), halide::Error>(())
-/// ```
-pub struct Stage {
-    handle: StageHandle,
-}
-
-impl Stage {
-    /// The stage's name: `f` for a pure definition, `f.update(0)` for the first update.
-    pub fn name(&self) -> String {
-        shim!(sys::hl_stage_name, &self.handle).unwrap_or_default()
-    }
-}
-
-impl fmt::Debug for Stage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Stage({})", self.name())
-    }
-}
-
-mod sealed {
-    use super::*;
-
-    /// How a [`Schedule`](super::Schedule) reaches its stage.
-    pub trait AsStage {
-        /// Runs `f` on the stage's handle.
-        fn with_stage<R>(&mut self, f: impl FnOnce(&StageHandle) -> Result<R>) -> Result<R>;
-    }
-}
-
-impl sealed::AsStage for Stage {
-    fn with_stage<R>(&mut self, f: impl FnOnce(&StageHandle) -> Result<R>) -> Result<R> {
-        f(&self.handle)
-    }
-}
-
-impl sealed::AsStage for Func {
-    fn with_stage<R>(&mut self, f: impl FnOnce(&StageHandle) -> Result<R>) -> Result<R> {
-        f(&self.stage_handle(0)?)
-    }
-}
-
-impl Func {
-    fn stage_handle(&self, index: usize) -> Result<StageHandle> {
-        let index = i32::try_from(index).map_err(|_| Error::invalid("stage index out of range"))?;
-        shim!(sys::hl_func_stage, self.handle(), index)
-    }
-
-    /// Update definition `i` (0 is the first), to schedule it: by default
-    /// its loops run serially in the order of its variables and RVars.
-    pub fn update_stage(&self, i: usize) -> Result<Stage> {
-        Ok(Stage {
-            handle: self.stage_handle(i + 1)?,
-        })
-    }
-}
+pub use reach::Stage;
+use reach::sealed;
 
 /// The loop schedule of a definition, shared by [`Func`] (its pure
 /// definition) and [`Stage`] (an update or a specialization).
@@ -438,7 +368,7 @@ pub trait Schedule: sealed::AsStage + Sized {
     /// # Ok::<(), halide::Error>(())
     /// ```
     fn gpu_tile(&mut self, tiles: &[GpuTile<'_>]) -> Result<&mut Self> {
-        gpu_tile(self, tiles, None)
+        gpu_tile(self, tiles, None, TailStrategy::Auto)
     }
 
     /// [`gpu_tile`](Self::gpu_tile) on device API `api`: with a target that
@@ -463,7 +393,20 @@ pub trait Schedule: sealed::AsStage + Sized {
     /// # Ok::<(), halide::Error>(())
     /// ```
     fn gpu_tile_on(&mut self, api: DeviceApi, tiles: &[GpuTile<'_>]) -> Result<&mut Self> {
-        gpu_tile(self, tiles, Some(api))
+        gpu_tile(self, tiles, Some(api), TailStrategy::Auto)
+    }
+
+    /// [`gpu_tile`](Self::gpu_tile) (on `api`, or the target's GPU API
+    /// for `None`) with `tail` deciding what happens where a loop's extent
+    /// is not a multiple of its tile size, as for
+    /// [`split_with_tail`](Self::split_with_tail).
+    fn gpu_tile_with_tail(
+        &mut self,
+        tiles: &[GpuTile<'_>],
+        tail: TailStrategy,
+        api: Option<DeviceApi>,
+    ) -> Result<&mut Self> {
+        gpu_tile(self, tiles, api, tail)
     }
 
     /// Runs the whole definition in one GPU thread.
@@ -561,20 +504,53 @@ pub trait Schedule: sealed::AsStage + Sized {
     /// [`compute_with`](Self::compute_with) at a level of any stage, made
     /// with [`LoopLevel::at_stage`] (naming the stage is required here).
     fn compute_with_level(&mut self, level: &LoopLevel) -> Result<&mut Self> {
+        self.compute_with_aligned(level, &[])
+    }
+
+    /// [`compute_with_level`](Self::compute_with_level), lining up each
+    /// listed fused loop with the other stage's as its strategy says (the
+    /// others: [`LoopAlignStrategy::Auto`]).
+    fn compute_with_aligned(
+        &mut self,
+        level: &LoopLevel,
+        align: &[(&dyn LoopVar, LoopAlignStrategy)],
+    ) -> Result<&mut Self> {
         let l = level.handle()?;
-        directive(self, |s| shim!(sys::hl_stage_compute_with, s, l))
+        let vars: Vec<&dyn LoopVar> = align.iter().map(|(v, _)| *v).collect();
+        let vars = LoopVars::new(&vars)?;
+        let aligns: Vec<_> = align.iter().map(|(_, a)| a.to_raw()).collect();
+        directive(self, |s| {
+            let (s, l) = (s.as_ptr(), l.as_ptr());
+            // SAFETY: the stage, level and both arrays (of one length) are
+            // borrowed for the call.
+            unsafe {
+                ffi::call(|err| {
+                    sys::hl_stage_compute_with(
+                        s,
+                        l,
+                        vars.raw.as_ptr(),
+                        aligns.as_ptr(),
+                        vars.len(),
+                        err,
+                    )
+                })
+            }
+        })
     }
 
     /// Prefetches Func `source` inside loop `at`, for the iteration
-    /// `offset` iterations ahead along loop `from`.
+    /// `offset` iterations ahead along loop `from`, kept within the
+    /// source's bounds by `bound` (Halide's default:
+    /// [`PrefetchBoundStrategy::GuardWithIf`]).
     fn prefetch(
         &mut self,
         source: &Func,
         at: &impl LoopVar,
         from: &impl LoopVar,
         offset: impl IntoExpr,
+        bound: PrefetchBoundStrategy,
     ) -> Result<&mut Self> {
-        prefetch(self, Some(source.handle()), None, at, from, offset)
+        prefetch(self, Some(source.handle()), None, at, from, offset, bound)
     }
 
     /// [`prefetch`](Self::prefetch) of an input image.
@@ -584,8 +560,16 @@ pub trait Schedule: sealed::AsStage + Sized {
         at: &impl LoopVar,
         from: &impl LoopVar,
         offset: impl IntoExpr,
+        bound: PrefetchBoundStrategy,
     ) -> Result<&mut Self> {
-        prefetch(self, None, Some(source.handle()), at, from, offset)
+        prefetch(self, None, Some(source.handle()), at, from, offset, bound)
+    }
+
+    /// Runs this definition from loop `var` inward (`Var::outermost()`:
+    /// all of it) on a Hexagon DSP, for targets with `hvx`.
+    fn hexagon(&mut self, var: &impl LoopVar) -> Result<&mut Self> {
+        let v = var.loop_var()?;
+        directive(self, |s| shim!(sys::hl_stage_hexagon, s, &v))
     }
 }
 

@@ -9,7 +9,9 @@ use crate::convert::IntoExpr;
 use crate::error::Result;
 use crate::ffi::{self, Mutating, Ptrs, shim};
 use crate::func::Func;
+use crate::param::ImageParam;
 use crate::var::Var;
+use halide_runtime::DeviceApi;
 use halide_sys as sys;
 
 impl Func {
@@ -238,6 +240,29 @@ impl Func {
         self.flag(sys::hl_func_flag::HL_FUNC_MEMOIZE)
     }
 
+    /// [`memoize`](Self::memoize), with the cache entries tagged by `key`
+    /// (evaluated per realization), so the runtime's
+    /// `halide_memoization_cache_evict` can drop them by that key.
+    pub fn memoize_with_key(&mut self, key: impl IntoExpr) -> Result<&mut Self> {
+        let key = key.into_expr();
+        let kh = key.handle()?;
+        self.directive(|h| shim!(sys::hl_func_memoize_with_key, h, kh))
+    }
+
+    /// Makes this Func, defined as a plain copy of another Func or an
+    /// input, a copy of that data to the GPU of `api` (`None`: the
+    /// target's), done by the device API's copy instead of a kernel.
+    pub fn copy_to_device(&mut self, api: Option<DeviceApi>) -> Result<&mut Self> {
+        let api = api.map(|a| ffi::c_string(a.feature())).transpose()?;
+        self.directive(|h| shim!(sys::hl_func_copy_to_device, h, api.as_deref()))
+    }
+
+    /// [`copy_to_device`](Self::copy_to_device)'s opposite: a copy of the
+    /// data back to host memory.
+    pub fn copy_to_host(&mut self) -> Result<&mut Self> {
+        self.flag(sys::hl_func_flag::HL_FUNC_COPY_TO_HOST)
+    }
+
     /// Computes this Func on its own thread, concurrently with its consumers.
     pub fn async_(&mut self) -> Result<&mut Self> {
         self.flag(sys::hl_func_flag::HL_FUNC_ASYNC)
@@ -324,5 +349,33 @@ impl crate::ImageParam {
     pub fn trace_loads(&self) -> Result<()> {
         shim!(sys::hl_image_param_trace_loads, self.handle().mutating())?;
         Ok(())
+    }
+}
+
+impl ImageParam {
+    /// Where the buffers passed for this input live, for GPU targets
+    /// (e.g. [`MemoryType::GpuTexture`]).
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::MemoryType;
+    /// let input = ImageParam::new::<f32>(2, "input");
+    /// assert_eq!(input.memory_type()?, MemoryType::Auto);
+    /// input.store_in(MemoryType::GpuTexture)?;
+    /// assert_eq!(input.memory_type()?, MemoryType::GpuTexture);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn store_in(&self, memory: MemoryType) -> Result<()> {
+        shim!(
+            sys::hl_image_param_store_in,
+            self.handle().mutating(),
+            memory.to_raw()
+        )
+        .map(drop)
+    }
+
+    /// The memory [`store_in`](Self::store_in) chose.
+    pub fn memory_type(&self) -> Result<MemoryType> {
+        shim!(sys::hl_image_param_memory_type, self.handle()).map(MemoryType::from_raw)
     }
 }

@@ -54,8 +54,19 @@ fn cpu_autoschedulers_schedule_without_changing_results() {
         (Autoscheduler::Li2018, vec![("parallelism", "4")]),
     ] {
         let (pipeline, _) = blur(true);
-        let source = pipeline.auto_schedule(&target, scheduler, &params).unwrap();
+        let results = pipeline.auto_schedule(&target, scheduler, &params).unwrap();
+        let source = &results.schedule_source;
         assert!(source.contains("by"), "{scheduler:?} schedule:\n{source}");
+        assert_eq!(results.autoscheduler, scheduler.name());
+        assert_eq!(results.target, target);
+        assert_eq!(results.params["parallelism"], "4");
+        // Adams2019's cost model reads a featurization; it returns it.
+        let featurized = !results.featurization.is_empty();
+        assert_eq!(
+            featurized,
+            scheduler == Autoscheduler::Adams2019,
+            "{scheduler:?}"
+        );
         let got = run(&pipeline);
         let close = got
             .iter()

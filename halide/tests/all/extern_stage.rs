@@ -185,3 +185,114 @@ fn type_mismatches_are_errors() {
     let mut too_many = Func::new("too_many");
     assert!(too_many.define_extern::<i32>(&many, 1, |_| Ok(())).is_err());
 }
+
+/// A constant buffer as an extern stage's input, beside a Func: the
+/// closure reads both, checked against plain Rust.
+#[test]
+fn a_constant_buffer_is_an_input_like_a_func() {
+    use halide::ConstBuffer;
+    let x = Var::new("x");
+    let mut ramp = Func::new("cb_ramp");
+    ramp.define([&x], &x * 10).unwrap();
+    ramp.compute_root().unwrap();
+    let table = Buffer::<i32>::from_vec(vec![5, 6, 7, 8], &[4]).unwrap();
+    let table = ConstBuffer::new("cb_table", &table).unwrap();
+    let mut added = Func::new("cb_added");
+    added
+        .define_extern::<i32>(
+            &[ExternInput::from(&ramp), ExternInput::from(&table)],
+            1,
+            |call| {
+                let (ramp, table) = (call.input::<i32>(0)?, call.input::<i32>(1)?);
+                let mut out = call.output::<i32>()?;
+                let d = out.dim(0).ok_or("no dimension 0")?;
+                for i in d.min..d.min + d.extent {
+                    let v = ramp.get(&[i]).ok_or("ramp")? + table.get(&[i % 4]).ok_or("table")?;
+                    out.set(&[i], v).map_err(|e| e.to_string())?;
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+    let got = added.realize::<i32>(&[6]).unwrap();
+    let want: Vec<i32> = (0..6)
+        .map(|i| i * 10 + [5, 6, 7, 8][i as usize % 4])
+        .collect();
+    assert_eq!(got.as_slice(), want.as_slice());
+}
+
+/// A scalar goes to a C function by value; a Rust closure, which captures
+/// its values, is refused one with the reason.
+#[test]
+fn scalars_go_to_c_stages_only() {
+    use halide::extern_stage::NameMangling;
+    let x = Var::new("x");
+    let mut ramp = Func::new("sc_ramp");
+    ramp.define([&x], x.expr().clone()).unwrap();
+    ramp.compute_root().unwrap();
+    let gain = Param::<f32>::with_value("sc_gain", 2.0).unwrap();
+    let mut rust = Func::new("sc_rust");
+    let err = rust
+        .define_extern::<i32>(
+            &[ExternInput::from(&ramp), ExternInput::from(gain.expr())],
+            1,
+            |_| Ok(()),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("takes buffers only"), "{err}");
+
+    let mut c = Func::new("sc_c");
+    c.define_extern_c::<i32>(
+        "scaled_by",
+        &[ExternInput::from(&ramp), ExternInput::from(gain.expr())],
+        1,
+        NameMangling::C,
+    )
+    .unwrap();
+    let stmt = c.lowered_stmt(&Target::host().unwrap()).unwrap();
+    let call = stmt
+        .lines()
+        .find(|l| l.contains("scaled_by("))
+        .unwrap_or_default();
+    assert!(call.contains("sc_gain"), "the scalar is not passed: {stmt}");
+}
+
+/// The function's name is mangled as asked: a C name, or a C++ one for a
+/// target that allows C++ names (its symbol in the library shows which).
+#[test]
+fn extern_function_names_are_mangled_as_asked() {
+    use halide::extern_stage::NameMangling;
+    let dir = std::env::temp_dir().join(format!("halide-mangling-{}", std::process::id()));
+    let x = Var::new("x");
+    let host = Target::host().unwrap();
+    let cpp = host.with_feature("c_plus_plus_name_mangling").unwrap();
+    for (mangling, target, symbol) in [
+        (NameMangling::C, &host, &b"\0my_stage\0"[..]),
+        (NameMangling::CPlusPlus, &cpp, &b"_Z8my_stage"[..]),
+        // The target's: C++, since it asks for C++ names.
+        (NameMangling::Default, &cpp, &b"_Z8my_stage"[..]),
+    ] {
+        let mut input = Func::new("mg_input");
+        input.define([&x], x.expr().clone()).unwrap();
+        input.compute_root().unwrap();
+        let mut stage = Func::new("mg_stage");
+        stage
+            .define_extern_c::<i32>("my_stage", &[ExternInput::from(&input)], 1, mangling)
+            .unwrap();
+        // A library, whose calls pass the user context the stage takes.
+        let library = stage
+            .aot("mangled")
+            .unwrap()
+            .target(target)
+            .compile_library(&dir)
+            .unwrap();
+        let object = std::fs::read(&library.static_library).unwrap();
+        let found = object.windows(symbol.len()).any(|w| w == symbol);
+        assert!(
+            found,
+            "{mangling:?}: no {:?} in the object",
+            String::from_utf8_lossy(symbol)
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

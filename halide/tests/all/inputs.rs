@@ -229,3 +229,152 @@ fn const_buffers_are_copies_keyed_by_their_data() {
     h.define([&x], table.at([&x + 5])).unwrap();
     assert!(h.realize::<u8>(&[10]).is_err());
 }
+
+/// The regions `infer_input_bounds` reports are exactly what the pipeline
+/// reads: buffers of those shapes (and no smaller) run it, and the result
+/// matches plain Rust.
+#[test]
+fn inferred_input_regions_are_the_regions_read() {
+    let [x, y] = Var::many(["x", "y"]);
+    let image = ImageParam::new::<u16>(2, "image");
+    let lut = ImageParam::new::<u16>(1, "lut");
+    let mut f = Func::new("stencil_lut");
+    // A 3-wide horizontal stencil, two rows down, through a lookup table
+    // indexed by y.
+    let sum = image.at([&x - 1, &y + 2]) + image.at([&x + 1, &y + 2]);
+    f.define([&x, &y], sum + lut.at([&y * 3])).unwrap();
+    let regions = f.infer_input_bounds(&[10, 4]).unwrap();
+    assert_eq!(regions.len(), 2);
+    assert_eq!(regions["image"], [(-1, 12), (2, 4)]);
+    assert_eq!(regions["lut"], [(0, 10)]);
+
+    let mut img = Buffer::<u16>::from_fn(&[12, 4], |p| (p[0] * 7 + p[1] * 3) as u16).unwrap();
+    img.set_min(&[-1, 2]).unwrap();
+    let table = Buffer::<u16>::from_fn(&[10], |p| 100 + p[0] as u16).unwrap();
+    let out = f
+        .realize_with::<u16>(&[10, 4], &[image.bind(&img), lut.bind(&table)])
+        .unwrap();
+    for yy in 0..4 {
+        for xx in 0..10 {
+            let pixel = |dx: i32| img.get(&[xx + dx, yy + 2]).unwrap();
+            let want = pixel(-1) + pixel(1) + table.get(&[yy * 3]).unwrap();
+            assert_eq!(out.get(&[xx, yy]), Some(want), "at ({xx}, {yy})");
+        }
+    }
+    // One column fewer is refused: the region is the least that works.
+    let small = Buffer::<u16>::new(&[11, 4]).unwrap();
+    assert!(
+        f.realize_with::<u16>(&[10, 4], &[image.bind(&small), lut.bind(&table)])
+            .is_err()
+    );
+    // Nothing stays bound: a realization without inputs is still refused.
+    assert!(f.realize::<u16>(&[10, 4]).is_err());
+
+    // Indexed by data, the region is what the index's type can reach.
+    let mut gather = Func::new("gather");
+    gather.define([&x], image.at((lut.at([&x]), 0))).unwrap();
+    let regions = gather.infer_input_bounds(&[4]).unwrap();
+    assert_eq!(regions["image"], [(0, 65536), (0, 1)]);
+    // An i32 index can reach anywhere: Halide's error, and the inputs are
+    // left unbound again.
+    let index = ImageParam::new::<i32>(1, "index");
+    let mut unbounded = Func::new("unbounded");
+    unbounded
+        .define([&x], image.at((index.at([&x]), 0)))
+        .unwrap();
+    let err = unbounded.infer_input_bounds(&[4]).unwrap_err();
+    assert!(err.to_string().contains("unbounded"), "{err}");
+    assert!(unbounded.realize::<u16>(&[4]).is_err());
+}
+
+/// A param whose type is chosen at run time computes what a typed one
+/// does, for each type it is given, and refuses values of another type.
+#[test]
+fn dyn_params_take_their_type_at_run_time() {
+    let x = Var::new("x");
+    for ty in [Type::uint(8), Type::int(16), Type::float(32), Type::int(64)] {
+        let offset = DynParam::new(ty, "offset").unwrap();
+        assert_eq!(offset.ty(), ty);
+        let mut f = Func::new("offset_by");
+        f.define([&x], x.expr().cast_to(ty) + &offset).unwrap();
+        let sum = |v: f64| -> Vec<f64> { (0..4).map(|i| i as f64 + v).collect() };
+        let got: Vec<f64> = if ty == Type::uint(8) {
+            offset.set(5u8).unwrap();
+            assert!(offset.set(5i32).is_err());
+            f.realize::<u8>(&[4])
+                .unwrap()
+                .as_slice()
+                .iter()
+                .map(|&v| v as f64)
+                .collect()
+        } else if ty == Type::int(16) {
+            offset.set(-300i16).unwrap();
+            assert!(offset.set(-300i32).is_err());
+            f.realize::<i16>(&[4])
+                .unwrap()
+                .as_slice()
+                .iter()
+                .map(|&v| v as f64)
+                .collect()
+        } else if ty == Type::float(32) {
+            offset.set(0.5f32).unwrap();
+            assert!(offset.set(0.5f64).is_err());
+            f.realize::<f32>(&[4])
+                .unwrap()
+                .as_slice()
+                .iter()
+                .map(|&v| v as f64)
+                .collect()
+        } else {
+            offset.set(1i64 << 40).unwrap();
+            assert!(offset.set(1u64).is_err());
+            f.realize::<i64>(&[4])
+                .unwrap()
+                .as_slice()
+                .iter()
+                .map(|&v| v as f64)
+                .collect()
+        };
+        let value = match ty.bits {
+            8 => 5.0,
+            16 => -300.0,
+            32 => 0.5,
+            _ => (1i64 << 40) as f64,
+        };
+        assert_eq!(got, sum(value), "{ty}");
+    }
+    assert!(DynParam::new(Type::float(32).with_lanes(4), "vector").is_err());
+}
+
+/// A DynParam is an input like any other: listed, bound by name, passed
+/// by position, with range limits checked when the pipeline runs.
+#[test]
+fn dyn_params_are_inputs_with_ranges() {
+    let x = Var::new("x");
+    let gain = DynParam::new(Type::int(32), "gain").unwrap();
+    gain.set_min_value(1i32).unwrap();
+    assert!(gain.set_max_value(1.0f32).is_err());
+    assert_eq!(
+        gain.min_value().unwrap().map(|e| e.to_string()).as_deref(),
+        Some("1")
+    );
+    assert!(gain.max_value().unwrap().is_none());
+    let mut f = Func::new("gained");
+    f.define([&x], &x * &gain).unwrap();
+    let out = f
+        .realize_with::<i32>(&[3], &[gain.bind(4i32).unwrap()])
+        .unwrap();
+    assert_eq!(out.as_slice(), &[0, 4, 8]);
+    // Below its minimum: the run fails with Halide's message.
+    let err = f
+        .realize_with::<i32>(&[3], &[gain.bind(0i32).unwrap()])
+        .unwrap_err();
+    assert!(err.to_string().contains("gain"), "{err}");
+    let callable = Pipeline::new(&[&f])
+        .unwrap()
+        .compile_with_inputs(&Target::host().unwrap(), &[&gain])
+        .unwrap();
+    let mut out = Buffer::<i32>::new(&[3]).unwrap();
+    callable.call(halide::args![7i32, &mut out]).unwrap();
+    assert_eq!(out.as_slice(), &[0, 7, 14]);
+}

@@ -19,6 +19,7 @@ fn every_kind_of_output_is_written() {
         OutputKind::ConceptualStmt,
         OutputKind::ConceptualStmtHtml,
         OutputKind::PythonExtension,
+        OutputKind::PytorchWrapper,
         OutputKind::Stmt,
     ];
     let outputs = f
@@ -34,6 +35,11 @@ fn every_kind_of_output_is_written() {
     assert!(text(OutputKind::ConceptualStmt).contains("produce outputs_cpu"));
     assert!(text(OutputKind::ConceptualStmtHtml).contains("<html"));
     assert!(text(OutputKind::PythonExtension).contains("Python.h"));
+    let torch = text(OutputKind::PytorchWrapper);
+    assert!(
+        torch.contains("at::Tensor") && torch.contains("outputs_cpu_th_"),
+        "{torch}"
+    );
     // The conceptual statement comes before lowering for the target: no
     // closure or buffer checks yet, unlike the statement.
     assert!(text(OutputKind::Stmt).len() > text(OutputKind::ConceptualStmt).len());
@@ -66,5 +72,38 @@ fn every_kind_of_output_is_written() {
         .unwrap();
     let code = std::fs::read_to_string(&outputs[&OutputKind::DeviceCode]).unwrap();
     assert!(code.contains("__kernel"), "{code}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The compiler's log (JSON) and the serialized pipeline, which loads back
+/// and computes the same values.
+#[test]
+fn the_compiler_log_and_the_serialized_pipeline_are_written() {
+    let dir = std::env::temp_dir().join(format!("halide-outputs-log-{}", std::process::id()));
+    let f = pipeline("outputs_log");
+    let outputs = f
+        .aot("outputs_log")
+        .unwrap()
+        .target(&Target::host().unwrap())
+        .outputs(&[OutputKind::CompilerLog, OutputKind::Hlpipe])
+        .compile(&dir)
+        .unwrap();
+    let log = std::fs::read_to_string(&outputs[&OutputKind::CompilerLog]).unwrap();
+    assert!(
+        log.trim_start().starts_with('{') && log.contains("outputs_log"),
+        "{log}"
+    );
+    // Halide's own format, as generators write it: no envelope.
+    let bytes = std::fs::read(&outputs[&OutputKind::Hlpipe]).unwrap();
+    assert!(Pipeline::deserialize(&bytes, &[]).is_err());
+    // SAFETY: the bytes are what Halide's serializer just wrote.
+    let loaded = unsafe { Pipeline::deserialize_unchecked(&bytes, &[]) }.unwrap();
+    let mut out = Buffer::<i32>::new(&[3, 2]).unwrap();
+    loaded
+        .compile(&Target::host().unwrap())
+        .unwrap()
+        .call(halide::args![&mut out])
+        .unwrap();
+    assert_eq!(out.as_slice(), &[0, 1, 2, 2, 3, 4]);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -180,3 +180,57 @@ fn definitions_read_back() {
     assert_eq!(outputs[0].name(), f.name());
     assert_eq!(outputs[0].updates().unwrap(), 1);
 }
+
+/// A pipeline realizes all its outputs into new buffers, a Tuple's values
+/// each in its own, with inputs found by name; outputs of several types
+/// are refused with the way out.
+#[test]
+fn pipelines_realize_every_output() {
+    let x = Var::new("x");
+    let input = ImageParam::new::<f32>(1, "input");
+    let scale = Param::<f32>::with_value("scale", 2.0).unwrap();
+    let (mut scaled, mut parts) = (Func::new("scaled"), Func::new("parts"));
+    scaled.define([&x], input.at([&x]) * &scale).unwrap();
+    parts
+        .define(
+            [&x],
+            Tuple::new([
+                halide::math::floor(input.at([&x])),
+                input.at([&x]) - halide::math::floor(input.at([&x])),
+            ]),
+        )
+        .unwrap();
+    let data = [0.25f32, 1.5, -2.75];
+    let buf = BufferRef::new(&data, &[3]).unwrap();
+    let pipeline = Pipeline::new(&[&scaled, &parts]).unwrap();
+    let out = pipeline
+        .realize::<f32>(&[3], &[input.bind(&buf), scale.bind(4.0)])
+        .unwrap();
+    assert_eq!(out.len(), 3);
+    let want: [Vec<f32>; 3] = [
+        data.iter().map(|v| v * 4.0).collect(),
+        data.iter().map(|v| v.floor()).collect(),
+        data.iter().map(|v| v - v.floor()).collect(),
+    ];
+    for (got, want) in out.iter().zip(&want) {
+        assert_eq!(got.as_slice(), want.as_slice());
+    }
+    // Without the image: the error names it.
+    let err = pipeline.realize::<f32>(&[3], &[]).unwrap_err();
+    assert!(err.to_string().contains("input"), "{err}");
+
+    let mut count = Func::new("count");
+    count.define([&x], &x).unwrap();
+    let mixed = Pipeline::new(&[&scaled, &count]).unwrap();
+    let err = mixed.realize::<f32>(&[3], &[input.bind(&buf)]).unwrap_err();
+    assert!(err.to_string().contains("realize_into"), "{err}");
+    let (mut a, mut b) = (
+        Buffer::<f32>::new(&[3]).unwrap(),
+        Buffer::<i32>::new(&[3]).unwrap(),
+    );
+    mixed
+        .realize_into(halide::args![&mut a, &mut b], &[input.bind(&buf)])
+        .unwrap();
+    assert_eq!(a.as_slice(), &[0.5, 3.0, -5.5]);
+    assert_eq!(b.as_slice(), &[0, 1, 2]);
+}

@@ -3,7 +3,7 @@
 //! memoize, async, prefetch and the GPU mappings.
 
 use halide::prelude::*;
-use halide::{ErrorKind, GpuTile, LoopVar};
+use halide::{ErrorKind, GpuTile, LoopAlignStrategy, LoopVar};
 
 fn host() -> Target {
     Target::host().unwrap()
@@ -170,6 +170,37 @@ fn compute_with_fuses_loop_nests() {
     assert!(d.realize::<i32>(&[2, 2]).is_err());
 }
 
+/// Fused loops over different ranges, lined up by each strategy: the
+/// values match plain Rust, and the strategies lower differently.
+#[test]
+fn compute_with_aligns_fused_loops_of_different_ranges() {
+    let mut stmts = Vec::new();
+    for align in [
+        LoopAlignStrategy::AlignStart,
+        LoopAlignStrategy::AlignEnd,
+        LoopAlignStrategy::NoAlign,
+        LoopAlignStrategy::Auto,
+    ] {
+        let x = Var::new("x");
+        let (mut a, mut b) = (Func::new("al_a"), Func::new("al_b"));
+        a.define([&x], &x * 3).unwrap();
+        b.define([&x], &x * 5).unwrap();
+        let mut out = Func::new("al_out");
+        // a is read over [0, 10), b over [2, 14): different ranges.
+        out.define([&x], a.at([&x]) + b.at([&x + 2]) + b.at([&x + 4]))
+            .unwrap();
+        a.compute_root().unwrap();
+        b.compute_root().unwrap();
+        let level = LoopLevel::at_stage(&a, &x, Some(0));
+        b.compute_with_aligned(&level, &[(&x, align)]).unwrap();
+        let got = out.realize::<i32>(&[10]).unwrap();
+        let want: Vec<i32> = (0..10).map(|i| i * 3 + (i + 2) * 5 + (i + 4) * 5).collect();
+        assert_eq!(got.as_slice(), want.as_slice(), "{align:?}");
+        stmts.push(out.lowered_stmt(&host()).unwrap());
+    }
+    assert_ne!(stmts[0], stmts[1], "AlignStart and AlignEnd lower alike");
+}
+
 #[test]
 fn storage_directives_keep_results() {
     let (x, y) = (Var::new("x"), Var::new("y"));
@@ -228,7 +259,8 @@ fn wrappers_memoize_async_and_prefetch_keep_results() {
         .unwrap()
         .vectorize(&x, 4)
         .unwrap();
-    g.prefetch_image(&input, &y, &y, 1).unwrap();
+    g.prefetch_image(&input, &y, &y, 1, PrefetchBoundStrategy::Clamp)
+        .unwrap();
     let got = f
         .realize_with::<f32>(&[16, 8], &[input.bind(&buf)])
         .unwrap();
@@ -354,14 +386,28 @@ fn reduction_variables_take_operators_and_scalars_on_either_side() {
 }
 
 #[test]
-fn prefetching_a_func_keeps_results() {
-    let (x, y) = (Var::new("x"), Var::new("y"));
-    let mut g = Func::new("pf_g");
-    g.define([&x, &y], &x + &y).unwrap();
-    let mut f = Func::new("pf_f");
-    f.define([&x, &y], g.at([&x, &y]) * 2).unwrap();
-    g.compute_root().unwrap();
-    f.prefetch(&g, &y, &y, 2).unwrap();
-    assert!(f.lowered_stmt(&host()).unwrap().contains("prefetch"));
-    assert_eq!(f.realize::<i32>(&[8, 8]).unwrap().get(&[7, 7]), Some(28));
+fn prefetching_a_func_keeps_results_with_each_bound_strategy() {
+    let mut stmts = Vec::new();
+    for bound in [
+        PrefetchBoundStrategy::Clamp,
+        PrefetchBoundStrategy::GuardWithIf,
+        PrefetchBoundStrategy::NonFaulting,
+    ] {
+        let (x, y) = (Var::new("x"), Var::new("y"));
+        let mut g = Func::new("pf_g");
+        g.define([&x, &y], &x + &y).unwrap();
+        let mut f = Func::new("pf_f");
+        f.define([&x, &y], g.at([&x, &y]) * 2).unwrap();
+        g.compute_root().unwrap();
+        f.prefetch(&g, &y, &y, 2, bound).unwrap();
+        let stmt = f.lowered_stmt(&host()).unwrap();
+        assert!(stmt.contains("prefetch"), "{bound:?}: {stmt}");
+        let out = f.realize::<i32>(&[8, 8]).unwrap();
+        for (yy, xx) in (0..8).flat_map(|yy| (0..8).map(move |xx| (yy, xx))) {
+            assert_eq!(out.get(&[xx, yy]), Some(2 * (xx + yy)), "{bound:?}");
+        }
+        stmts.push(stmt);
+    }
+    // The strategies lower differently: clamped against guarded prefetches.
+    assert_ne!(stmts[0], stmts[1]);
 }

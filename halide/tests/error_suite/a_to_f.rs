@@ -106,7 +106,9 @@ fn atomics_self_reference() -> R {
 
 /// auto_schedule_no_*: the Mullapudi2016 autoscheduler refuses pipelines
 /// already partly scheduled.
-fn autoschedule_partial(schedule: impl FnOnce(&mut Func) -> R) -> halide::Result<String> {
+fn autoschedule_partial(
+    schedule: impl FnOnce(&mut Func) -> R,
+) -> halide::Result<halide::AutoSchedulerResults> {
     let [x, y] = xy();
     let r = RDom::new("r", [(2, 18)])?;
     let mut f = func("f", &[&x, &y], 1)?;
@@ -275,7 +277,7 @@ fn bad_prefetch() -> R {
     let mut f = func("f", &[&x, &y], &x + &y)?;
     let mut g = func("g", &[&x, &y], f.at([0, 0]))?;
     f.compute_root()?;
-    g.prefetch(&f, &y, &x, 8)?;
+    g.prefetch(&f, &y, &x, 8, PrefetchBoundStrategy::GuardWithIf)?;
     let r = compile(&[&g]);
     expect_err(r, "'x' could not be found in an active loop");
     Ok(())

@@ -3,6 +3,7 @@
 
 use super::super::loop_var::{GpuTile, LoopVar, LoopVars};
 use super::super::partition::Partition;
+use super::super::strategy::PrefetchBoundStrategy;
 use super::super::tail::{TailStrategy, factor_expr};
 use super::super::tile::Tile;
 use super::Schedule;
@@ -152,10 +153,11 @@ pub(super) fn gpu_tile<'s, S: Schedule>(
     s: &'s mut S,
     tiles: &[GpuTile<'_>],
     api: Option<DeviceApi>,
+    tail: TailStrategy,
 ) -> Result<&'s mut S> {
     let t = Tiling::new(tiles, |t| (t.var, t.block, t.thread, t.size))?;
     let sizes = raw_ptrs(&t.factors)?;
-    let (tail, api) = (TailStrategy::Auto.to_raw(), api_name(api)?);
+    let (tail, api) = (tail.to_raw(), api_name(api)?);
     directive(s, |h| {
         let h = h.as_ptr();
         // SAFETY: the stage, the names, the sizes and the API's name are
@@ -194,11 +196,21 @@ pub(super) fn prefetch<'s, S: Schedule>(
     at: &impl LoopVar,
     from: &impl LoopVar,
     offset: impl IntoExpr,
+    bound: PrefetchBoundStrategy,
 ) -> Result<&'s mut S> {
     let offset = factor_expr(offset)?;
     let oh = offset.handle()?;
     let (at, from) = (at.loop_var()?, from.loop_var()?);
     directive(s, |h| {
-        shim!(sys::hl_stage_prefetch, h, func, image, &at, &from, oh)
+        shim!(
+            sys::hl_stage_prefetch,
+            h,
+            func,
+            image,
+            &at,
+            &from,
+            oh,
+            bound.to_raw()
+        )
     })
 }

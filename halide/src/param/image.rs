@@ -1,17 +1,15 @@
-//! Pipeline inputs: image parameters and scalar parameters.
+//! Image inputs ([`ImageParam`]), a Func's output buffers
+//! ([`OutputBuffer`]) and the dimensions of both ([`Dimension`]).
 
-use crate::convert::{IntoArgs, IntoExpr, IntoOperand, Operand, Scalar};
+use crate::convert::{IntoArgs, IntoExpr};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, raw_ptrs};
 use crate::ffi::{self, Handle, shim};
 use halide_runtime::{Element, Type};
 use halide_sys as sys;
-use std::borrow::Cow;
 use std::fmt;
-use std::marker::PhantomData;
 
-type ImageParamHandle = Handle<sys::hl_image_param>;
-type ParamHandle = Handle<sys::hl_param>;
+pub(crate) type ImageParamHandle = Handle<sys::hl_image_param>;
 
 /// An input image of a pipeline: a typed, n-dimensional placeholder that
 /// expressions can read, given a buffer only when the pipeline runs.
@@ -165,6 +163,19 @@ impl ImageParam {
         Ok(())
     }
 
+    /// The host alignment in bytes the pipeline assumes of this input's
+    /// buffers (1 unless [`set_host_alignment`](Self::set_host_alignment)).
+    pub fn host_alignment(&self) -> Result<usize> {
+        let bytes = shim!(sys::hl_image_param_host_alignment, &self.handle)?;
+        Ok(usize::try_from(bytes).unwrap_or(1))
+    }
+
+    /// Whether `other` is the very same input, not just one of the same
+    /// name.
+    pub fn same_as(&self, other: &ImageParam) -> Result<bool> {
+        shim!(sys::hl_image_param_same_as, &self.handle, &other.handle)
+    }
+
     pub(crate) fn handle(&self) -> &ImageParamHandle {
         &self.handle
     }
@@ -263,6 +274,56 @@ impl Dimension<'_> {
         Ok(())
     }
 
+    /// A constraint or estimate, if set.
+    fn constraint(&self, field: sys::hl_dim_field) -> Result<Option<Expr>> {
+        let index = self.index()?;
+        let set = match self.owner {
+            Owner::Input(h) => shim!(sys::hl_image_param_dim_has, h, index, field)?,
+            Owner::Output(h) => shim!(sys::hl_output_buffer_dim_has, h, index, field)?,
+        };
+        Ok(set.then(|| self.get(field)))
+    }
+
+    /// The first coordinate buffers must have in this dimension, if
+    /// constrained ([`set_min`](Self::set_min)).
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let input = ImageParam::new::<u8>(2, "input");
+    /// let d = input.dim(1);
+    /// assert!(d.min_constraint()?.is_none());
+    /// d.set_min(0)?;
+    /// d.set_estimate(0, 480)?;
+    /// assert_eq!(d.min_constraint()?.map(|e| e.to_string()).as_deref(), Some("0"));
+    /// assert_eq!(d.extent_estimate()?.map(|e| e.to_string()).as_deref(), Some("480"));
+    /// // Dimension 0's stride is 1 unless allowed otherwise.
+    /// assert_eq!(input.dim(0).stride_constraint()?.map(|e| e.to_string()).as_deref(), Some("1"));
+    /// # Ok::<(), halide::Error>(())
+    /// ```
+    pub fn min_constraint(&self) -> Result<Option<Expr>> {
+        self.constraint(sys::hl_dim_field::HL_DIM_MIN_CONSTRAINT)
+    }
+
+    /// The extent buffers must have in this dimension, if constrained.
+    pub fn extent_constraint(&self) -> Result<Option<Expr>> {
+        self.constraint(sys::hl_dim_field::HL_DIM_EXTENT_CONSTRAINT)
+    }
+
+    /// The stride buffers must have in this dimension, if constrained.
+    pub fn stride_constraint(&self) -> Result<Option<Expr>> {
+        self.constraint(sys::hl_dim_field::HL_DIM_STRIDE_CONSTRAINT)
+    }
+
+    /// The first coordinate autoschedulers assume, if estimated.
+    pub fn min_estimate(&self) -> Result<Option<Expr>> {
+        self.constraint(sys::hl_dim_field::HL_DIM_MIN_ESTIMATE)
+    }
+
+    /// The extent autoschedulers assume, if estimated.
+    pub fn extent_estimate(&self) -> Result<Option<Expr>> {
+        self.constraint(sys::hl_dim_field::HL_DIM_EXTENT_ESTIMATE)
+    }
+
     fn get(&self, field: sys::hl_dim_field) -> Expr {
         let index = self.index();
         Expr::build(|| match self.owner {
@@ -352,191 +413,3 @@ impl Dimension<'_> {
         self.set(sys::hl_dim_field::HL_DIM_STRIDE, None)
     }
 }
-
-/// A scalar input of a pipeline, of Rust type `T`.
-///
-/// A param is an expression like any other. Its value is an argument of
-/// compiled pipelines ([`Callable`](crate::Callable)); [`Func::realize`](crate::Func::realize)
-/// uses the value last [`set`](Param::set).
-///
-/// ```
-/// use halide::prelude::*;
-/// let x = Var::new("x");
-/// let gain = Param::<f32>::new("gain");
-/// gain.set_range(0.0, 4.0)?;
-/// let mut f = Func::new("scaled");
-/// f.define([&x], x.expr().cast::<f32>() * &gain)?;
-/// gain.set(2.5)?;
-/// assert_eq!(f.realize::<f32>(&[3])?.as_slice(), &[0.0, 2.5, 5.0]);
-/// gain.set(9.0)?; // outside its range
-/// assert!(f.realize::<f32>(&[3]).is_err());
-/// # Ok::<(), halide::Error>(())
-/// ```
-pub struct Param<T> {
-    handle: ParamHandle,
-    name: String,
-    /// The param as an expression, made once so that `&p` in an expression
-    /// borrows instead of allocating.
-    expr: Expr,
-    _value: PhantomData<T>,
-}
-
-impl<T: Scalar> Param<T> {
-    /// A parameter named `name`; its value starts at zero.
-    ///
-    /// # Panics
-    /// If `name` contains a NUL byte.
-    pub fn new(name: &str) -> Self {
-        let c = ffi::c_string(name).expect("Param names cannot contain NUL bytes");
-        let handle: ParamHandle = shim!(sys::hl_param_new, T::TYPE.to_raw(), c.as_c_str())
-            .expect("out of memory creating a Halide Param");
-        let expr = Expr::from_result(shim!(sys::hl_param_to_expr, &handle));
-        let name =
-            shim!(sys::hl_param_name, &handle).expect("out of memory creating a Halide Param");
-        let p = Param {
-            handle,
-            name,
-            expr,
-            _value: PhantomData,
-        };
-        // Halide leaves a new Param without a value; realizing with it
-        // would fail, so it starts at zero as documented.
-        p.set(T::zeroed())
-            .expect("zero is a valid value of any Param without a range");
-        p
-    }
-
-    /// A parameter named `name` with an initial value, which is also its
-    /// default in compiled pipelines' metadata.
-    pub fn with_value(name: &str, value: T) -> Result<Self> {
-        let p = Self::new(name);
-        p.set(value)?;
-        p.set_default(value)?;
-        Ok(p)
-    }
-
-    /// The parameter's name: the name of its argument in compiled code.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The parameter as an expression.
-    pub fn expr(&self) -> &Expr {
-        &self.expr
-    }
-
-    /// The parameter converted to `U`, as [`Expr::cast`] converts.
-    ///
-    /// ```
-    /// use halide::prelude::*;
-    /// let x = Var::new("x");
-    /// let gain = Param::<i32>::with_value("gain", 3)?;
-    /// let mut f = Func::new("scaled");
-    /// f.define([&x], x.expr().cast::<f32>() * gain.cast::<f32>() / 2.0f32)?;
-    /// assert_eq!(f.realize::<f32>(&[3])?.as_slice(), &[0.0, 1.5, 3.0]);
-    /// # Ok::<(), halide::Error>(())
-    /// ```
-    pub fn cast<U: Element>(&self) -> Expr {
-        self.expr.cast::<U>()
-    }
-
-    /// Sets the value that realizations use.
-    pub fn set(&self, value: T) -> Result<()> {
-        let ptr: *const T = &value;
-        // A value is read when the pipeline runs, not compiled in.
-        let param = self.handle.keeping_code();
-        // SAFETY: the param is borrowed and ptr points at one T, the
-        // param's type (at most 8 bytes: the shim checks), for the call.
-        unsafe { ffi::call(|err| sys::hl_param_set_value(param.as_ptr(), ptr.cast(), err)) }?;
-        Ok(())
-    }
-
-    /// Restricts the values the parameter may take to `[min, max]`; a
-    /// pipeline given a value outside fails with an error.
-    pub fn set_range(&self, min: T, max: T) -> Result<()> {
-        let (min, max) = (min.typed_constant(), max.typed_constant());
-        shim!(
-            sys::hl_param_set_range,
-            self.handle.mutating(),
-            min.handle()?,
-            max.handle()?
-        )?;
-        Ok(())
-    }
-
-    /// The value autoschedulers assume the parameter takes.
-    pub fn set_estimate(&self, value: T) -> Result<()> {
-        self.set_constant(value, sys::hl_param_set_estimate)
-    }
-
-    /// The default value recorded for the parameter in compiled pipelines' metadata.
-    pub fn set_default(&self, value: T) -> Result<()> {
-        self.set_constant(value, sys::hl_param_set_default)
-    }
-
-    fn set_constant(
-        &self,
-        value: T,
-        setter: unsafe extern "C" fn(
-            *mut sys::hl_param,
-            *const sys::hl_expr,
-            *mut *mut sys::hl_error,
-        ) -> bool,
-    ) -> Result<()> {
-        let e = value.typed_constant();
-        shim!(setter, self.handle.mutating(), e.handle()?)?;
-        Ok(())
-    }
-}
-
-impl<T: Scalar> fmt::Debug for Param<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Param<{}>({})", T::TYPE, self.name())
-    }
-}
-
-impl<T: Scalar> IntoExpr for &Param<T> {
-    fn into_expr(self) -> Expr {
-        self.expr.clone()
-    }
-}
-
-impl<'a, T: Scalar> IntoOperand<'a> for &'a Param<T> {
-    fn into_operand(self) -> Operand<'a> {
-        Operand::Expr(Cow::Borrowed(&self.expr))
-    }
-}
-
-mod sealed {
-    use super::*;
-
-    /// The shim handle of a pipeline input.
-    pub enum InputHandle<'a> {
-        Scalar(&'a ParamHandle),
-        Buffer(&'a ImageParamHandle),
-    }
-
-    pub trait AsInput {
-        fn input_handle(&self) -> InputHandle<'_>;
-    }
-}
-pub(crate) use sealed::InputHandle;
-
-/// An input of a pipeline, a [`Param`] or an [`ImageParam`], as listed by
-/// [`Pipeline::compile_with_inputs`](crate::Pipeline::compile_with_inputs)
-/// and [`Aot::inputs`](crate::aot::Aot::inputs).
-pub trait Input: sealed::AsInput {}
-
-impl<T: Scalar> sealed::AsInput for Param<T> {
-    fn input_handle(&self) -> InputHandle<'_> {
-        InputHandle::Scalar(&self.handle)
-    }
-}
-impl<T: Scalar> Input for Param<T> {}
-
-impl sealed::AsInput for ImageParam {
-    fn input_handle(&self) -> InputHandle<'_> {
-        InputHandle::Buffer(&self.handle)
-    }
-}
-impl Input for ImageParam {}
