@@ -41,6 +41,7 @@ HL_API char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t,
         if (!featurization || !featurization_len) {
             throw std::invalid_argument("hl_pipeline_apply_autoscheduler: null featurization slot");
         }
+        if (n_params > 0 && (!keys || !values)) throw std::invalid_argument("autoscheduler parameters: null array");
         std::map<std::string, std::string> extra;
         for (size_t i = 0; i < n_params; i++) {
             if (!keys[i] || !values[i]) throw std::invalid_argument("autoscheduler parameter is null");
@@ -48,10 +49,8 @@ HL_API char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t,
         }
         Halide::AutoSchedulerResults results = arg(p, "hl_pipeline_apply_autoscheduler").v.apply_autoscheduler(
             arg(t, "hl_pipeline_apply_autoscheduler target").v, Halide::AutoschedulerParams(name, extra));
-        const std::vector<uint8_t> &bytes = results.featurization;
-        char *copy = static_cast<char *>(std::malloc(bytes.empty() ? 1 : bytes.size()));
-        if (!copy) throw std::bad_alloc();
-        if (!bytes.empty()) std::memcpy(copy, bytes.data(), bytes.size());
+        size_t len = 0;
+        char *copy = hl_shim::copy_bytes(results.featurization.data(), results.featurization.size(), &len);
         char *source = nullptr;
         try {
             source = hl_shim::copy_string(results.schedule_source);
@@ -60,7 +59,7 @@ HL_API char *hl_pipeline_apply_autoscheduler(hl_pipeline *p, const hl_target *t,
             throw;
         }
         *featurization = copy;
-        *featurization_len = bytes.size();
+        *featurization_len = len;
         return source;
     });
 }

@@ -174,8 +174,10 @@ HL_API bool hl_func_define_extern_rust(hl_func *f, void *state, const hl_extern_
             Halide::reinterpret(Halide::Handle(), Halide::Internal::make_const(Halide::UInt(64),
                                                                                  (uint64_t)(uintptr_t)state))};
         for (auto &input : extern_inputs(inputs, n_inputs, false)) params.push_back(std::move(input));
+        // The trampolines are C functions, whatever the target's mangling.
         arg(f, "hl_func_define_extern_rust").v.define_extern(HL_EXTERN_PREFIX + std::to_string(n_inputs + 1), params,
-                                                               hl_shim::to_type(type), dimensions);
+                                                               hl_shim::to_type(type), dimensions,
+                                                               Halide::NameMangling::C);
         return true;
     });
 }

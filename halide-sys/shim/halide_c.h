@@ -87,11 +87,11 @@ void hl_string_free(char *s);
 hl_target *hl_target_host(hl_error **err);
 /** The target of HL_JIT_TARGET, or the host's when it is unset. */
 hl_target *hl_target_jit_from_environment(hl_error **err);
-/** Parses a target string such as `x86-64-linux-avx2` or `host-cuda`. */
 /** The target HL_TARGET names, or the host. */
 hl_target *hl_target_from_environment(hl_error **err);
 /** Whether this libHalide can compile for t. */
 bool hl_target_supported(const hl_target *t, hl_error **err);
+/** Parses a target string such as `x86-64-linux-avx2` or `host-cuda`. */
 hl_target *hl_target_parse(const char *s, hl_error **err);
 hl_target *hl_target_clone(const hl_target *t, hl_error **err);
 char *hl_target_to_string(const hl_target *t, hl_error **err);
@@ -182,10 +182,10 @@ hl_expr *hl_expr_require(const hl_expr *condition, const hl_expr *value, const h
                          hl_error **err);
 /** The undefined value of type t: an update that leaves a Tuple element unchanged. */
 hl_expr *hl_expr_undef(struct halide_type_t t, hl_error **err);
-/** Random numbers, a pure function of the seed (NULL: none) and the
- *  call's free variables. t is float32 (uniform in [0, 1)), int32 or uint32. */
 /** The largest (max) or smallest value of type t, as Type::max() and min() give it. */
 hl_expr *hl_expr_type_bound(struct halide_type_t t, bool max, hl_error **err);
+/** Random numbers, a pure function of the seed (NULL: none) and the
+ *  call's free variables. t is float32 (uniform in [0, 1)), int32 or uint32. */
 hl_expr *hl_expr_random(struct halide_type_t t, const hl_expr *seed, hl_error **err);
 
 /** Inline reductions over the RDom variables e uses. */
@@ -787,11 +787,12 @@ typedef struct hl_argument {
  *  first, then scalars, each in name order. */
 hl_callable *hl_pipeline_compile(hl_pipeline *p, const hl_target *t, bool infer, const hl_param *const *scalars,
                                  const hl_image_param *const *buffers, size_t n_inputs, hl_error **err);
-/** For outputs of the given sizes (all mins 0), the region p reads of
- *  each of its image inputs, in the order hl_pipeline_signature infers
- *  them: (min, extent) per dimension, written to regions, which holds
- *  exactly two values per dimension of those inputs. JIT-compiles p for t
- *  to ask. */
+/** For outputs of the given sizes (all mins 0, one per dimension of every
+ *  output), the region p reads of each of its image inputs, in the order
+ *  hl_pipeline_signature infers them: (min, extent) per dimension, written
+ *  to regions, which holds exactly two values per dimension of those
+ *  inputs. JIT-compiles p for t to ask; Halide allocates each region while
+ *  it answers (the outputs it does not). */
 bool hl_pipeline_infer_input_bounds(hl_pipeline *p, const hl_target *t, const int32_t *sizes, size_t n_sizes,
                                     int32_t *regions, size_t n_regions, hl_error **err);
 /** The Func at `index` in p's stages (Halide's topological order, the outputs last). */
@@ -883,8 +884,8 @@ char *hl_module_key_text(const hl_module *m, hl_error **err);
 /** How many constant buffers m holds (embedded tables, GPU kernel sources,
  *  resolved submodules' objects). */
 size_t hl_module_buffer_count(const hl_module *m, hl_error **err);
-/** Points *data at the *len bytes of m's constant buffer i (valid while m
- *  is, unchanged). */
+/** Points *data at the *len bytes of m's constant buffer i, from its
+ *  lowest address (valid while m is, unchanged; never NULL). */
 bool hl_module_buffer_data(const hl_module *m, size_t i, const void **data, size_t *len, hl_error **err);
 /** The name of m's constant buffer i. */
 char *hl_module_buffer_name(const hl_module *m, size_t i, hl_error **err);

@@ -217,8 +217,12 @@ HL_API bool hl_module_buffer_data(const hl_module *m, size_t i, const void **dat
     HL_GUARD(err, false, {
         const Halide::Buffer<> &buffer = module_buffer(m, i, "hl_module_buffer_data");
         if (!data || !len) throw std::invalid_argument("hl_module_buffer_data: null output");
-        *data = buffer.data();
+        // The lowest address, where the bytes size_in_bytes counts start
+        // (data() is the element at the mins, higher for negative strides);
+        // never NULL, so that an empty buffer is an empty slice.
+        static const char nothing = 0;
         *len = buffer.size_in_bytes();
+        *data = *len > 0 ? static_cast<const void *>(buffer.get()->begin()) : &nothing;
         return true;
     });
 }
@@ -293,11 +297,21 @@ HL_API hl_module *hl_link_modules(const char *name, const hl_module *const *modu
         std::set<std::string> names;
         for (size_t i = 0; i < n_modules; i++) {
             inputs.push_back(arg(modules[i], "hl_link_modules module").v);
+            // Halide's linking drops submodules without a word.
+            if (!inputs.back().submodules().empty()) {
+                throw std::invalid_argument("hl_link_modules: module " + inputs.back().name() +
+                                            " has submodules; resolve them first");
+            }
             // Halide leaves this check to do: LLVM would keep one of two
-            // functions of one name and silently drop the other.
+            // functions or buffers of one name and silently drop the other.
             for (const Halide::Internal::LoweredFunc &f : inputs.back().functions()) {
                 if (!names.insert(f.name).second) {
                     throw std::invalid_argument("hl_link_modules: two functions are named " + f.name);
+                }
+            }
+            for (const Halide::Buffer<> &b : inputs.back().buffers()) {
+                if (!names.insert(b.name()).second) {
+                    throw std::invalid_argument("hl_link_modules: two buffers or functions are named " + b.name());
                 }
             }
         }

@@ -88,7 +88,8 @@ HL_API bool hl_pipeline_infer_input_bounds(hl_pipeline *p, const hl_target *t, c
         }
         std::vector<Halide::Parameter> images;
         size_t needed = 0;
-        for (Halide::Parameter &param : hl_shim::pipeline_inputs(pipeline, true, nullptr, nullptr, 0).params) {
+        hl_shim::Inputs inputs = hl_shim::pipeline_inputs(pipeline, true, nullptr, nullptr, 0);
+        for (Halide::Parameter &param : inputs.params) {
             if (!param.is_buffer()) continue;
             if (param.buffer().defined()) throw std::invalid_argument("input " + param.name() + " has a buffer bound");
             images.push_back(param);
@@ -107,7 +108,21 @@ HL_API bool hl_pipeline_infer_input_bounds(hl_pipeline *p, const hl_target *t, c
                 for (Halide::Parameter &param : images) param.set_buffer(Halide::Buffer<>());
             }
         } unbind{images};
-        pipeline.infer_input_bounds(std::vector<int32_t>(sizes, sizes + n_sizes), target);
+        // Query buffers, without host memory, for every output value:
+        // Halide's overload taking sizes allocates one output only.
+        std::vector<int> shape(sizes, sizes + n_sizes);
+        for (int extent : shape) {
+            if (extent < 0) throw std::invalid_argument("an output size is negative: " + std::to_string(extent));
+        }
+        std::vector<Halide::Buffer<>> outputs;
+        for (const Halide::Func &f : pipeline.outputs()) {
+            if (f.dimensions() != int(n_sizes)) {
+                throw std::invalid_argument("output " + f.name() + " has " + std::to_string(f.dimensions()) +
+                                            " dimensions, not " + std::to_string(n_sizes));
+            }
+            for (const Halide::Type &t : f.types()) outputs.emplace_back(t, nullptr, shape);
+        }
+        pipeline.infer_input_bounds(Halide::Realization(std::move(outputs)), target);
         size_t k = 0;
         for (const Halide::Parameter &param : images) {
             Halide::Buffer<> b = param.buffer();

@@ -310,6 +310,7 @@ T &arg(T *p, const char *what) {
 
 /** The arguments of a call, checked for NULL and undefined expressions. */
 inline std::vector<Halide::Expr> expr_args(const hl_expr *const *args, size_t n, const char *what) {
+    if (n > 0 && !args) throw std::invalid_argument(std::string(what) + ": null array");
     std::vector<Halide::Expr> exprs;
     exprs.reserve(n);
     for (size_t i = 0; i < n; i++) {

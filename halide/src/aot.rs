@@ -57,6 +57,8 @@ pub enum OutputKind {
     PythonExtension,
     /// What the compiler did, as JSON (`.halide_compiler_log`): the
     /// target, the lowering's timings and the expressions it matched.
+    /// Halide keeps one compiler log per process: while a compilation
+    /// writes one, other threads' compilations would write into it too.
     CompilerLog,
     /// A PyTorch C++ extension's source calling the pipeline on tensors
     /// (`.pytorch.h`).

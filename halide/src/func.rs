@@ -117,6 +117,21 @@ impl Func {
 
     /// Whether the function is computed by an extern stage
     /// ([`define_extern`](Func::define_extern) and its kin).
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::extern_stage::{ExternInput, NameMangling};
+    /// let x = Var::new("x");
+    /// let mut ramp = Func::new("ramp");
+    /// ramp.define([&x], x.expr().clone())?;
+    /// ramp.compute_root()?;
+    /// let mut stage = Func::new("stage");
+    /// stage.define_extern_c::<i32>("my_stage", &[ExternInput::from(&ramp)], 1, NameMangling::C)?;
+    /// assert!(stage.is_extern()? && !ramp.is_extern()?);
+    /// assert_eq!(stage.extern_function_name()?, "my_stage");
+    /// assert!(ramp.extern_function_name().is_err());
+    /// # Ok::<(), halide::Error>(())
+    /// ```
     pub fn is_extern(&self) -> Result<bool> {
         shim!(sys::hl_func_is_extern, &self.handle)
     }

@@ -106,6 +106,13 @@ impl GeneratorContext {
 
     /// The parameters the autoscheduler is given (`autoscheduler.KEY=VALUE`
     /// on a generator's command line); empty without one.
+    ///
+    /// ```
+    /// use halide::generator::GeneratorContext;
+    /// let g = GeneratorContext::new(&halide::Target::host()?, &[]);
+    /// assert!(g.autoscheduler().is_none() && g.autoscheduler_params().is_empty());
+    /// # Ok::<(), halide::Error>(())
+    /// ```
     pub fn autoscheduler_params(&self) -> &[(String, String)] {
         self.autoscheduler.as_ref().map_or(&[], |(_, p)| p)
     }
@@ -201,6 +208,19 @@ impl Signature {
     /// Adds a condition every call of the compiled pipeline checks first,
     /// failing with `message` (its values printed after it) when it does
     /// not hold; see [`Pipeline::add_requirement`].
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::generator::Signature;
+    /// let (x, n) = (Var::new("x"), Param::<i32>::new("n"));
+    /// let mut out = Func::new("out");
+    /// out.define([&x], &x * &n)?;
+    /// let signature = Signature::new()
+    ///     .requirement(n.expr().gt(0), ("n must be positive, not", &n))
+    ///     .input(n)
+    ///     .output::<i32>(out, 1)?;
+    /// # Ok::<(), halide::Error>(())
+    /// ```
     pub fn requirement<'c>(
         mut self,
         condition: impl IntoOperand<'c>,

@@ -169,8 +169,9 @@ impl Pipeline {
     /// The region of each image input that computing outputs of `sizes`
     /// (all mins 0) reads: for each input's name, `(min, extent)` per
     /// dimension. Halide JIT-compiles the pipeline for `target` to find out
-    /// (C++'s `infer_input_bounds`, which binds new buffers to the inputs;
-    /// here the regions come back instead, so the caller allocates).
+    /// (C++'s `infer_input_bounds`, which binds a new buffer of each region
+    /// to its input: here the buffers are freed and the regions returned,
+    /// and the inputs stay unbound). Every output gets `sizes`.
     ///
     /// ```
     /// use halide::prelude::*;

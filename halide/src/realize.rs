@@ -152,7 +152,10 @@ impl Pipeline {
     /// order (a Tuple's values one after another), for
     /// [`Target::jit_from_environment`]. Inputs are bound as
     /// [`Func::realize_with`] binds them. Outputs of several types go
-    /// through [`realize_into`](Self::realize_into) instead.
+    /// through [`realize_into`](Self::realize_into) instead. Each call
+    /// compiles (through the compile cache, so a repeat is a lookup); to
+    /// call again and again, [`compile`](Self::compile) once and call the
+    /// [`Callable`].
     ///
     /// ```
     /// use halide::prelude::*;
@@ -202,7 +205,21 @@ impl Pipeline {
 
     /// Computes every output into `outputs` (one buffer per output value,
     /// in order, all of one shape), reading the given inputs, for
-    /// [`Target::jit_from_environment`].
+    /// [`Target::jit_from_environment`]; compiled per call, as
+    /// [`realize`](Self::realize) is.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::args;
+    /// let x = Var::new("x");
+    /// let (mut count, mut half) = (Func::new("count"), Func::new("half"));
+    /// count.define([&x], &x)?;
+    /// half.define([&x], x.expr().cast::<f32>() / 2.0f32)?;
+    /// let (mut a, mut b) = (Buffer::<i32>::new(&[3])?, Buffer::<f32>::new(&[3])?);
+    /// Pipeline::new(&[&count, &half])?.realize_into(args![&mut a, &mut b], &[])?;
+    /// assert_eq!((a.as_slice(), b.as_slice()), (&[0, 1, 2][..], &[0.0, 0.5, 1.0][..]));
+    /// # Ok::<(), halide::Error>(())
+    /// ```
     pub fn realize_into(&self, outputs: &[Arg<'_>], inputs: &[Arg<'_>]) -> Result<()> {
         let callable = self.compile(&Target::jit_from_environment()?)?;
         call_by_name(
@@ -245,8 +262,8 @@ fn call_by_name(
             (None, ArgumentKind::InputScalar) => callable.current_value(i)?,
             (None, _) => {
                 return Err(Error::invalid(format!(
-                    "{what} reads the image {}; bind a buffer to it: \
-                     `realize_with(sizes, &[{}.bind(&buffer)])`",
+                    "{what} reads the image {}; bind a buffer to it among the \
+                     inputs: `{}.bind(&buffer)`",
                     info.name, info.name
                 )));
             }

@@ -473,10 +473,10 @@ impl fmt::Debug for Module {
 }
 
 /// One module named `name` with the functions and constant buffers of all
-/// `modules` (Halide's `link_modules`), which must share a target and
-/// have no two functions of one name: one object with every function.
-/// Their submodules, metadata renamings and autoscheduler results are left
-/// out.
+/// `modules` (Halide's `link_modules`), which must share a target, have
+/// no submodules ([`Module::resolve_submodules`] makes them buffers) and no
+/// two functions or buffers of one name: one object with every function.
+/// Their metadata renamings and autoscheduler results are left out.
 ///
 /// ```
 /// use halide::prelude::*;

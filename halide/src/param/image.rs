@@ -165,9 +165,20 @@ impl ImageParam {
 
     /// The host alignment in bytes the pipeline assumes of this input's
     /// buffers (1 unless [`set_host_alignment`](Self::set_host_alignment)).
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let input = ImageParam::new::<u8>(1, "input");
+    /// assert_eq!(input.host_alignment()?, 1);
+    /// input.set_host_alignment(64)?;
+    /// assert_eq!(input.host_alignment()?, 64);
+    /// assert!(input.same_as(&input)? && !input.same_as(&ImageParam::new::<u8>(1, "input"))?);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
     pub fn host_alignment(&self) -> Result<usize> {
         let bytes = shim!(sys::hl_image_param_host_alignment, &self.handle)?;
-        Ok(usize::try_from(bytes).unwrap_or(1))
+        usize::try_from(bytes)
+            .map_err(|_| Error::invalid(format!("Halide reported a host alignment of {bytes}")))
     }
 
     /// Whether `other` is the very same input, not just one of the same

@@ -1,5 +1,6 @@
 //! Where a Func's storage lives ([`MemoryType`]).
 
+use crate::error::{Error, Result};
 use halide_sys as sys;
 
 /// The kind of memory a Func is stored in; see
@@ -43,12 +44,12 @@ impl MemoryType {
         MemoryType::AmxTile,
     ];
 
-    /// The kind the C API's value names (every value names one).
-    pub(crate) fn from_raw(raw: sys::hl_memory_type) -> MemoryType {
+    /// The kind the C API's value names.
+    pub(crate) fn from_raw(raw: sys::hl_memory_type) -> Result<MemoryType> {
         MemoryType::ALL
             .into_iter()
             .find(|m| m.to_raw() == raw)
-            .unwrap_or_default()
+            .ok_or_else(|| Error::invalid(format!("Halide named an unknown memory type {}", raw.0)))
     }
 
     pub(crate) fn to_raw(self) -> sys::hl_memory_type {

@@ -9,7 +9,7 @@ use super::tail::{MAX_UNROLL, MAX_VECTOR, TailStrategy, bounded_factor, factor_e
 use super::tile::Tile;
 use crate::convert::{IntoExpr, IntoOperand};
 use crate::error::Result;
-use crate::ffi::{self, Ptrs, shim};
+use crate::ffi::{self, shim};
 use crate::func::Func;
 use crate::param::ImageParam;
 use crate::rdom::RVar;
@@ -20,8 +20,8 @@ use halide_sys as sys;
 mod directive;
 mod reach;
 use directive::{
-    directive, gpu_directive, gpu_single_thread, gpu_tile, loop_directive,
-    loop_directive_with_tail, partition_all, partition_each, prefetch, tile_many,
+    compute_with, directive, gpu_directive, gpu_single_thread, gpu_tile, loop_directive,
+    loop_directive_with_tail, partition_all, partition_each, prefetch, rfactor, tile_many,
 };
 pub use reach::Stage;
 use reach::sealed;
@@ -400,6 +400,20 @@ pub trait Schedule: sealed::AsStage + Sized {
     /// for `None`) with `tail` deciding what happens where a loop's extent
     /// is not a multiple of its tile size, as for
     /// [`split_with_tail`](Self::split_with_tail).
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::GpuTile;
+    /// let [x, bx, tx] = Var::many(["x", "bx", "tx"]);
+    /// let mut f = Func::new("f");
+    /// f.define([&x], &x * 2)?;
+    /// let tile = GpuTile { var: &x, block: &bx, thread: &tx, size: 64 };
+    /// f.gpu_tile_with_tail(&[tile], TailStrategy::GuardWithIf, None)?;
+    /// // Lowered (no GPU needed), each thread checks it is inside the output.
+    /// let stmt = f.lowered_stmt(&Target::host()?.with_feature("opencl")?)?;
+    /// assert!(stmt.contains("if ("), "{stmt}");
+    /// # Ok::<(), halide::Error>(())
+    /// ```
     fn gpu_tile_with_tail(
         &mut self,
         tiles: &[GpuTile<'_>],
@@ -454,30 +468,7 @@ pub trait Schedule: sealed::AsStage + Sized {
     /// the pure variable `var` of a new intermediate Func, returned for
     /// scheduling (say, in parallel); this stage then reduces its results.
     fn rfactor(&mut self, preserved: &[(&RVar, &Var)]) -> Result<Func> {
-        let rvars = LoopVars::new(
-            &preserved
-                .iter()
-                .map(|(r, _)| *r as &dyn LoopVar)
-                .collect::<Vec<_>>(),
-        )?;
-        let vars = Ptrs::new(preserved.iter().map(|(_, v)| v.handle()));
-        let handle = self.with_stage(|s| {
-            let s = s.mutating();
-            // SAFETY: the stage, the names and the Vars are borrowed for the
-            // call; both arrays have preserved.len() elements.
-            unsafe {
-                ffi::call(|err| {
-                    sys::hl_stage_rfactor(
-                        s.as_ptr(),
-                        rvars.raw.as_ptr(),
-                        vars.as_ptr(),
-                        preserved.len(),
-                        err,
-                    )
-                })
-            }
-        })?;
-        Ok(Func::from_handle(handle))
+        rfactor(self, preserved)
     }
 
     /// Makes this update's stores atomic, so that a reduction can run its
@@ -510,32 +501,29 @@ pub trait Schedule: sealed::AsStage + Sized {
     /// [`compute_with_level`](Self::compute_with_level), lining up each
     /// listed fused loop with the other stage's as its strategy says (the
     /// others: [`LoopAlignStrategy::Auto`]).
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// use halide::LoopAlignStrategy;
+    /// let x = Var::new("x");
+    /// let (mut a, mut b, mut out) = (Func::new("a"), Func::new("b"), Func::new("out"));
+    /// a.define([&x], &x * 3)?;
+    /// b.define([&x], &x * 5)?;
+    /// // b is read two further along than a: their loops' ranges differ.
+    /// out.define([&x], a.at([&x]) + b.at([&x + 2]))?;
+    /// a.compute_root()?;
+    /// b.compute_root()?;
+    /// let level = LoopLevel::at_stage(&a, &x, Some(0));
+    /// b.compute_with_aligned(&level, &[(&x, LoopAlignStrategy::AlignEnd)])?;
+    /// assert_eq!(out.realize::<i32>(&[3])?.as_slice(), &[10, 18, 26]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
     fn compute_with_aligned(
         &mut self,
         level: &LoopLevel,
         align: &[(&dyn LoopVar, LoopAlignStrategy)],
     ) -> Result<&mut Self> {
-        let l = level.handle()?;
-        let vars: Vec<&dyn LoopVar> = align.iter().map(|(v, _)| *v).collect();
-        let vars = LoopVars::new(&vars)?;
-        let aligns: Vec<_> = align.iter().map(|(_, a)| a.to_raw()).collect();
-        directive(self, |s| {
-            let (s, l) = (s.as_ptr(), l.as_ptr());
-            // SAFETY: the stage, level and both arrays (of one length) are
-            // borrowed for the call.
-            unsafe {
-                ffi::call(|err| {
-                    sys::hl_stage_compute_with(
-                        s,
-                        l,
-                        vars.raw.as_ptr(),
-                        aligns.as_ptr(),
-                        vars.len(),
-                        err,
-                    )
-                })
-            }
-        })
+        compute_with(self, level, align)
     }
 
     /// Prefetches Func `source` inside loop `at`, for the iteration
@@ -567,6 +555,17 @@ pub trait Schedule: sealed::AsStage + Sized {
 
     /// Runs this definition from loop `var` inward (`Var::outermost()`:
     /// all of it) on a Hexagon DSP, for targets with `hvx`.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let mut f = Func::new("offloaded");
+    /// f.define([&x], &x * 3)?;
+    /// f.hexagon(&Var::outermost())?;
+    /// let hvx: Target = "arm-64-android-hvx".parse()?;
+    /// assert!(f.lowered_stmt(&hvx)?.contains("hexagon"));
+    /// # Ok::<(), halide::Error>(())
+    /// ```
     fn hexagon(&mut self, var: &impl LoopVar) -> Result<&mut Self> {
         let v = var.loop_var()?;
         directive(self, |s| shim!(sys::hl_stage_hexagon, s, &v))

@@ -243,6 +243,17 @@ impl Func {
     /// [`memoize`](Self::memoize), with the cache entries tagged by `key`
     /// (evaluated per realization), so the runtime's
     /// `halide_memoization_cache_evict` can drop them by that key.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let x = Var::new("x");
+    /// let (mut cached, mut out) = (Func::new("cached"), Func::new("out"));
+    /// cached.define([&x], &x * 2)?;
+    /// cached.compute_root()?.memoize_with_key(7u64)?;
+    /// out.define([&x], cached.at([&x]) + 1)?;
+    /// assert_eq!(out.realize::<i32>(&[3])?.as_slice(), &[1, 3, 5]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
     pub fn memoize_with_key(&mut self, key: impl IntoExpr) -> Result<&mut Self> {
         let key = key.into_expr();
         let kh = key.handle()?;
@@ -252,6 +263,23 @@ impl Func {
     /// Makes this Func, defined as a plain copy of another Func or an
     /// input, a copy of that data to the GPU of `api` (`None`: the
     /// target's), done by the device API's copy instead of a kernel.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let [x, bx, tx] = Var::many(["x", "bx", "tx"]);
+    /// let input = ImageParam::new::<f32>(1, "input");
+    /// let (mut up, mut on_gpu, mut down) = (Func::new("up"), Func::new("on_gpu"), Func::new("down"));
+    /// up.define([&x], input.at([&x]))?;
+    /// up.compute_root()?.copy_to_device(None)?;
+    /// on_gpu.define([&x], up.at([&x]) * 2.0f32)?;
+    /// on_gpu.compute_root()?.gpu_tile(&[halide::GpuTile { var: &x, block: &bx, thread: &tx, size: 64 }])?;
+    /// down.define([&x], on_gpu.at([&x]))?;
+    /// down.copy_to_host()?;
+    /// // Lowered (no GPU needed): both copies are the device API's.
+    /// let stmt = down.lowered_stmt(&Target::host()?.with_feature("opencl")?)?;
+    /// assert_eq!(stmt.matches("halide_buffer_copy(").count(), 2, "{stmt}");
+    /// # Ok::<(), halide::Error>(())
+    /// ```
     pub fn copy_to_device(&mut self, api: Option<DeviceApi>) -> Result<&mut Self> {
         let api = api.map(|a| ffi::c_string(a.feature())).transpose()?;
         self.directive(|h| shim!(sys::hl_func_copy_to_device, h, api.as_deref()))
@@ -376,6 +404,6 @@ impl ImageParam {
 
     /// The memory [`store_in`](Self::store_in) chose.
     pub fn memory_type(&self) -> Result<MemoryType> {
-        shim!(sys::hl_image_param_memory_type, self.handle()).map(MemoryType::from_raw)
+        MemoryType::from_raw(shim!(sys::hl_image_param_memory_type, self.handle())?)
     }
 }

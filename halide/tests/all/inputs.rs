@@ -267,8 +267,11 @@ fn inferred_input_regions_are_the_regions_read() {
         f.realize_with::<u16>(&[10, 4], &[image.bind(&small), lut.bind(&table)])
             .is_err()
     );
-    // Nothing stays bound: a realization without inputs is still refused.
-    assert!(f.realize::<u16>(&[10, 4]).is_err());
+    // Nothing stays bound: an input bound already would be refused.
+    assert_eq!(f.infer_input_bounds(&[10, 4]).unwrap(), regions);
+    let err = f.infer_input_bounds(&[10, -4]).unwrap_err();
+    assert!(err.to_string().contains("negative"), "{err}");
+    assert!(f.infer_input_bounds(&[10]).is_err());
 
     // Indexed by data, the region is what the index's type can reach.
     let mut gather = Func::new("gather");
@@ -284,7 +287,25 @@ fn inferred_input_regions_are_the_regions_read() {
         .unwrap();
     let err = unbounded.infer_input_bounds(&[4]).unwrap_err();
     assert!(err.to_string().contains("unbounded"), "{err}");
-    assert!(unbounded.realize::<u16>(&[4]).is_err());
+    assert_eq!(
+        gather.infer_input_bounds(&[4]).unwrap()["image"],
+        [(0, 65536), (0, 1)]
+    );
+
+    // Several outputs, one a Tuple: each output's reads count.
+    let (mut left, mut pair) = (Func::new("left"), Func::new("pair"));
+    left.define([&x, &y], image.at((&x - 3, &y))).unwrap();
+    pair.define(
+        [&x, &y],
+        halide::Tuple::new([image.at((&x, &y + 5)), lut.at([&x])]),
+    )
+    .unwrap();
+    let both = Pipeline::new(&[&left, &pair]).unwrap();
+    let regions = both
+        .infer_input_bounds(&[8, 2], &Target::host().unwrap())
+        .unwrap();
+    assert_eq!(regions["image"], [(-3, 11), (0, 7)]);
+    assert_eq!(regions["lut"], [(0, 8)]);
 }
 
 /// A param whose type is chosen at run time computes what a typed one

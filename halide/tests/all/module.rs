@@ -275,11 +275,18 @@ fn linking_checks_its_modules() {
     let twin = affine("ln_twin", 2, 0)
         .compile_to_module(&elf(), "ln_a", LinkageType::External)
         .unwrap();
-    let err = link_modules("twins", &[a, twin]).unwrap_err();
+    let err = link_modules("twins", &[a.clone(), twin]).unwrap_err();
     assert!(
         err.to_string().contains("two functions are named ln_a"),
         "{err}"
     );
+    // Submodules would be dropped: refused until resolved into buffers.
+    let mut outer = Module::new("ln_outer", &elf()).unwrap();
+    outer.append(&a).unwrap();
+    let err = link_modules("nested", &[outer.clone()]).unwrap_err();
+    assert!(err.to_string().contains("resolve them first"), "{err}");
+    let resolved = outer.resolve_submodules().unwrap();
+    assert!(link_modules("flat", &[resolved]).is_ok());
 }
 
 #[test]

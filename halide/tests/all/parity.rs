@@ -11,15 +11,24 @@ use std::path::Path;
 use halide::prelude::*;
 use syn::{ImplItem, Item, TraitItem};
 
-/// What the crates define, as the table names it: types, free items
-/// (with their module), and each type's or module's members.
+/// What the crates make public, as the table names it: types, free items
+/// (with their module), and each type's or module's members. Only `pub`
+/// items count (in trait impls, every method); a macro's invocation counts
+/// the names it is given at its top level (`unary_functions!(sin, cos)`),
+/// not its body, since macros are not expanded.
 #[derive(Default)]
 struct Api {
     /// Types, traits, modules, free functions, macros: names alone.
     names: BTreeSet<String>,
-    /// `(owner, member)`: a type's methods, associated items and variants,
-    /// a trait's methods, a module's items.
+    /// Module names (files and inline `mod`s), and the crates'.
+    modules: BTreeSet<String>,
+    /// `(owner, member)`: a type's methods, associated items, variants and
+    /// fields, a trait's methods, a module's items.
     members: BTreeSet<(String, String)>,
+}
+
+fn public(vis: &syn::Visibility) -> bool {
+    matches!(vis, syn::Visibility::Public(_))
 }
 
 impl Api {
@@ -27,6 +36,7 @@ impl Api {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut api = Api::default();
         for krate in ["halide", "halide-runtime", "halide-ndarray"] {
+            api.modules.insert(krate.replace('-', "_"));
             for file in rust_files(&root.join(krate).join("src")) {
                 let text = std::fs::read_to_string(&file).unwrap();
                 let parsed =
@@ -38,27 +48,37 @@ impl Api {
     }
 
     fn add_items(&mut self, module: &str, items: &[Item]) {
-        self.names.insert(module.to_owned());
-        let add = |api: &mut Api, name: String| {
-            api.members.insert((module.to_owned(), name.clone()));
-            api.names.insert(name);
+        self.modules.insert(module.to_owned());
+        let add = |api: &mut Api, vis: &syn::Visibility, name: String| {
+            if public(vis) {
+                api.members.insert((module.to_owned(), name.clone()));
+                api.names.insert(name);
+            }
         };
         for item in items {
             match item {
-                Item::Fn(f) => add(self, f.sig.ident.to_string()),
-                Item::Struct(s) => add(self, s.ident.to_string()),
-                Item::Type(t) => add(self, t.ident.to_string()),
-                Item::Const(c) => add(self, c.ident.to_string()),
-                Item::Static(s) => add(self, s.ident.to_string()),
-                Item::Enum(e) => {
-                    add(self, e.ident.to_string());
+                Item::Fn(f) => add(self, &f.vis, f.sig.ident.to_string()),
+                Item::Struct(st) => {
+                    add(self, &st.vis, st.ident.to_string());
+                    for field in &st.fields {
+                        if let (true, Some(name)) = (public(&field.vis), &field.ident) {
+                            self.members
+                                .insert((st.ident.to_string(), name.to_string()));
+                        }
+                    }
+                }
+                Item::Type(t) => add(self, &t.vis, t.ident.to_string()),
+                Item::Const(c) => add(self, &c.vis, c.ident.to_string()),
+                Item::Static(st) => add(self, &st.vis, st.ident.to_string()),
+                Item::Enum(e) if public(&e.vis) => {
+                    add(self, &e.vis, e.ident.to_string());
                     for v in &e.variants {
                         self.members
                             .insert((e.ident.to_string(), v.ident.to_string()));
                     }
                 }
-                Item::Trait(t) => {
-                    add(self, t.ident.to_string());
+                Item::Trait(t) if public(&t.vis) => {
+                    add(self, &t.vis, t.ident.to_string());
                     for member in &t.items {
                         if let TraitItem::Fn(f) = member {
                             self.members
@@ -67,7 +87,7 @@ impl Api {
                     }
                 }
                 Item::Mod(m) => {
-                    add(self, m.ident.to_string());
+                    add(self, &m.vis, m.ident.to_string());
                     if let Some((_, inner)) = &m.content {
                         self.add_items(&m.ident.to_string(), inner);
                     }
@@ -76,31 +96,36 @@ impl Api {
                     let Some(owner) = type_name(&imp.self_ty) else {
                         continue;
                     };
+                    // A trait's methods are as public as the trait.
+                    let by_trait = imp.trait_.is_some();
                     for member in &imp.items {
-                        let name = match member {
-                            ImplItem::Fn(f) => f.sig.ident.to_string(),
-                            ImplItem::Const(c) => c.ident.to_string(),
-                            ImplItem::Type(t) => t.ident.to_string(),
+                        let (vis, name) = match member {
+                            ImplItem::Fn(f) => (&f.vis, f.sig.ident.to_string()),
+                            ImplItem::Const(c) => (&c.vis, c.ident.to_string()),
                             ImplItem::Macro(m) => {
-                                for ident in idents(&m.mac.tokens) {
+                                for ident in top_level_idents(&m.mac.tokens) {
                                     self.members.insert((owner.clone(), ident));
                                 }
                                 continue;
                             }
                             _ => continue,
                         };
-                        self.members.insert((owner.clone(), name));
+                        if by_trait || public(vis) {
+                            self.members.insert((owner.clone(), name));
+                        }
                     }
                 }
-                // Items a macro makes: the names it is given (the macro
-                // bodies themselves are not expanded), so a name taken out
-                // of `unary_functions!(sin, …)` is missed here too.
+                // Items a macro makes: the names it is given.
+                Item::Macro(m) if m.ident.is_none() => {
+                    for ident in top_level_idents(&m.mac.tokens) {
+                        self.members.insert((module.to_owned(), ident.clone()));
+                        self.names.insert(ident);
+                    }
+                }
+                // `#[macro_export] macro_rules! name`: the macro itself.
                 Item::Macro(m) => {
                     if let Some(ident) = &m.ident {
-                        add(self, ident.to_string());
-                    }
-                    for ident in idents(&m.mac.tokens) {
-                        add(self, ident);
+                        self.names.insert(ident.to_string());
                     }
                 }
                 _ => {}
@@ -109,30 +134,34 @@ impl Api {
     }
 
     /// Whether `path` (`Func`, `Func::compute_at`, `boundary::repeat_edge`,
-    /// `halide::math::sin`) names something the crates define.
+    /// `halide::math::sin`) names something the crates make public: its
+    /// last two segments an owner and its member, any before them modules.
     fn has(&self, path: &str) -> bool {
         let segments: Vec<&str> = path.split("::").collect();
         match segments.as_slice() {
             [name] => self.names.contains(*name),
-            [.., owner, member] => self
-                .members
-                .contains(&((*owner).to_owned(), (*member).to_owned())),
+            [modules @ .., owner, member] => {
+                modules.iter().all(|m| self.modules.contains(*m))
+                    && self
+                        .members
+                        .contains(&((*owner).to_owned(), (*member).to_owned()))
+            }
             [] => false,
         }
     }
 }
 
-/// The identifiers in a macro invocation's tokens, nested groups included.
-fn idents(tokens: &proc_macro2::TokenStream) -> Vec<String> {
-    let mut out = Vec::new();
-    for token in tokens.clone() {
-        match token {
-            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
-            proc_macro2::TokenTree::Group(g) => out.extend(idents(&g.stream())),
-            _ => {}
-        }
-    }
-    out
+/// The identifiers at the top level of a macro invocation's tokens (not in
+/// nested groups): the names `unary_functions!(sin, cos)` is given.
+fn top_level_idents(tokens: &proc_macro2::TokenStream) -> Vec<String> {
+    tokens
+        .clone()
+        .into_iter()
+        .filter_map(|token| match token {
+            proc_macro2::TokenTree::Ident(i) => Some(i.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `Func` for `Func`, `&Func`, `Buffer<T>`, `crate::Func`.
@@ -246,6 +275,7 @@ fn the_checker_tells_defined_names_from_others() {
         "HalideBufferExt::cropped",
         "MemoryType::GpuShared",
         "halide::math::sin",
+        "ArgumentInfo::dimensions",
     ] {
         assert!(api.has(name), "{name}");
     }
@@ -254,6 +284,11 @@ fn the_checker_tells_defined_names_from_others() {
         "Flunc",
         "math::sinn",
         "MemoryType::Disk",
+        // Private, in a macro's body, or under a module that is none.
+        "DynParam::set_bytes",
+        "Func::jit_target",
+        "math::to_expr",
+        "nonsense::math::sin",
     ] {
         assert!(!api.has(name), "{name}");
     }

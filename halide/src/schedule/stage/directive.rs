@@ -1,17 +1,20 @@
 //! How the [`Schedule`] methods reach the shim: each directive on a
 //! stage, through the pointer that records a change (see `ffi`).
 
+use super::super::loop_level::LoopLevel;
 use super::super::loop_var::{GpuTile, LoopVar, LoopVars};
 use super::super::partition::Partition;
-use super::super::strategy::PrefetchBoundStrategy;
+use super::super::strategy::{LoopAlignStrategy, PrefetchBoundStrategy};
 use super::super::tail::{TailStrategy, factor_expr};
 use super::super::tile::Tile;
 use super::Schedule;
 use crate::convert::IntoExpr;
 use crate::error::Result;
 use crate::expr::{Expr, raw_ptrs};
-use crate::ffi::{self, Handle, Mutating, shim};
-use crate::func::FuncHandle;
+use crate::ffi::{self, Handle, Mutating, Ptrs, shim};
+use crate::func::{Func, FuncHandle};
+use crate::rdom::RVar;
+use crate::var::Var;
 use halide_runtime::DeviceApi;
 use halide_sys as sys;
 use std::ffi::{CString, c_char};
@@ -213,4 +216,59 @@ pub(super) fn prefetch<'s, S: Schedule>(
             bound.to_raw()
         )
     })
+}
+
+pub(super) fn compute_with<'s, S: Schedule>(
+    s: &'s mut S,
+    level: &LoopLevel,
+    align: &[(&dyn LoopVar, LoopAlignStrategy)],
+) -> Result<&'s mut S> {
+    let l = level.handle()?;
+    let vars: Vec<&dyn LoopVar> = align.iter().map(|(v, _)| *v).collect();
+    let vars = LoopVars::new(&vars)?;
+    let aligns: Vec<_> = align.iter().map(|(_, a)| a.to_raw()).collect();
+    directive(s, |s| {
+        let (s, l) = (s.as_ptr(), l.as_ptr());
+        // SAFETY: the stage, level and both arrays (of one length) are
+        // borrowed for the call.
+        unsafe {
+            ffi::call(|err| {
+                sys::hl_stage_compute_with(
+                    s,
+                    l,
+                    vars.raw.as_ptr(),
+                    aligns.as_ptr(),
+                    vars.len(),
+                    err,
+                )
+            })
+        }
+    })
+}
+
+pub(super) fn rfactor<S: Schedule>(s: &mut S, preserved: &[(&RVar, &Var)]) -> Result<Func> {
+    let rvars = LoopVars::new(
+        &preserved
+            .iter()
+            .map(|(r, _)| *r as &dyn LoopVar)
+            .collect::<Vec<_>>(),
+    )?;
+    let vars = Ptrs::new(preserved.iter().map(|(_, v)| v.handle()));
+    let handle = s.with_stage(|s| {
+        let s = s.mutating();
+        // SAFETY: the stage, the names and the Vars are borrowed for the
+        // call; both arrays have preserved.len() elements.
+        unsafe {
+            ffi::call(|err| {
+                sys::hl_stage_rfactor(
+                    s.as_ptr(),
+                    rvars.raw.as_ptr(),
+                    vars.as_ptr(),
+                    preserved.len(),
+                    err,
+                )
+            })
+        }
+    })?;
+    Ok(Func::from_handle(handle))
 }

@@ -38,6 +38,17 @@ impl Stage {
 
     /// Leaves this update stage unscheduled on purpose: Halide then does
     /// not warn that its loops run serially in definition order.
+    ///
+    /// ```
+    /// use halide::prelude::*;
+    /// let (x, r) = (Var::new("x"), RDom::new("r", [(0, 3)])?);
+    /// let mut f = Func::new("f");
+    /// f.define([&x], 0)?;
+    /// f.update([&x], f.at([&x]) + r.x())?;
+    /// f.update_stage(0)?.unscheduled()?;
+    /// assert_eq!(f.realize::<i32>(&[2])?.as_slice(), &[3, 3]);
+    /// # Ok::<(), halide::Error>(())
+    /// ```
     pub fn unscheduled(&mut self) -> Result<()> {
         shim!(sys::hl_stage_unscheduled, self.handle.mutating()).map(drop)
     }
