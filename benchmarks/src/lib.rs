@@ -10,38 +10,7 @@ pub mod local_laplacian;
 pub mod paired;
 
 use halide::prelude::*;
-use halide_runtime::sys::halide_buffer_t;
-
-unsafe extern "C" {
-    fn halide_bench_cpp_new() -> *mut std::ffi::c_void;
-    fn halide_bench_cpp_call(h: *mut std::ffi::c_void, out: *mut halide_buffer_t) -> i32;
-    fn halide_bench_cpp_free(h: *mut std::ffi::c_void);
-}
-
-/// `f(x) = x * 2 + 1` compiled in C++ to a `Halide::Callable`.
-pub struct CppCallable(std::ptr::NonNull<std::ffi::c_void>);
-
-impl CppCallable {
-    /// Compiles the pipeline for the host; `None` if Halide failed.
-    pub fn new() -> Option<Self> {
-        // SAFETY: no arguments; the harness catches every exception.
-        std::ptr::NonNull::new(unsafe { halide_bench_cpp_new() }).map(CppCallable)
-    }
-
-    /// Calls it from C++, writing `out`; Halide's error code.
-    pub fn call(&self, out: &mut Buffer<i32>) -> i32 {
-        // SAFETY: self is live; out is a 1-D int32 buffer borrowed mutably
-        // for the call. The callable checks its shape itself.
-        unsafe { halide_bench_cpp_call(self.0.as_ptr(), out.as_raw_mut_ptr()) }
-    }
-}
-
-impl Drop for CppCallable {
-    fn drop(&mut self) {
-        // SAFETY: made by halide_bench_cpp_new, freed once.
-        unsafe { halide_bench_cpp_free(self.0.as_ptr()) }
-    }
-}
+pub use halide_apps::cpp::CppCallable;
 
 /// The same pipeline as [`CppCallable`], defined in Rust.
 pub fn overhead_func() -> Result<Func, halide::Error> {

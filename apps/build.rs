@@ -1,20 +1,21 @@
-//! Builds the C++ reference harness against the Halide halide-sys found.
+//! Builds the C++ references (the apps' C++ versions and the call-overhead
+//! harness) against the Halide halide-sys found.
 fn main() {
-    println!("cargo:rerun-if-changed=harness");
+    println!("cargo:rerun-if-changed=cpp");
     let var =
         |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("halide-sys exports {name}"));
     cc::Build::new()
         .cpp(true)
         .std("c++17")
         .include(var("DEP_HALIDE_INCLUDE"))
-        .file("harness/callable_harness.cpp")
+        .file("cpp/apps.cpp")
+        .file("cpp/callable_harness.cpp")
         .debug(false)
         .opt_level(2)
         .flag_if_supported("-Wno-unused-parameter")
-        .compile("callable_harness");
-    // The harness calls Halide's C++ API itself, so it links libHalide
-    // directly rather than through halide-sys's shim, with an rpath so the
-    // benchmark binaries start with no loader path set.
+        .compile("halide_apps_cpp");
+    // The C++ calls Halide's C++ API itself, so it links libHalide
+    // directly, with an rpath so test binaries start with no loader path set.
     let lib = var("DEP_HALIDE_LIB");
     println!("cargo:rustc-link-search=native={lib}");
     println!("cargo:rustc-link-lib=dylib=Halide");

@@ -1,0 +1,148 @@
+//! Halide's `unsharp` app: unsharp masking of a float RGB image. The gray
+//! image is blurred by a 7-tap Gaussian (σ = 1.5) in each direction, the
+//! blur subtracted from twice the gray, and each channel scaled by how much
+//! that changed the gray.
+
+use crate::{Scheduling, autoschedule};
+use halide::boundary::repeat_edge;
+use halide::math::{exp, sqrt};
+use halide::prelude::*;
+use halide::{Error, Pipeline};
+
+/// The Gaussian's standard deviation, the app's default.
+pub const SIGMA: f32 = 1.5;
+
+/// The output size the app's estimates describe: width, height, channels.
+pub const SIZE: [i32; 3] = [1536, 2560, 3];
+
+/// Luma weights of the red, green and blue channels.
+const LUMA: [f32; 3] = [0.299, 0.587, 0.114];
+
+/// The app's Funcs: `output(x, y, c)` for `input(x, y, c)` (3 channels,
+/// the same size; the edges repeated outward).
+///
+/// ```
+/// use halide::prelude::*;
+/// use halide_apps::{Scheduling, unsharp::Unsharp};
+/// let target = Target::host()?;
+/// let app = Unsharp::new(Scheduling::Manual, &target, [64, 48, 3])?;
+/// let input = Buffer::<f32>::from_fn(&[64, 48, 3], |c| 0.5 + (c[0] % 7) as f32 / 10.0)?;
+/// let mut out = Buffer::<f32>::new(&[64, 48, 3])?;
+/// app.pipeline()?.compile(&target)?.call(halide::args![&input, &mut out])?;
+/// let want = Unsharp::reference(&input)?;
+/// let close = out.as_slice().iter().zip(want.as_slice()).all(|(a, b)| (a - b).abs() < 1e-4);
+/// assert!(close);
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub struct Unsharp {
+    /// The 3-D f32 image: x, y, channel.
+    pub input: ImageParam,
+    /// The 3-D f32 result.
+    pub output: Func,
+}
+
+impl Unsharp {
+    /// The pipeline, scheduled as `scheduling` says for `target` and
+    /// outputs of `size` (the autoschedulers' estimates; the app's are
+    /// [`SIZE`]). An autoscheduler's schedule may need outputs that large.
+    pub fn new(scheduling: Scheduling, target: &Target, size: [i32; 3]) -> halide::Result<Unsharp> {
+        let [x, y, c, yo, yi] = Var::many(["x", "y", "c", "yo", "yi"]);
+        let input = ImageParam::new::<f32>(3, "input");
+
+        let mut kernel = Func::new("kernel");
+        let two_sigma_sq = 2.0 * SIGMA * SIGMA;
+        let norm = sqrt(Expr::from(2.0 * std::f32::consts::PI)) * SIGMA;
+        let xf = x.expr().cast::<f32>();
+        kernel.define([&x], exp(-(&xf * &xf) / two_sigma_sq) / norm)?;
+        let bounded = repeat_edge(&input)?;
+        let mut gray = Func::new("gray");
+        let channel = |i: i32| bounded.at((&x, &y, i)) * LUMA[i as usize];
+        gray.define([&x, &y], channel(0) + channel(1) + channel(2))?;
+        // The symmetric taps, each pair added before it is weighted.
+        let taps = |f: &Func, along_x: bool| -> Expr {
+            let at = |d: i32| {
+                if along_x {
+                    f.at((&x + d, &y))
+                } else {
+                    f.at((&x, &y + d))
+                }
+            };
+            (1..=3).fold(kernel.at([0]) * at(0), |sum, d| {
+                sum + kernel.at([d]) * (at(-d) + at(d))
+            })
+        };
+        let mut blur_y = Func::new("blur_y");
+        blur_y.define([&x, &y], taps(&gray, false))?;
+        let mut blur_x = Func::new("blur_x");
+        blur_x.define([&x, &y], taps(&blur_y, true))?;
+        let mut sharpen = Func::new("sharpen");
+        sharpen.define([&x, &y], gray.at([&x, &y]) * 2.0f32 - blur_x.at([&x, &y]))?;
+        let mut ratio = Func::new("ratio");
+        ratio.define([&x, &y], sharpen.at([&x, &y]) / gray.at([&x, &y]))?;
+        let mut output = Func::new("unsharp");
+        output.define([&x, &y, &c], ratio.at([&x, &y]) * input.at((&x, &y, &c)))?;
+
+        let [w, h, channels] = size;
+        input.set_estimates(&[(0, w), (0, h), (0, channels)])?;
+        output.set_estimates(&[(0, w), (0, h), (0, channels)])?;
+        match scheduling {
+            Scheduling::Manual => {
+                let vec = i32::try_from(target.natural_vector_size::<f32>()?)
+                    .map_err(|_| Error::invalid("vector size out of range"))?;
+                output
+                    .split(&y, &yo, &yi, 32)?
+                    .vectorize(&x, vec)?
+                    .parallel(&yo)?
+                    .reorder(&[&x, &c, &yi, &yo])?;
+                for f in [&mut gray, &mut blur_y, &mut ratio] {
+                    f.compute_at(&output, &yi)?
+                        .store_at(&output, &yo)?
+                        .vectorize(&x, vec)?;
+                }
+            }
+            Scheduling::Auto(scheduler) => autoschedule(&[&output], target, scheduler)?,
+        }
+        Ok(Unsharp { input, output })
+    }
+
+    /// The pipeline: `input`, then the output buffer.
+    pub fn pipeline(&self) -> halide::Result<Pipeline> {
+        Pipeline::new(&[&self.output])
+    }
+
+    /// What the app computes, in plain Rust (with Rust's `exp`, where
+    /// Halide has its own: the two differ in the last bits).
+    pub fn reference(input: &Buffer<f32>) -> halide::Result<Buffer<f32>> {
+        let extent = |d: usize| input.dim(d).map_or(0, |d| d.extent);
+        let (w, h) = (extent(0), extent(1));
+        if w < 1 || h < 1 || extent(2) != 3 {
+            return Err(Error::invalid(
+                "unsharp takes a non-empty image of 3 channels",
+            ));
+        }
+        let kernel: Vec<f32> = (0..4)
+            .map(|i| {
+                let i = i as f32;
+                (-(i * i) / (2.0 * SIGMA * SIGMA)).exp()
+                    / ((2.0 * std::f32::consts::PI).sqrt() * SIGMA)
+            })
+            .collect();
+        let gray = |x: i32, y: i32| {
+            let (x, y) = (x.clamp(0, w - 1), y.clamp(0, h - 1));
+            let at = |c: i32| input.get(&[x, y, c]).unwrap_or_default();
+            at(0) * LUMA[0] + at(1) * LUMA[1] + at(2) * LUMA[2]
+        };
+        let taps = |f: &dyn Fn(i32) -> f32| {
+            (1..=3).fold(kernel[0] * f(0), |sum, d| {
+                sum + kernel[d as usize] * (f(-d) + f(d))
+            })
+        };
+        let blur_y = |x: i32, y: i32| taps(&|d| gray(x, y + d));
+        let blur_x = |x: i32, y: i32| taps(&|d| blur_y(x + d, y));
+        Ok(Buffer::from_fn(&[w, h, 3], |p| {
+            let (x, y) = (p[0], p[1]);
+            let ratio = (2.0 * gray(x, y) - blur_x(x, y)) / gray(x, y);
+            ratio * input.get(p).unwrap_or_default()
+        })?)
+    }
+}
