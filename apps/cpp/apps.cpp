@@ -1,8 +1,8 @@
 // The apps written with Halide's C++ API, scheduled as the Rust versions
 // are by hand, JIT-compiled against the same libHalide: the references the
-// Rust apps are compared with bit for bit. Each entry point compiles its
-// pipeline, runs it over the caller's buffers, and returns Halide's error
-// code (or -1, with the message, for an exception).
+// Rust apps are compared with, bit for bit and in time. An app is compiled
+// once (halide_apps_cpp_new) and called as often as wanted, each call
+// taking the input buffer and the output buffer.
 #include "Halide.h"
 
 #include <cmath>
@@ -13,24 +13,14 @@ using namespace Halide;
 
 namespace {
 
-int fail(const std::string &what, char *message, size_t capacity) {
-    if (message && capacity > 0) {
-        std::strncpy(message, what.c_str(), capacity - 1);
-        message[capacity - 1] = 0;
-    }
-    return -1;
-}
+struct App {
+    Callable callable;
+};
 
-template <typename Build>
-int run(Build build, const halide_buffer_t *in, halide_buffer_t *out, char *message, size_t capacity) {
-    try {
-        Callable callable = build();
-        // Callable's arguments are the input buffer, then the output.
-        return callable(const_cast<halide_buffer_t *>(in), out);
-    } catch (const Halide::Error &e) {
-        return fail(e.what(), message, capacity);
-    } catch (const std::exception &e) {
-        return fail(e.what(), message, capacity);
+void copy_message(const char *what, char *message, size_t capacity) {
+    if (message && capacity > 0) {
+        std::strncpy(message, what, capacity - 1);
+        message[capacity - 1] = 0;
     }
 }
 
@@ -80,11 +70,46 @@ Callable unsharp(const Target &target) {
 
 extern "C" {
 
-int halide_apps_cpp_blur(const halide_buffer_t *in, halide_buffer_t *out, char *message, size_t capacity) {
-    return run([] { return blur(get_host_target()); }, in, out, message, capacity);
+// The app called `name` ("blur", "unsharp") compiled for the host; NULL on
+// failure, with the reason in `message`.
+void *halide_apps_cpp_new(const char *name, char *message, size_t capacity) {
+    try {
+        std::string app = name ? name : "";
+        if (app == "blur") return new App{blur(get_host_target())};
+        if (app == "unsharp") return new App{unsharp(get_host_target())};
+        throw std::invalid_argument("no app is called \"" + app + "\"");
+    } catch (const Halide::Error &e) {
+        copy_message(e.what(), message, capacity);
+        return nullptr;
+    } catch (const std::exception &e) {
+        copy_message(e.what(), message, capacity);
+        return nullptr;
+    } catch (...) {
+        copy_message("an unknown C++ exception", message, capacity);
+        return nullptr;
+    }
 }
 
-int halide_apps_cpp_unsharp(const halide_buffer_t *in, halide_buffer_t *out, char *message, size_t capacity) {
-    return run([] { return unsharp(get_host_target()); }, in, out, message, capacity);
+// Runs the app over `in` into `out`: 0 on success, else Halide's error
+// code (or -1) with its message in `message`.
+int halide_apps_cpp_call(void *app, const halide_buffer_t *in, halide_buffer_t *out, char *message,
+                         size_t capacity) {
+    try {
+        return static_cast<App *>(app)->callable(const_cast<halide_buffer_t *>(in), out);
+    } catch (const Halide::Error &e) {
+        // The JIT turns a pipeline's errors into exceptions.
+        copy_message(e.what(), message, capacity);
+        return -1;
+    } catch (const std::exception &e) {
+        copy_message(e.what(), message, capacity);
+        return -1;
+    } catch (...) {
+        copy_message("an unknown C++ exception", message, capacity);
+        return -1;
+    }
+}
+
+void halide_apps_cpp_free(void *app) {
+    delete static_cast<App *>(app);
 }
 }

@@ -26,8 +26,14 @@ void *halide_bench_cpp_new() {
     }
 }
 
+// Halide's error code, or -1 for the exception the JIT turns a
+// pipeline's error into (which must not unwind into Rust).
 int halide_bench_cpp_call(void *h, halide_buffer_t *out) {
-    return static_cast<Harness *>(h)->callable(out);
+    try {
+        return static_cast<Harness *>(h)->callable(out);
+    } catch (...) {
+        return -1;
+    }
 }
 
 void halide_bench_cpp_free(void *h) {

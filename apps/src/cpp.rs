@@ -6,82 +6,114 @@
 use halide::prelude::*;
 use halide::{Error, Result};
 use halide_runtime::sys::halide_buffer_t;
-use std::ffi::{c_char, c_int};
+use std::ffi::{CStr, CString, c_char, c_int, c_void};
+use std::ptr::NonNull;
 
 unsafe extern "C" {
-    fn halide_apps_cpp_blur(
+    fn halide_apps_cpp_new(
+        name: *const c_char,
+        message: *mut c_char,
+        capacity: usize,
+    ) -> *mut c_void;
+    fn halide_apps_cpp_call(
+        app: *mut c_void,
         input: *const halide_buffer_t,
         out: *mut halide_buffer_t,
         message: *mut c_char,
         capacity: usize,
     ) -> c_int;
-    fn halide_apps_cpp_unsharp(
-        input: *const halide_buffer_t,
-        out: *mut halide_buffer_t,
-        message: *mut c_char,
-        capacity: usize,
-    ) -> c_int;
-    fn halide_bench_cpp_new() -> *mut std::ffi::c_void;
-    fn halide_bench_cpp_call(h: *mut std::ffi::c_void, out: *mut halide_buffer_t) -> i32;
-    fn halide_bench_cpp_free(h: *mut std::ffi::c_void);
+    fn halide_apps_cpp_free(app: *mut c_void);
+    fn halide_bench_cpp_new() -> *mut c_void;
+    fn halide_bench_cpp_call(h: *mut c_void, out: *mut halide_buffer_t) -> i32;
+    fn halide_bench_cpp_free(h: *mut c_void);
 }
 
-type AppFn =
-    unsafe extern "C" fn(*const halide_buffer_t, *mut halide_buffer_t, *mut c_char, usize) -> c_int;
-
-/// Compiles and runs a C++ app over `input` into `out`.
-fn run<T: Element>(app: AppFn, name: &str, input: &Buffer<T>, out: &mut Buffer<T>) -> Result<()> {
-    let mut message = [0 as c_char; 1024];
-    // SAFETY: both buffers are live and borrowed for the call (the input
-    // only read); the message array has the capacity given; the C++ side
-    // catches every exception.
-    let code = unsafe {
-        app(
-            input.raw().as_raw(),
-            out.as_raw_mut_ptr(),
-            message.as_mut_ptr(),
-            message.len(),
-        )
-    };
-    if code == 0 {
-        return Ok(());
-    }
-    // SAFETY: the C++ side wrote a NUL-terminated message (or none: zeros).
-    let text = unsafe { std::ffi::CStr::from_ptr(message.as_ptr()) }.to_string_lossy();
-    Err(Error::invalid(format!(
-        "the C++ {name} failed ({code}): {text}"
-    )))
-}
-
-/// The blur app in C++, scheduled by hand as [`Blur`](crate::blur::Blur)'s
-/// manual schedule is, over `input` into `out`.
+/// An app written with Halide's C++ API and scheduled by hand as the Rust
+/// app's manual schedule is, compiled once for the host.
 ///
 /// ```
 /// use halide::prelude::*;
+/// use halide_apps::cpp::CppApp;
+/// let blur = CppApp::new("blur")?;
 /// let input = Buffer::<u16>::from_fn(&[34, 10], |c| (c[0] * 1000 + c[1]) as u16)?;
 /// let mut out = Buffer::<u16>::new(&[32, 8])?;
-/// halide_apps::cpp::blur(&input, &mut out)?;
+/// blur.call(&input, &mut out)?;
 /// assert_eq!(out.as_slice(), halide_apps::blur::Blur::reference(&input)?.as_slice());
+/// assert!(CppApp::new("no_such_app").is_err());
 /// # Ok::<(), halide::Error>(())
 /// ```
-pub fn blur(input: &Buffer<u16>, out: &mut Buffer<u16>) -> Result<()> {
-    run(halide_apps_cpp_blur, "blur", input, out)
+pub struct CppApp {
+    app: NonNull<c_void>,
+    name: String,
 }
 
-/// The unsharp app in C++, scheduled by hand as
-/// [`Unsharp`](crate::unsharp::Unsharp)'s manual schedule is.
-pub fn unsharp(input: &Buffer<f32>, out: &mut Buffer<f32>) -> Result<()> {
-    run(halide_apps_cpp_unsharp, "unsharp", input, out)
+impl CppApp {
+    /// The app called `name`: `"blur"` or `"unsharp"`.
+    pub fn new(name: &str) -> Result<CppApp> {
+        let c = CString::new(name).map_err(|_| Error::invalid("an app name without NUL bytes"))?;
+        let mut message = [0 as c_char; 1024];
+        // SAFETY: the name is NUL-terminated and the message array has the
+        // capacity given, both for the call; the C++ side catches every
+        // exception.
+        let app = unsafe { halide_apps_cpp_new(c.as_ptr(), message.as_mut_ptr(), message.len()) };
+        match NonNull::new(app) {
+            Some(app) => Ok(CppApp {
+                app,
+                name: name.to_owned(),
+            }),
+            None => {
+                // SAFETY: on failure the C++ side wrote a NUL-terminated
+                // message into the zeroed array.
+                let text = unsafe { CStr::from_ptr(message.as_ptr()) }.to_string_lossy();
+                Err(Error::invalid(format!("the C++ {name}: {text}")))
+            }
+        }
+    }
+
+    /// Runs the app over `input` into `out`; `Err` with Halide's message
+    /// for buffers it refuses.
+    pub fn call<T: Element>(&self, input: &Buffer<T>, out: &mut Buffer<T>) -> Result<()> {
+        let mut message = [0 as c_char; 1024];
+        // SAFETY: the app is live; both buffers are borrowed for the call
+        // (the input only read: a host target writes no device fields);
+        // the message array has the capacity given.
+        let code = unsafe {
+            halide_apps_cpp_call(
+                self.app.as_ptr(),
+                input.raw().as_raw(),
+                out.as_raw_mut_ptr(),
+                message.as_mut_ptr(),
+                message.len(),
+            )
+        };
+        if code == 0 {
+            return Ok(());
+        }
+        // SAFETY: the C++ side wrote a NUL-terminated message, or left the
+        // array zeroed.
+        let text = unsafe { CStr::from_ptr(message.as_ptr()) }.to_string_lossy();
+        Err(Error::invalid(format!(
+            "the C++ {} failed ({code}): {text}",
+            self.name
+        )))
+    }
+}
+
+impl Drop for CppApp {
+    fn drop(&mut self) {
+        // SAFETY: made by halide_apps_cpp_new, freed once.
+        unsafe { halide_apps_cpp_free(self.app.as_ptr()) }
+    }
 }
 
 /// `f(x) = x * 2 + 1` compiled in C++ to a `Halide::Callable`.
-pub struct CppCallable(std::ptr::NonNull<std::ffi::c_void>);
+pub struct CppCallable(NonNull<c_void>);
 
 impl CppCallable {
     /// Compiles the pipeline for the host; `None` if Halide failed.
     pub fn new() -> Option<Self> {
         // SAFETY: no arguments; the harness catches every exception.
-        std::ptr::NonNull::new(unsafe { halide_bench_cpp_new() }).map(CppCallable)
+        NonNull::new(unsafe { halide_bench_cpp_new() }).map(CppCallable)
     }
 
     /// Calls it from C++, writing `out`; Halide's error code.

@@ -5,6 +5,7 @@ use halide::args;
 use halide::prelude::*;
 use halide_apps::Scheduling;
 use halide_apps::blur::Blur;
+use halide_apps::cpp::CppApp;
 use halide_apps::unsharp::Unsharp;
 
 /// A deterministic, noisy value in [0, 1).
@@ -97,7 +98,8 @@ fn rust_and_cpp_compute_the_same_bits() {
     let app = Blur::new(Scheduling::Manual, &target, [256, 128]).unwrap();
     let callable = app.pipeline().unwrap().compile(&target).unwrap();
     callable.call(args![&input, &mut rust]).unwrap();
-    halide_apps::cpp::blur(&input, &mut cpp).unwrap();
+    let cpp_blur = CppApp::new("blur").unwrap();
+    cpp_blur.call(&input, &mut cpp).unwrap();
     assert_eq!(rust.as_slice(), cpp.as_slice());
 
     let input = Buffer::<f32>::from_fn(&[200, 96, 3], |c| 0.05 + noise(c)).unwrap();
@@ -108,13 +110,16 @@ fn rust_and_cpp_compute_the_same_bits() {
     let app = Unsharp::new(Scheduling::Manual, &target, [200, 96, 3]).unwrap();
     let callable = app.pipeline().unwrap().compile(&target).unwrap();
     callable.call(args![&input, &mut rust]).unwrap();
-    halide_apps::cpp::unsharp(&input, &mut cpp).unwrap();
+    CppApp::new("unsharp")
+        .unwrap()
+        .call(&input, &mut cpp)
+        .unwrap();
     let bits = |b: &Buffer<f32>| b.as_slice().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&rust), bits(&cpp));
 
     // A C++ failure comes back as an error with Halide's message.
     let mut wrong = Buffer::<u16>::new(&[300, 10]).unwrap();
     let small = Buffer::<u16>::new(&[10, 10]).unwrap();
-    let err = halide_apps::cpp::blur(&small, &mut wrong).unwrap_err();
+    let err = cpp_blur.call(&small, &mut wrong).unwrap_err();
     assert!(err.to_string().contains("input"), "{err}");
 }
