@@ -6,7 +6,9 @@
 //! - each autoscheduler's schedule against the hand-written one;
 //! - the hand-written Halide blur against the same blur written in plain
 //!   Rust as well as one reasonably can: separable, in bands of rows on
-//!   rayon's pool, loops the compiler vectorizes.
+//!   rayon's pool, loops the compiler vectorizes;
+//! - the blur against a copy of the same bytes: how near the memory
+//!   bandwidth's floor it is.
 //!
 //! Prints the table and writes it, as Markdown, to
 //! `benchmarks/results/apps.md` (under `cargo bench`; `cargo test
@@ -157,6 +159,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &mut report,
         "manual",
         || rayon_blur(slice, (w + 2) as usize, other.as_mut_slice()),
+        || manual.call(args![&input, &mut out]).unwrap(),
+    );
+    // The floor: copying the output's bytes from the input, scheduled as
+    // the blur is (rows in parallel, vectorized), so only the arithmetic
+    // and the neighbours read differ.
+    section(
+        &mut report,
+        "blur: against a plain copy of the same bytes (the memory-bandwidth floor)",
+        "copy",
+        "blur",
+    );
+    let copy = {
+        let [x, y, yi] = Var::many(["x", "y", "yi"]);
+        let source = ImageParam::new::<u16>(2, "source");
+        let mut copy = Func::new("copy");
+        copy.define([&x, &y], source.at((&x, &y)))?;
+        copy.split(&y, &y, &yi, 8)?
+            .parallel(&y)?
+            .vectorize(&x, 16)?;
+        Pipeline::new(&[&copy])?.compile(&target)?
+    };
+    row(
+        &mut report,
+        "manual",
+        || copy.call(args![&input, &mut other]).unwrap(),
         || manual.call(args![&input, &mut out]).unwrap(),
     );
 
