@@ -52,3 +52,19 @@ fn autoschedule(outputs: &[&Func], target: &Target, scheduler: Autoscheduler) ->
     )?;
     Ok(())
 }
+
+/// A deterministic, noisy value in [0, 1) for pixel coordinates `c`: the
+/// test images the tests and the benchmarks fill, the same on every run.
+///
+/// ```
+/// let v = halide_apps::noise(&[3, 4, 0]);
+/// assert!((0.0..1.0).contains(&v));
+/// assert_eq!(v, halide_apps::noise(&[3, 4, 0]));
+/// assert_ne!(v, halide_apps::noise(&[4, 3, 0]));
+/// ```
+pub fn noise(c: &[i32]) -> f32 {
+    let h = c.iter().fold(0x811C_9DC5u32, |h, &v| {
+        (h ^ v as u32).wrapping_mul(0x0100_0193)
+    });
+    (h >> 8) as f32 / (1 << 24) as f32
+}

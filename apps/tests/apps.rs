@@ -3,18 +3,10 @@
 
 use halide::args;
 use halide::prelude::*;
-use halide_apps::Scheduling;
 use halide_apps::blur::Blur;
 use halide_apps::cpp::CppApp;
 use halide_apps::unsharp::Unsharp;
-
-/// A deterministic, noisy value in [0, 1).
-fn noise(c: &[i32]) -> f32 {
-    let h = c.iter().fold(0x811C_9DC5u32, |h, &v| {
-        (h ^ v as u32).wrapping_mul(0x0100_0193)
-    });
-    (h >> 8) as f32 / (1 << 24) as f32
-}
+use halide_apps::{Scheduling, noise};
 
 #[test]
 fn blur_matches_rust_under_every_schedule() {

@@ -16,21 +16,13 @@
 
 use halide::args;
 use halide::prelude::*;
-use halide_apps::Scheduling;
 use halide_apps::blur::{self, Blur};
 use halide_apps::cpp::CppApp;
 use halide_apps::unsharp::{self, Unsharp};
+use halide_apps::{Scheduling, noise};
 use halide_benchmarks::paired::{self, Paired, Side};
 use rayon::prelude::*;
 use std::fmt::Write as _;
-
-/// A deterministic, noisy value in [0, 1).
-fn noise(c: &[i32]) -> f32 {
-    let h = c.iter().fold(0x811C_9DC5u32, |h, &v| {
-        (h ^ v as u32).wrapping_mul(0x0100_0193)
-    });
-    (h >> 8) as f32 / (1 << 24) as f32
-}
 
 /// The blur app's computation in plain Rust, as fast as one reasonably
 /// writes it: bands of 32 output rows in parallel, each row's horizontal
@@ -96,6 +88,50 @@ fn section(report: &mut String, title: &str, reference: &str, subject: &str) {
     );
 }
 
+/// An app's two comparisons that every app has: the Rust app against its
+/// C++ twin (same schedule), and each autoscheduler's schedule, compiled by
+/// `compile`, against the hand-written one.
+#[allow(clippy::too_many_arguments)]
+fn schedules<T: Element>(
+    report: &mut String,
+    app: &str,
+    input: &Buffer<T>,
+    out: &mut Buffer<T>,
+    other: &mut Buffer<T>,
+    manual: &Callable,
+    cpp: &CppApp,
+    compile: impl Fn(Scheduling) -> halide::Result<Callable>,
+) -> halide::Result<()> {
+    section(
+        report,
+        &format!("{app}: Rust against C++, same schedule"),
+        "C++",
+        "Rust",
+    );
+    row(
+        report,
+        "manual",
+        || cpp.call(input, other).unwrap(),
+        || manual.call(args![input, &mut *out]).unwrap(),
+    );
+    section(
+        report,
+        &format!("{app}: autoschedulers against the hand-written schedule"),
+        "manual",
+        "auto",
+    );
+    for scheduling in &Scheduling::ALL[1..] {
+        let auto = compile(*scheduling)?;
+        row(
+            report,
+            label(*scheduling),
+            || manual.call(args![input, &mut *out]).unwrap(),
+            || auto.call(args![input, &mut *other]).unwrap(),
+        );
+    }
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let target = Target::host()?;
     let mut report = format!(
@@ -119,35 +155,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(out.as_slice(), other.as_slice(), "Rust and C++ blur differ");
     rayon_blur(input.as_slice(), (w + 2) as usize, other.as_mut_slice());
     assert_eq!(out.as_slice(), other.as_slice(), "the rayon blur differs");
-    section(
+    schedules(
         &mut report,
-        "blur: Rust against C++, same schedule",
-        "C++",
-        "Rust",
-    );
-    row(
-        &mut report,
-        "manual",
-        || cpp.call(&input, &mut other).unwrap(),
-        || manual.call(args![&input, &mut out]).unwrap(),
-    );
-    section(
-        &mut report,
-        "blur: autoschedulers against the hand-written schedule",
-        "manual",
-        "auto",
-    );
-    for scheduling in &Scheduling::ALL[1..] {
-        let auto = Blur::new(*scheduling, &target, blur::SIZE)?
-            .pipeline()?
-            .compile(&target)?;
-        row(
-            &mut report,
-            label(*scheduling),
-            || manual.call(args![&input, &mut out]).unwrap(),
-            || auto.call(args![&input, &mut other]).unwrap(),
-        );
-    }
+        "blur",
+        &input,
+        &mut out,
+        &mut other,
+        &manual,
+        &cpp,
+        |scheduling| {
+            Blur::new(scheduling, &target, blur::SIZE)?
+                .pipeline()?
+                .compile(&target)
+        },
+    )?;
     section(
         &mut report,
         "blur: Halide against separable, parallel Rust (rayon)",
@@ -196,35 +217,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .pipeline()?
         .compile(&target)?;
     let cpp = CppApp::new("unsharp")?;
-    section(
+    schedules(
         &mut report,
-        "unsharp: Rust against C++, same schedule",
-        "C++",
-        "Rust",
-    );
-    row(
-        &mut report,
-        "manual",
-        || cpp.call(&input, &mut other).unwrap(),
-        || manual.call(args![&input, &mut out]).unwrap(),
-    );
-    section(
-        &mut report,
-        "unsharp: autoschedulers against the hand-written schedule",
-        "manual",
-        "auto",
-    );
-    for scheduling in &Scheduling::ALL[1..] {
-        let auto = Unsharp::new(*scheduling, &target, size)?
-            .pipeline()?
-            .compile(&target)?;
-        row(
-            &mut report,
-            label(*scheduling),
-            || manual.call(args![&input, &mut out]).unwrap(),
-            || auto.call(args![&input, &mut other]).unwrap(),
-        );
-    }
+        "unsharp",
+        &input,
+        &mut out,
+        &mut other,
+        &manual,
+        &cpp,
+        |scheduling| {
+            Unsharp::new(scheduling, &target, size)?
+                .pipeline()?
+                .compile(&target)
+        },
+    )?;
 
     if !paired::budget().is_zero() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("results");

@@ -69,27 +69,34 @@ fn doubled_of(source: &Func) -> Func {
     doubled_from(|x, y| source.at((x, y)))
 }
 
+/// `x` and `y` tiled `size`×`size` onto blocks `bx`, `by` of threads
+/// `tx`, `ty`: `[x, y, bx, by, tx, ty]`.
+fn tiles(v: [&Var; 6], size: i32) -> [GpuTile<'_>; 2] {
+    let [x, y, bx, by, tx, ty] = v;
+    [
+        GpuTile {
+            var: x,
+            block: bx,
+            thread: tx,
+            size,
+        },
+        GpuTile {
+            var: y,
+            block: by,
+            thread: ty,
+            size,
+        },
+    ]
+}
+
 /// [`doubled`] over what `read(x, y)` reads.
 fn doubled_from(read: impl Fn(&Var, &Var) -> Expr) -> Func {
     let [x, y, bx, by, tx, ty] = Var::many(["x", "y", "bx", "by", "tx", "ty"]);
     let mut f = Func::new("doubled");
     f.define([&x, &y], read(&x, &y) * 2.0f32 + (&x - &y).cast::<f32>())
         .unwrap();
-    f.gpu_tile(&[
-        GpuTile {
-            var: &x,
-            block: &bx,
-            thread: &tx,
-            size: 16,
-        },
-        GpuTile {
-            var: &y,
-            block: &by,
-            thread: &ty,
-            size: 16,
-        },
-    ])
-    .unwrap();
+    f.gpu_tile(&tiles([&x, &y, &bx, &by, &tx, &ty], 16))
+        .unwrap();
     f
 }
 
@@ -343,21 +350,7 @@ fn eight_bit_data_on_the_device() {
         let input = ImageParam::new::<u8>(2, "input");
         let mut f = Func::new("plus_one");
         f.define([&x, &y], input.at((&x, &y)) + 1u8).unwrap();
-        f.gpu_tile(&[
-            GpuTile {
-                var: &x,
-                block: &bx,
-                thread: &tx,
-                size: 8,
-            },
-            GpuTile {
-                var: &y,
-                block: &by,
-                thread: &ty,
-                size: 8,
-            },
-        ])
-        .unwrap();
+        f.gpu_tile(&tiles([&x, &y, &bx, &by, &tx, &ty], 8)).unwrap();
         let mut t = target(api);
         if api == DeviceApi::Vulkan {
             t = t
@@ -430,20 +423,7 @@ fn stages_on_two_device_apis() {
         return;
     }
     let [x, y, bx, by, tx, ty] = Var::many(["x", "y", "bx", "by", "tx", "ty"]);
-    let tile = [
-        GpuTile {
-            var: &x,
-            block: &bx,
-            thread: &tx,
-            size: 16,
-        },
-        GpuTile {
-            var: &y,
-            block: &by,
-            thread: &ty,
-            size: 16,
-        },
-    ];
+    let tile = tiles([&x, &y, &bx, &by, &tx, &ty], 16);
     let input = ImageParam::new::<f32>(2, "input");
     let mut producer = Func::new("on_opencl");
     producer
@@ -526,24 +506,11 @@ fn gpu_tiles_with_a_tail_strategy() {
     const N: i32 = 248;
     for api in apis() {
         let [x, y, bx, by, tx, ty] = Var::many(["x", "y", "bx", "by", "tx", "ty"]);
-        let tiles = [
-            GpuTile {
-                var: &x,
-                block: &bx,
-                thread: &tx,
-                size: 16,
-            },
-            GpuTile {
-                var: &y,
-                block: &by,
-                thread: &ty,
-                size: 16,
-            },
-        ];
+        let tile = tiles([&x, &y, &bx, &by, &tx, &ty], 16);
         let stmt = |tail| {
             let mut f = Func::new("tailed");
             f.define([&x, &y], &x * 1000 + &y).unwrap();
-            f.gpu_tile_with_tail(&tiles, tail, Some(api)).unwrap();
+            f.gpu_tile_with_tail(&tile, tail, Some(api)).unwrap();
             (f.lowered_stmt(&target(api)).unwrap(), f)
         };
         let (guarded, mut f) = stmt(TailStrategy::GuardWithIf);
