@@ -4,12 +4,17 @@ fn main() {
     println!("cargo:rerun-if-changed=cpp");
     let var =
         |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("halide-sys exports {name}"));
+    let mut sources: Vec<_> = std::fs::read_dir("cpp")
+        .expect("apps/cpp")
+        .map(|entry| entry.expect("apps/cpp").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "cpp"))
+        .collect();
+    sources.sort();
     cc::Build::new()
         .cpp(true)
         .std("c++17")
         .include(var("DEP_HALIDE_INCLUDE"))
-        .file("cpp/apps.cpp")
-        .file("cpp/callable_harness.cpp")
+        .files(sources)
         .debug(false)
         .opt_level(2)
         .flag_if_supported("-Wno-unused-parameter")

@@ -1,29 +1,35 @@
 //! Halide's `blur` app: a 3×3 box blur of a 16-bit image, in its pure
 //! form: two 3-tap passes, each sum (wrapping at 16 bits, as the app's
-//! does) divided by 3.
+//! does) divided by 3. `output(x, y)` averages `input` over
+//! `[x, x + 2] × [y, y + 2]`, so the input is two wider and taller than
+//! the output.
 
-use crate::{Scheduling, autoschedule};
+use crate::workload::{Image, Input, Workload};
+use crate::{App, Scheduling, autoschedule, extents, noise};
 use halide::prelude::*;
-use halide::{Error, Pipeline};
+use halide::{Error, Pipeline, Result};
 
-/// The blur's Funcs: `output(x, y)` averages `input` over
-/// `[x, x + 2] × [y, y + 2]`, so the input is two wider and taller than
-/// the output.
-pub struct Blur {
-    /// The 2-D u16 image.
-    pub input: ImageParam,
-    /// The 2-D u16 result.
-    pub output: Func,
-}
+/// The blur app.
+pub struct Blur;
 
 /// The output size the app's estimates describe (the input is 2 larger).
 pub const SIZE: [i32; 2] = [1536, 2560];
 
-impl Blur {
-    /// The pipeline, scheduled as `scheduling` says for `target` and
-    /// outputs of `size` (the autoschedulers' estimates; the app's are
-    /// [`SIZE`]). An autoscheduler's schedule may need outputs that large.
-    pub fn new(scheduling: Scheduling, target: &Target, size: [i32; 2]) -> halide::Result<Blur> {
+impl App for Blur {
+    fn name(&self) -> &'static str {
+        "blur"
+    }
+
+    fn size(&self) -> &'static [i32] {
+        &SIZE
+    }
+
+    fn test_size(&self) -> &'static [i32] {
+        &[130, 67]
+    }
+
+    fn pipeline(&self, scheduling: Scheduling, target: &Target, size: &[i32]) -> Result<Pipeline> {
+        let [w, h] = extents(self.name(), size)?;
         let [x, y, yi] = Var::many(["x", "y", "yi"]);
         let input = ImageParam::new::<u16>(2, "input");
         let mut blur_x = Func::new("blur_x");
@@ -33,7 +39,6 @@ impl Blur {
         let column = blur_x.at([&x, &y]) + blur_x.at((&x, &y + 1)) + blur_x.at((&x, &y + 2));
         output.define([&x, &y], column / 3)?;
 
-        let [w, h] = size;
         input.set_estimates(&[(0, w + 2), (0, h + 2)])?;
         output.set_estimates(&[(0, w), (0, h)])?;
         match scheduling {
@@ -49,35 +54,58 @@ impl Blur {
             }
             Scheduling::Auto(scheduler) => autoschedule(&[&output], target, scheduler)?,
         }
-        Ok(Blur { input, output })
+        Pipeline::new(&[&output])
     }
 
-    /// The pipeline: `input`, then the output buffer.
-    pub fn pipeline(&self) -> halide::Result<Pipeline> {
-        Pipeline::new(&[&self.output])
+    fn workload(&self, size: &[i32]) -> Result<Workload> {
+        let [w, h] = extents(self.name(), size)?;
+        Ok(Workload {
+            inputs: vec![Input::Image(Image::U16(input(w + 2, h + 2)?))],
+            output: Image::U16(Buffer::new(&[w, h])?),
+        })
     }
 
-    /// What the app computes, in plain Rust: the output for `input`, two
-    /// smaller in each dimension.
-    pub fn reference(input: &Buffer<u16>) -> halide::Result<Buffer<u16>> {
-        let extent = |d: usize| input.dim(d).map_or(0, |d| d.extent);
-        let (w, h) = (extent(0) - 2, extent(1) - 2);
-        if w < 1 || h < 1 {
-            return Err(Error::invalid("the blur's input is at least 3×3"));
+    fn reference(&self, workload: &Workload) -> Result<Image> {
+        match workload.image()? {
+            Image::U16(input) => Ok(Image::U16(reference(input)?)),
+            _ => Err(Error::invalid("the blur's input is 16-bit")),
         }
-        let at = |x: i32, y: i32| input.get(&[x, y]).unwrap_or_default();
-        let blur_x = |x: i32, y: i32| {
-            at(x, y)
-                .wrapping_add(at(x + 1, y))
-                .wrapping_add(at(x + 2, y))
-                / 3
-        };
-        Ok(Buffer::from_fn(&[w, h], |c| {
-            let (x, y) = (c[0], c[1]);
-            blur_x(x, y)
-                .wrapping_add(blur_x(x, y + 1))
-                .wrapping_add(blur_x(x, y + 2))
-                / 3
-        })?)
     }
+}
+
+/// The test image: `w × h` of noise over the whole 16-bit range.
+pub fn input(w: i32, h: i32) -> Result<Buffer<u16>> {
+    Ok(Buffer::from_fn(&[w, h], |c| (noise(c) * 65535.0) as u16)?)
+}
+
+/// What the app computes, in plain Rust: the output for `input`, two
+/// smaller in each dimension.
+///
+/// ```
+/// use halide::prelude::*;
+/// let input = Buffer::<u16>::from_fn(&[4, 3], |c| (c[0] * 3) as u16)?;
+/// assert_eq!(halide_apps::blur::reference(&input)?.as_slice(), &[3, 6]);
+/// assert!(halide_apps::blur::reference(&Buffer::<u16>::new(&[2, 9])?).is_err());
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn reference(input: &Buffer<u16>) -> Result<Buffer<u16>> {
+    let extent = |d: usize| input.dim(d).map_or(0, |d| d.extent);
+    let (w, h) = (extent(0) - 2, extent(1) - 2);
+    if w < 1 || h < 1 {
+        return Err(Error::invalid("the blur's input is at least 3×3"));
+    }
+    let at = |x: i32, y: i32| input.get(&[x, y]).unwrap_or_default();
+    let blur_x = |x: i32, y: i32| {
+        at(x, y)
+            .wrapping_add(at(x + 1, y))
+            .wrapping_add(at(x + 2, y))
+            / 3
+    };
+    Ok(Buffer::from_fn(&[w, h], |c| {
+        let (x, y) = (c[0], c[1]);
+        blur_x(x, y)
+            .wrapping_add(blur_x(x, y + 1))
+            .wrapping_add(blur_x(x, y + 2))
+            / 3
+    })?)
 }

@@ -7,6 +7,7 @@ use halide::prelude::*;
 use halide::{Error, Result};
 use halide_runtime::sys::halide_buffer_t;
 use std::ffi::{CStr, CString, c_char, c_int, c_void};
+use std::marker::PhantomData;
 use std::ptr::NonNull;
 
 unsafe extern "C" {
@@ -17,8 +18,8 @@ unsafe extern "C" {
     ) -> *mut c_void;
     fn halide_apps_cpp_call(
         app: *mut c_void,
-        input: *const halide_buffer_t,
-        out: *mut halide_buffer_t,
+        argc: usize,
+        argv: *const *const c_void,
         message: *mut c_char,
         capacity: usize,
     ) -> c_int;
@@ -28,17 +29,61 @@ unsafe extern "C" {
     fn halide_bench_cpp_free(h: *mut c_void);
 }
 
+/// One argument of a [`CppApp`]'s call, borrowing what it refers to.
+pub struct CppArg<'a>(CppValue, PhantomData<&'a mut ()>);
+
+enum CppValue {
+    Buffer(*const halide_buffer_t),
+    Int(i32),
+    Float(f32),
+}
+
+impl<'a> CppArg<'a> {
+    /// An input buffer, read by the call.
+    pub fn input<B: HalideBuffer>(buffer: &'a B) -> Self {
+        CppArg(CppValue::Buffer(buffer.as_raw_ptr()), PhantomData)
+    }
+
+    /// An output buffer, written by the call.
+    pub fn output<B: HalideBufferMut>(buffer: &'a mut B) -> Self {
+        CppArg(
+            CppValue::Buffer(buffer.as_raw_mut_ptr().cast_const()),
+            PhantomData,
+        )
+    }
+
+    /// A 32-bit integer parameter.
+    pub fn int(value: i32) -> Self {
+        CppArg(CppValue::Int(value), PhantomData)
+    }
+
+    /// A 32-bit float parameter.
+    pub fn float(value: f32) -> Self {
+        CppArg(CppValue::Float(value), PhantomData)
+    }
+
+    /// What Halide's `Callable::call_argv_fast` takes for this argument:
+    /// a buffer's `halide_buffer_t*` itself, a scalar's address.
+    fn pointer(&self) -> *const c_void {
+        match &self.0 {
+            CppValue::Buffer(b) => b.cast(),
+            CppValue::Int(v) => std::ptr::from_ref(v).cast(),
+            CppValue::Float(v) => std::ptr::from_ref(v).cast(),
+        }
+    }
+}
+
 /// An app written with Halide's C++ API and scheduled by hand as the Rust
 /// app's manual schedule is, compiled once for the host.
 ///
 /// ```
 /// use halide::prelude::*;
-/// use halide_apps::cpp::CppApp;
+/// use halide_apps::cpp::{CppApp, CppArg};
 /// let blur = CppApp::new("blur")?;
 /// let input = Buffer::<u16>::from_fn(&[34, 10], |c| (c[0] * 1000 + c[1]) as u16)?;
 /// let mut out = Buffer::<u16>::new(&[32, 8])?;
-/// blur.call(&input, &mut out)?;
-/// assert_eq!(out.as_slice(), halide_apps::blur::Blur::reference(&input)?.as_slice());
+/// blur.call(&[CppArg::input(&input), CppArg::output(&mut out)])?;
+/// assert_eq!(out.as_slice(), halide_apps::blur::reference(&input)?.as_slice());
 /// assert!(CppApp::new("no_such_app").is_err());
 /// # Ok::<(), halide::Error>(())
 /// ```
@@ -48,7 +93,7 @@ pub struct CppApp {
 }
 
 impl CppApp {
-    /// The app called `name`: `"blur"` or `"unsharp"`.
+    /// The app called `name`, as [`App::name`](crate::App::name) says.
     pub fn new(name: &str) -> Result<CppApp> {
         let c = CString::new(name).map_err(|_| Error::invalid("an app name without NUL bytes"))?;
         let mut message = [0 as c_char; 1024];
@@ -70,18 +115,21 @@ impl CppApp {
         }
     }
 
-    /// Runs the app over `input` into `out`; `Err` with Halide's message
-    /// for buffers it refuses.
-    pub fn call<T: Element>(&self, input: &Buffer<T>, out: &mut Buffer<T>) -> Result<()> {
+    /// Runs the app with `args`, in its pipeline's argument order (the
+    /// outputs last); `Err` with Halide's message for arguments it refuses.
+    pub fn call(&self, args: &[CppArg<'_>]) -> Result<()> {
+        let argv: Vec<*const c_void> = args.iter().map(CppArg::pointer).collect();
         let mut message = [0 as c_char; 1024];
-        // SAFETY: the app is live; both buffers are borrowed for the call
-        // (the input only read: a host target writes no device fields);
-        // the message array has the capacity given.
+        // SAFETY: the app is live; every pointer in argv is borrowed by
+        // `args` for the call (inputs only read: a host target writes no
+        // device fields; outputs borrowed mutably); Halide checks their
+        // number, types and shapes against the pipeline's arguments. The
+        // message array has the capacity given.
         let code = unsafe {
             halide_apps_cpp_call(
                 self.app.as_ptr(),
-                input.raw().as_raw(),
-                out.as_raw_mut_ptr(),
+                argv.len(),
+                argv.as_ptr(),
                 message.as_mut_ptr(),
                 message.len(),
             )

@@ -4,23 +4,75 @@
 //! gives. Each also has a plain Rust version of what it computes, which the
 //! tests compare with.
 //!
+//! Every app implements [`App`], which the tests and the benchmark use;
+//! [`APPS`] lists them.
+//!
 //! ```
 //! use halide::prelude::*;
-//! use halide_apps::{Scheduling, blur::Blur};
+//! use halide_apps::{APPS, Scheduling, workload};
 //! let target = Target::host()?;
-//! let app = Blur::new(Scheduling::Manual, &target, [64, 32])?;
-//! let input = Buffer::<u16>::from_fn(&[66, 34], |c| (c[0] * 7 + c[1] * 300) as u16)?;
-//! let mut out = Buffer::<u16>::new(&[64, 32])?;
-//! app.pipeline()?.compile(&target)?.call(halide::args![&input, &mut out])?;
-//! assert_eq!(out.as_slice(), Blur::reference(&input)?.as_slice());
+//! for app in APPS {
+//!     let size = app.test_size();
+//!     let callable = app.pipeline(Scheduling::Manual, &target, size)?.compile(&target)?;
+//!     let mut run = app.workload(size)?;
+//!     run.run(&callable)?;
+//!     let want = app.reference(&run)?;
+//!     assert!(workload::distance(&run.output, &want, 1e-3)? <= app.tolerance(), "{}", app.name());
+//! }
 //! # Ok::<(), halide::Error>(())
 //! ```
 
-use halide::{Autoscheduler, Func, Pipeline, Result, Target};
+use halide::{Autoscheduler, Error, Func, Pipeline, Result, Target};
+use workload::{Image, Workload};
 
 pub mod blur;
 pub mod cpp;
 pub mod unsharp;
+pub mod workload;
+
+/// Every app.
+pub const APPS: &[&dyn App] = &[&blur::Blur, &unsharp::Unsharp];
+
+/// One of Halide's apps: its pipeline under any [`Scheduling`], the inputs
+/// it runs over, and what it computes in plain Rust.
+pub trait App: Sync {
+    /// The app's name, as Halide's `apps/` directory names it; its C++
+    /// twin ([`cpp::CppApp`]) answers to it too.
+    fn name(&self) -> &'static str;
+
+    /// The output size the app's estimates describe, the size the
+    /// benchmark runs it at.
+    fn size(&self) -> &'static [i32];
+
+    /// A small output size, for tests.
+    fn test_size(&self) -> &'static [i32];
+
+    /// The pipeline, scheduled as `scheduling` says for `target` and
+    /// outputs of `size` (the autoschedulers' estimates). An
+    /// autoscheduler's schedule may need outputs that large.
+    fn pipeline(&self, scheduling: Scheduling, target: &Target, size: &[i32]) -> Result<Pipeline>;
+
+    /// Deterministic test inputs for outputs of `size`, and an output
+    /// buffer of that size.
+    fn workload(&self, size: &[i32]) -> Result<Workload>;
+
+    /// What the app computes for `workload`'s inputs, in plain Rust.
+    fn reference(&self, workload: &Workload) -> Result<Image>;
+
+    /// The largest [`workload::distance`] (relative, floored at 1e-3)
+    /// allowed between the pipeline's output and [`App::reference`]: 0
+    /// where the two compute the same bits, more where Halide's math
+    /// functions or float association differ from Rust's.
+    fn tolerance(&self) -> f64 {
+        0.0
+    }
+}
+
+/// `size` as an array of `N` extents, or `Err` naming the app.
+fn extents<const N: usize>(app: &str, size: &[i32]) -> Result<[i32; N]> {
+    size.try_into()
+        .map_err(|_| Error::invalid(format!("{app} takes {N} extents, not {size:?}")))
+}
 
 /// How an app's pipeline is scheduled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

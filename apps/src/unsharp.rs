@@ -3,11 +3,12 @@
 //! blur subtracted from twice the gray, and each channel scaled by how much
 //! that changed the gray.
 
-use crate::{Scheduling, autoschedule};
+use crate::workload::{Image, Input, Workload};
+use crate::{App, Scheduling, autoschedule, extents, noise};
 use halide::boundary::repeat_edge;
 use halide::math::{exp, sqrt};
 use halide::prelude::*;
-use halide::{Error, Pipeline};
+use halide::{Error, Pipeline, Result};
 
 /// The Gaussian's standard deviation, the app's default.
 pub const SIGMA: f32 = 1.5;
@@ -18,34 +19,30 @@ pub const SIZE: [i32; 3] = [1536, 2560, 3];
 /// Luma weights of the red, green and blue channels.
 const LUMA: [f32; 3] = [0.299, 0.587, 0.114];
 
-/// The app's Funcs: `output(x, y, c)` for `input(x, y, c)` (3 channels,
+/// The unsharp app: `output(x, y, c)` for `input(x, y, c)` (3 channels,
 /// the same size; the edges repeated outward).
-///
-/// ```
-/// use halide::prelude::*;
-/// use halide_apps::{Scheduling, unsharp::Unsharp};
-/// let target = Target::host()?;
-/// let app = Unsharp::new(Scheduling::Manual, &target, [64, 48, 3])?;
-/// let input = Buffer::<f32>::from_fn(&[64, 48, 3], |c| 0.5 + (c[0] % 7) as f32 / 10.0)?;
-/// let mut out = Buffer::<f32>::new(&[64, 48, 3])?;
-/// app.pipeline()?.compile(&target)?.call(halide::args![&input, &mut out])?;
-/// let want = Unsharp::reference(&input)?;
-/// let close = out.as_slice().iter().zip(want.as_slice()).all(|(a, b)| (a - b).abs() < 1e-4);
-/// assert!(close);
-/// # Ok::<(), halide::Error>(())
-/// ```
-pub struct Unsharp {
-    /// The 3-D f32 image: x, y, channel.
-    pub input: ImageParam,
-    /// The 3-D f32 result.
-    pub output: Func,
-}
+pub struct Unsharp;
 
-impl Unsharp {
-    /// The pipeline, scheduled as `scheduling` says for `target` and
-    /// outputs of `size` (the autoschedulers' estimates; the app's are
-    /// [`SIZE`]). An autoscheduler's schedule may need outputs that large.
-    pub fn new(scheduling: Scheduling, target: &Target, size: [i32; 3]) -> halide::Result<Unsharp> {
+impl App for Unsharp {
+    fn name(&self) -> &'static str {
+        "unsharp"
+    }
+
+    fn size(&self) -> &'static [i32] {
+        &SIZE
+    }
+
+    fn test_size(&self) -> &'static [i32] {
+        &[97, 64, 3]
+    }
+
+    fn tolerance(&self) -> f64 {
+        // Halide's exp and Rust's differ in the last bits.
+        1e-4
+    }
+
+    fn pipeline(&self, scheduling: Scheduling, target: &Target, size: &[i32]) -> Result<Pipeline> {
+        let [w, h, channels] = extents(self.name(), size)?;
         let [x, y, c, yo, yi] = Var::many(["x", "y", "c", "yo", "yi"]);
         let input = ImageParam::new::<f32>(3, "input");
 
@@ -82,7 +79,6 @@ impl Unsharp {
         let mut output = Func::new("unsharp");
         output.define([&x, &y, &c], ratio.at([&x, &y]) * input.at((&x, &y, &c)))?;
 
-        let [w, h, channels] = size;
         input.set_estimates(&[(0, w), (0, h), (0, channels)])?;
         output.set_estimates(&[(0, w), (0, h), (0, channels)])?;
         match scheduling {
@@ -102,47 +98,69 @@ impl Unsharp {
             }
             Scheduling::Auto(scheduler) => autoschedule(&[&output], target, scheduler)?,
         }
-        Ok(Unsharp { input, output })
+        Pipeline::new(&[&output])
     }
 
-    /// The pipeline: `input`, then the output buffer.
-    pub fn pipeline(&self) -> halide::Result<Pipeline> {
-        Pipeline::new(&[&self.output])
+    fn workload(&self, size: &[i32]) -> Result<Workload> {
+        let size: [i32; 3] = extents(self.name(), size)?;
+        Ok(Workload {
+            inputs: vec![Input::Image(Image::F32(Buffer::from_fn(&size, |c| {
+                0.05 + noise(c)
+            })?))],
+            output: Image::F32(Buffer::new(&size)?),
+        })
     }
 
-    /// What the app computes, in plain Rust (with Rust's `exp`, where
-    /// Halide has its own: the two differ in the last bits).
-    pub fn reference(input: &Buffer<f32>) -> halide::Result<Buffer<f32>> {
-        let extent = |d: usize| input.dim(d).map_or(0, |d| d.extent);
-        let (w, h) = (extent(0), extent(1));
-        if w < 1 || h < 1 || extent(2) != 3 {
-            return Err(Error::invalid(
-                "unsharp takes a non-empty image of 3 channels",
-            ));
+    fn reference(&self, workload: &Workload) -> Result<Image> {
+        match workload.image()? {
+            Image::F32(input) => Ok(Image::F32(reference(input)?)),
+            _ => Err(Error::invalid("unsharp's input is float")),
         }
-        let kernel: Vec<f32> = (0..4)
-            .map(|i| {
-                let i = i as f32;
-                (-(i * i) / (2.0 * SIGMA * SIGMA)).exp()
-                    / ((2.0 * std::f32::consts::PI).sqrt() * SIGMA)
-            })
-            .collect();
-        let gray = |x: i32, y: i32| {
-            let (x, y) = (x.clamp(0, w - 1), y.clamp(0, h - 1));
-            let at = |c: i32| input.get(&[x, y, c]).unwrap_or_default();
-            at(0) * LUMA[0] + at(1) * LUMA[1] + at(2) * LUMA[2]
-        };
-        let taps = |f: &dyn Fn(i32) -> f32| {
-            (1..=3).fold(kernel[0] * f(0), |sum, d| {
-                sum + kernel[d as usize] * (f(-d) + f(d))
-            })
-        };
-        let blur_y = |x: i32, y: i32| taps(&|d| gray(x, y + d));
-        let blur_x = |x: i32, y: i32| taps(&|d| blur_y(x + d, y));
-        Ok(Buffer::from_fn(&[w, h, 3], |p| {
-            let (x, y) = (p[0], p[1]);
-            let ratio = (2.0 * gray(x, y) - blur_x(x, y)) / gray(x, y);
-            ratio * input.get(p).unwrap_or_default()
-        })?)
     }
+}
+
+/// What the app computes, in plain Rust (with Rust's `exp`, where
+/// Halide has its own: the two differ in the last bits).
+///
+/// ```
+/// use halide::prelude::*;
+/// let flat = Buffer::<f32>::from_fn(&[5, 4, 3], |_| 0.5)?;
+/// let out = halide_apps::unsharp::reference(&flat)?;
+/// // A flat image stays flat: the blur takes the same off everywhere.
+/// let first = out.as_slice()[0];
+/// assert!(first > 0.5 && out.as_slice().iter().all(|&v| v == first));
+/// assert!(halide_apps::unsharp::reference(&Buffer::<f32>::new(&[4, 4, 1])?).is_err());
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn reference(input: &Buffer<f32>) -> Result<Buffer<f32>> {
+    let extent = |d: usize| input.dim(d).map_or(0, |d| d.extent);
+    let (w, h) = (extent(0), extent(1));
+    if w < 1 || h < 1 || extent(2) != 3 {
+        return Err(Error::invalid(
+            "unsharp takes a non-empty image of 3 channels",
+        ));
+    }
+    let kernel: Vec<f32> = (0..4)
+        .map(|i| {
+            let i = i as f32;
+            (-(i * i) / (2.0 * SIGMA * SIGMA)).exp() / ((2.0 * std::f32::consts::PI).sqrt() * SIGMA)
+        })
+        .collect();
+    let gray = |x: i32, y: i32| {
+        let (x, y) = (x.clamp(0, w - 1), y.clamp(0, h - 1));
+        let at = |c: i32| input.get(&[x, y, c]).unwrap_or_default();
+        at(0) * LUMA[0] + at(1) * LUMA[1] + at(2) * LUMA[2]
+    };
+    let taps = |f: &dyn Fn(i32) -> f32| {
+        (1..=3).fold(kernel[0] * f(0), |sum, d| {
+            sum + kernel[d as usize] * (f(-d) + f(d))
+        })
+    };
+    let blur_y = |x: i32, y: i32| taps(&|d| gray(x, y + d));
+    let blur_x = |x: i32, y: i32| taps(&|d| blur_y(x + d, y));
+    Ok(Buffer::from_fn(&[w, h, 3], |p| {
+        let (x, y) = (p[0], p[1]);
+        let ratio = (2.0 * gray(x, y) - blur_x(x, y)) / gray(x, y);
+        ratio * input.get(p).unwrap_or_default()
+    })?)
 }

@@ -1,0 +1,9 @@
+// The apps written with Halide's C++ API: each file defines one app's
+// pipeline, scheduled by hand as its Rust version's manual schedule is,
+// compiled for `target`, its arguments in the Rust pipeline's order.
+#pragma once
+
+#include "Halide.h"
+
+Halide::Callable blur_app(const Halide::Target &target);
+Halide::Callable unsharp_app(const Halide::Target &target);
