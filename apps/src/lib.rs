@@ -25,6 +25,7 @@
 use halide::{Autoscheduler, Error, Func, Pipeline, Result, Target};
 use workload::{Image, Workload};
 
+pub mod alternatives;
 pub mod blur;
 pub mod cpp;
 pub mod unsharp;

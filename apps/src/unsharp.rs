@@ -17,7 +17,7 @@ pub const SIGMA: f32 = 1.5;
 pub const SIZE: [i32; 3] = [1536, 2560, 3];
 
 /// Luma weights of the red, green and blue channels.
-const LUMA: [f32; 3] = [0.299, 0.587, 0.114];
+pub const LUMA: [f32; 3] = [0.299, 0.587, 0.114];
 
 /// The unsharp app: `output(x, y, c)` for `input(x, y, c)` (3 channels,
 /// the same size; the edges repeated outward).
@@ -119,6 +119,20 @@ impl App for Unsharp {
     }
 }
 
+/// The Gaussian's taps at distances 0 to 3, as plain Rust computes them
+/// (Halide's `exp` may differ in the last bit).
+///
+/// ```
+/// let k = halide_apps::unsharp::kernel();
+/// assert!(k.windows(2).all(|w| w[0] > w[1]));
+/// ```
+pub fn kernel() -> [f32; 4] {
+    std::array::from_fn(|i| {
+        let i = i as f32;
+        (-(i * i) / (2.0 * SIGMA * SIGMA)).exp() / ((2.0 * std::f32::consts::PI).sqrt() * SIGMA)
+    })
+}
+
 /// What the app computes, in plain Rust (with Rust's `exp`, where
 /// Halide has its own: the two differ in the last bits).
 ///
@@ -140,12 +154,7 @@ pub fn reference(input: &Buffer<f32>) -> Result<Buffer<f32>> {
             "unsharp takes a non-empty image of 3 channels",
         ));
     }
-    let kernel: Vec<f32> = (0..4)
-        .map(|i| {
-            let i = i as f32;
-            (-(i * i) / (2.0 * SIGMA * SIGMA)).exp() / ((2.0 * std::f32::consts::PI).sqrt() * SIGMA)
-        })
-        .collect();
+    let kernel = kernel();
     let gray = |x: i32, y: i32| {
         let (x, y) = (x.clamp(0, w - 1), y.clamp(0, h - 1));
         let at = |c: i32| input.get(&[x, y, c]).unwrap_or_default();

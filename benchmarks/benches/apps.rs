@@ -1,61 +1,41 @@
-//! Halide's apps (`halide-apps`) at the apps' own sizes, each time paired
-//! and interleaved against a reference in the same run:
+//! Halide's apps (`halide-apps`), every one at the app's own size, side by
+//! side in one run:
 //!
 //! - the Rust app against the same app written in C++ (same schedule, same
-//!   libHalide): the ratio should be 1;
-//! - each autoscheduler's schedule against the hand-written one;
-//! - the hand-written Halide blur against the same blur written in plain
-//!   Rust as well as one reasonably can: separable, in bands of rows on
-//!   rayon's pool, loops the compiler vectorizes;
-//! - the blur against a copy of the same bytes: how near the memory
-//!   bandwidth's floor it is.
+//!   libHalide), paired and interleaved: the ratio should be 1;
+//! - each autoscheduler's schedule against the hand-written one, paired;
+//! - the Rust alternatives (`halide_apps::alternatives`) against the app,
+//!   paired, and the blur against a plain copy of the same bytes (the
+//!   memory-bandwidth floor);
+//! - what building costs, once per schedule: scheduling (the
+//!   autoscheduler's run), JIT compilation with the compile cache off, and
+//!   loading the cached library;
+//! - scaling with image size (¼, ½ and all of each side) and with threads
+//!   (1 to all, each count in a child process of this benchmark, as
+//!   `HL_NUM_THREADS` and `RAYON_NUM_THREADS` are read once per process).
 //!
-//! Prints the table and writes it, as Markdown, to
-//! `benchmarks/results/apps.md` (under `cargo bench`; `cargo test
-//! --benches` measures one block pair of each and writes nothing).
+//! Prints the tables and writes them, as Markdown, to
+//! `benchmarks/results/apps.md`, with the plots `apps_ms.svg`,
+//! `apps_speedup.svg`, `apps_scaling.svg` and `apps_sizes.svg` (under
+//! `cargo bench`; `cargo test --benches` measures one block pair of each
+//! and writes nothing).
 
 use halide::args;
 use halide::prelude::*;
-use halide_apps::blur::{self, Blur};
+use halide_apps::alternatives;
 use halide_apps::cpp::CppApp;
-use halide_apps::unsharp::{self, Unsharp};
-use halide_apps::{Scheduling, noise};
+use halide_apps::workload::{Image, Workload, identical};
+use halide_apps::{APPS, App, Scheduling};
 use halide_benchmarks::paired::{self, Paired, Side};
-use rayon::prelude::*;
+use halide_benchmarks::plot::{self, Bars, Lines};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::time::{Duration, Instant};
 
-/// The blur app's computation in plain Rust, as fast as one reasonably
-/// writes it: bands of 32 output rows in parallel, each row's horizontal
-/// pass computed once into a band buffer, then the vertical pass.
-fn rayon_blur(input: &[u16], w: usize, out: &mut [u16]) {
-    const BAND: usize = 32;
-    let out_w = w - 2;
-    out.par_chunks_mut(out_w * BAND)
-        .enumerate()
-        .for_each(|(band, rows)| {
-            let first = band * BAND;
-            let n = rows.len() / out_w;
-            let mut across = vec![0u16; (n + 2) * out_w];
-            for (r, row_out) in across.chunks_exact_mut(out_w).enumerate() {
-                let row = &input[(first + r) * w..][..w];
-                for (x, o) in row_out.iter_mut().enumerate() {
-                    *o = row[x].wrapping_add(row[x + 1]).wrapping_add(row[x + 2]) / 3;
-                }
-            }
-            for (r, row_out) in rows.chunks_exact_mut(out_w).enumerate() {
-                let (a, b, c) = (
-                    &across[r * out_w..][..out_w],
-                    &across[(r + 1) * out_w..][..out_w],
-                    &across[(r + 2) * out_w..][..out_w],
-                );
-                for (x, o) in row_out.iter_mut().enumerate() {
-                    *o = a[x].wrapping_add(b[x]).wrapping_add(c[x]) / 3;
-                }
-            }
-        });
-}
+/// Set in the child processes that time one thread count.
+const CHILD: &str = "HALIDE_APPS_BENCH_THREADS";
 
-/// An autoscheduler's name, for a row.
+/// An autoscheduler's name, or `manual`.
 fn label(scheduling: Scheduling) -> &'static str {
     match scheduling {
         Scheduling::Manual => "manual",
@@ -63,130 +43,239 @@ fn label(scheduling: Scheduling) -> &'static str {
     }
 }
 
-/// Measures `subject` against `reference`, printing and recording the row.
-fn row(report: &mut String, label: &str, mut reference: impl FnMut(), mut subject: impl FnMut()) {
-    let paired: Paired = paired::measure(paired::budget(), |side| match side {
-        Side::Reference => reference(),
-        Side::Subject => subject(),
-    });
-    println!("{}", paired.row(label));
-    let (r, s) = paired.per_call_ns();
-    let (ratio, lo, hi) = paired.ratio();
-    let _ = writeln!(
-        report,
-        "| {label} | {:.2} | {:.2} | {ratio:.3} | {lo:.3}–{hi:.3} |",
-        r / 1e6,
-        s / 1e6
-    );
+/// A plotted line: its name and (x, y) points.
+type Series = (String, Vec<(f64, f64)>);
+
+/// The report and what the plots need, filled as the run goes.
+#[derive(Default)]
+struct Report {
+    text: String,
+    /// Per app: implementation → ms per run.
+    ms: BTreeMap<&'static str, BTreeMap<String, f64>>,
+    /// Per app: (output megapixels, relative throughput).
+    sizes: Vec<Series>,
 }
 
-fn section(report: &mut String, title: &str, reference: &str, subject: &str) {
-    println!("\n{title}\n{}", Paired::header(reference, subject));
+impl Report {
+    fn section(&mut self, title: &str, reference: &str, subject: &str) {
+        println!("\n{title}\n{}", Paired::header(reference, subject));
+        let _ = write!(
+            self.text,
+            "\n### {title}\n\n| | {reference} (ms) | {subject} (ms) | ratio | 95% CI |\n|---|---|---|---|---|\n"
+        );
+    }
+
+    /// Measures `subject` against `reference`, printing and recording the
+    /// row; the two times per run, in ms.
+    fn row(
+        &mut self,
+        label: &str,
+        mut reference: impl FnMut(),
+        mut subject: impl FnMut(),
+    ) -> (f64, f64) {
+        let paired: Paired = paired::measure(paired::budget(), |side| match side {
+            Side::Reference => reference(),
+            Side::Subject => subject(),
+        });
+        println!("{}", paired.row(label));
+        let (r, s) = paired.per_call_ns();
+        let (ratio, lo, hi) = paired.ratio();
+        let _ = writeln!(
+            self.text,
+            "| {label} | {:.3} | {:.3} | {ratio:.3} | {lo:.3}–{hi:.3} |",
+            r / 1e6,
+            s / 1e6
+        );
+        (r / 1e6, s / 1e6)
+    }
+
+    fn record(&mut self, app: &'static str, implementation: &str, ms: f64) {
+        self.ms
+            .entry(app)
+            .or_default()
+            .insert(implementation.to_owned(), ms);
+    }
+}
+
+fn compile(app: &dyn App, scheduling: Scheduling, target: &Target) -> halide::Result<Callable> {
+    app.pipeline(scheduling, target, app.size())?
+        .compile(target)
+}
+
+/// What building the app costs under each schedule: a table row each.
+fn build_costs(report: &mut Report, app: &dyn App, target: &Target) -> halide::Result<()> {
     let _ = write!(
-        report,
-        "\n### {title}\n\n| | {reference} (ms) | {subject} (ms) | ratio | 95% CI |\n|---|---|---|---|---|\n"
+        report.text,
+        "\n### {}: building\n\n| | schedule (ms) | JIT compile (ms) | cached load (ms) |\n|---|---|---|---|\n",
+        app.name()
     );
-}
-
-/// An app's two comparisons that every app has: the Rust app against its
-/// C++ twin (same schedule), and each autoscheduler's schedule, compiled by
-/// `compile`, against the hand-written one.
-#[allow(clippy::too_many_arguments)]
-fn schedules<T: Element>(
-    report: &mut String,
-    app: &str,
-    input: &Buffer<T>,
-    out: &mut Buffer<T>,
-    other: &mut Buffer<T>,
-    manual: &Callable,
-    cpp: &CppApp,
-    compile: impl Fn(Scheduling) -> halide::Result<Callable>,
-) -> halide::Result<()> {
-    section(
-        report,
-        &format!("{app}: Rust against C++, same schedule"),
-        "C++",
-        "Rust",
-    );
-    row(
-        report,
-        "manual",
-        || cpp.call(input, other).unwrap(),
-        || manual.call(args![input, &mut *out]).unwrap(),
-    );
-    section(
-        report,
-        &format!("{app}: autoschedulers against the hand-written schedule"),
-        "manual",
-        "auto",
-    );
-    for scheduling in &Scheduling::ALL[1..] {
-        let auto = compile(*scheduling)?;
-        row(
-            report,
-            label(*scheduling),
-            || manual.call(args![input, &mut *out]).unwrap(),
-            || auto.call(args![input, &mut *other]).unwrap(),
+    for scheduling in Scheduling::ALL {
+        let start = Instant::now();
+        let pipeline = app.pipeline(scheduling, target, app.size())?;
+        let schedule = start.elapsed();
+        let start = Instant::now();
+        halide::cache::jit_only(|| pipeline.compile(target))?;
+        let jit = start.elapsed();
+        // The first cached compile may fill the cache; the second loads.
+        pipeline.compile(target)?;
+        let start = Instant::now();
+        pipeline.compile(target)?;
+        let load = start.elapsed();
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let _ = writeln!(
+            report.text,
+            "| {} | {:.1} | {:.1} | {:.2} |",
+            label(scheduling),
+            ms(schedule),
+            ms(jit),
+            ms(load)
         );
     }
     Ok(())
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let target = Target::host()?;
-    let mut report = format!(
-        "# Halide's apps: halide-rs against C++ Halide, the autoschedulers and Rust\n\n\
-         Host `{target}`, {} threads; ratios are subject / reference time (below 1: the subject \
-         is faster), medians of paired, interleaved blocks with their 95% confidence intervals.\n",
-        std::thread::available_parallelism().map_or(1, usize::from)
+/// The median time of one `run`, in ms, over about `budget`.
+fn time_ms(budget: Duration, mut run: impl FnMut()) -> f64 {
+    run();
+    let mut times = Vec::new();
+    let start = Instant::now();
+    while times.len() < 3 || start.elapsed() < budget {
+        let t = Instant::now();
+        run();
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+        if budget.is_zero() {
+            break;
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// The app's size with its first two extents scaled by `scale`.
+fn scaled(size: &[i32], scale: i32) -> Vec<i32> {
+    size.iter()
+        .enumerate()
+        .map(|(i, &e)| if i < 2 { e / scale } else { e })
+        .collect()
+}
+
+/// Every app's comparisons that need no alternative.
+fn app_rows(report: &mut Report, app: &'static dyn App, target: &Target) -> halide::Result<()> {
+    let name = app.name();
+    let manual = compile(app, Scheduling::Manual, target)?;
+    let cpp = CppApp::new(name)?;
+    let (mut rust_run, mut other) = (app.workload(app.size())?, app.workload(app.size())?);
+    rust_run.run(&manual)?;
+    other.run_cpp(&cpp)?;
+    assert!(
+        identical(&rust_run.output, &other.output),
+        "{name}: Rust and C++ differ"
     );
 
-    // blur
-    let [w, h] = blur::SIZE;
-    let input = Buffer::<u16>::from_fn(&[w + 2, h + 2], |c| (noise(c) * 65535.0) as u16)?;
-    let mut out = Buffer::<u16>::new(&[w, h])?;
-    let mut other = Buffer::<u16>::new(&[w, h])?;
-    let manual = Blur::new(Scheduling::Manual, &target, blur::SIZE)?
-        .pipeline()?
-        .compile(&target)?;
-    let cpp = CppApp::new("blur")?;
-    manual.call(args![&input, &mut out])?;
-    cpp.call(&input, &mut other)?;
-    assert_eq!(out.as_slice(), other.as_slice(), "Rust and C++ blur differ");
-    rayon_blur(input.as_slice(), (w + 2) as usize, other.as_mut_slice());
-    assert_eq!(out.as_slice(), other.as_slice(), "the rayon blur differs");
-    schedules(
-        &mut report,
-        "blur",
-        &input,
-        &mut out,
-        &mut other,
-        &manual,
-        &cpp,
-        |scheduling| {
-            Blur::new(scheduling, &target, blur::SIZE)?
-                .pipeline()?
-                .compile(&target)
-        },
-    )?;
-    section(
-        &mut report,
+    report.section(
+        &format!("{name}: Rust against C++, same schedule"),
+        "C++",
+        "Rust",
+    );
+    let (c, r) = report.row(
+        "manual",
+        || other.run_cpp(&cpp).unwrap(),
+        || rust_run.run(&manual).unwrap(),
+    );
+    report.record(name, "C++ Halide", c);
+    report.record(name, "Rust Halide", r);
+
+    report.section(
+        &format!("{name}: autoschedulers against the hand-written schedule"),
+        "manual",
+        "auto",
+    );
+    for scheduling in &Scheduling::ALL[1..] {
+        let auto = compile(app, *scheduling, target)?;
+        let (_, a) = report.row(
+            label(*scheduling),
+            || rust_run.run(&manual).unwrap(),
+            || other.run(&auto).unwrap(),
+        );
+        report.record(name, label(*scheduling), a);
+    }
+
+    let budget = paired::budget() / 4;
+    let full = time_ms(budget, || rust_run.run(&manual).unwrap());
+    let pixels = |size: &[i32]| f64::from(size[0]) * f64::from(size[1]) / 1e6;
+    let mut points = Vec::new();
+    for scale in [4, 2] {
+        let size = scaled(app.size(), scale);
+        let mut run = app.workload(&size)?;
+        let ms = time_ms(budget, || run.run(&manual).unwrap());
+        points.push((
+            pixels(&size),
+            pixels(&size) / ms / (pixels(app.size()) / full),
+        ));
+    }
+    points.push((pixels(app.size()), 1.0));
+    report.sizes.push((name.to_owned(), points));
+    build_costs(report, app, target)
+}
+
+fn buffer<T: Element>(image: &Image) -> &Buffer<T> {
+    let any: &dyn std::any::Any = match image {
+        Image::U8(b) => b,
+        Image::U16(b) => b,
+        Image::F32(b) => b,
+    };
+    any.downcast_ref().expect("the app's element type")
+}
+
+/// The blur against its Rust alternatives and the bandwidth floor.
+fn blur_alternatives(report: &mut Report, target: &Target) -> halide::Result<()> {
+    let app = &halide_apps::blur::Blur;
+    let manual = compile(app, Scheduling::Manual, target)?;
+    let mut run: Workload = app.workload(app.size())?;
+    let input = buffer::<u16>(run.image()?).clone();
+    let (w, h) = (input.shape()[0] as usize, input.shape()[1] as usize);
+    let mut out = vec![0u16; (w - 2) * (h - 2)];
+    run.run(&manual)?;
+    alternatives::blur_rayon(input.as_slice(), w, &mut out);
+    assert_eq!(
+        out,
+        buffer::<u16>(&run.output).as_slice(),
+        "the rayon blur differs"
+    );
+
+    report.section(
         "blur: Halide against separable, parallel Rust (rayon)",
         "rayon",
         "Halide",
     );
-    let slice = input.as_slice();
-    row(
-        &mut report,
+    let (ms, _) = report.row(
         "manual",
-        || rayon_blur(slice, (w + 2) as usize, other.as_mut_slice()),
-        || manual.call(args![&input, &mut out]).unwrap(),
+        || alternatives::blur_rayon(input.as_slice(), w, &mut out),
+        || run.run(&manual).unwrap(),
     );
+    report.record("blur", "rayon", ms);
+
+    report.section(
+        "blur: Halide (16-bit) against imageproc's box_filter (8-bit, the same size)",
+        "imageproc",
+        "Halide",
+    );
+    let gray = image::GrayImage::from_fn(w as u32, h as u32, |x, y| {
+        image::Luma([(input.as_slice()[y as usize * w + x as usize] >> 8) as u8])
+    });
+    let (ms, _) = report.row(
+        "manual",
+        || {
+            std::hint::black_box(alternatives::blur_imageproc(&gray));
+        },
+        || run.run(&manual).unwrap(),
+    );
+    report.record("blur", "imageproc", ms);
+
     // The floor: copying the output's bytes from the input, scheduled as
     // the blur is (rows in parallel, vectorized), so only the arithmetic
     // and the neighbours read differ.
-    section(
-        &mut report,
+    report.section(
         "blur: against a plain copy of the same bytes (the memory-bandwidth floor)",
         "copy",
         "blur",
@@ -199,44 +288,259 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         copy.split(&y, &y, &yi, 8)?
             .parallel(&y)?
             .vectorize(&x, 16)?;
-        Pipeline::new(&[&copy])?.compile(&target)?
+        Pipeline::new(&[&copy])?.compile(target)?
     };
-    row(
-        &mut report,
+    let mut copied = Buffer::<u16>::new(&[w as i32 - 2, h as i32 - 2])?;
+    report.row(
         "manual",
-        || copy.call(args![&input, &mut other]).unwrap(),
-        || manual.call(args![&input, &mut out]).unwrap(),
+        || copy.call(args![&input, &mut copied]).unwrap(),
+        || run.run(&manual).unwrap(),
     );
+    Ok(())
+}
 
-    // unsharp
-    let size = unsharp::SIZE;
-    let input = Buffer::<f32>::from_fn(&size, |c| 0.05 + noise(c))?;
-    let mut out = Buffer::<f32>::new(&size)?;
-    let mut other = Buffer::<f32>::new(&size)?;
-    let manual = Unsharp::new(Scheduling::Manual, &target, size)?
-        .pipeline()?
-        .compile(&target)?;
-    let cpp = CppApp::new("unsharp")?;
-    schedules(
-        &mut report,
-        "unsharp",
-        &input,
-        &mut out,
-        &mut other,
-        &manual,
-        &cpp,
-        |scheduling| {
-            Unsharp::new(scheduling, &target, size)?
-                .pipeline()?
-                .compile(&target)
-        },
-    )?;
-
-    if !paired::budget().is_zero() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join("apps.md"), report)?;
-        println!("\nwrote {}", dir.join("apps.md").display());
+/// Unsharp against its Rust alternatives.
+fn unsharp_alternatives(report: &mut Report, target: &Target) -> halide::Result<()> {
+    let app = &halide_apps::unsharp::Unsharp;
+    let manual = compile(app, Scheduling::Manual, target)?;
+    let mut run = app.workload(app.size())?;
+    let input = buffer::<f32>(run.image()?).clone();
+    let [w, h] = [input.shape()[0] as usize, input.shape()[1] as usize];
+    let mut out = vec![0.0f32; w * h * 3];
+    type Alternative = fn(&[f32], usize, usize, &mut [f32]);
+    let alts: [(&str, Alternative); 2] = [
+        ("rayon", alternatives::unsharp_rayon),
+        ("imageproc", alternatives::unsharp_imageproc),
+    ];
+    for (name, alternative) in alts {
+        report.section(&format!("unsharp: Halide against {name}"), name, "Halide");
+        let (ms, _) = report.row(
+            "manual",
+            || alternative(input.as_slice(), w, h, &mut out),
+            || run.run(&manual).unwrap(),
+        );
+        report.record("unsharp", name, ms);
     }
     Ok(())
+}
+
+/// In a child process: each app's manual schedule and the rayon
+/// alternatives, timed at this process's thread count; prints
+/// `name<TAB>ms` lines.
+fn child(target: &Target) -> halide::Result<()> {
+    let budget = paired::budget() / 8;
+    for app in APPS {
+        let manual = compile(*app, Scheduling::Manual, target)?;
+        let mut run = app.workload(app.size())?;
+        println!(
+            "{}\t{}",
+            app.name(),
+            time_ms(budget, || run.run(&manual).unwrap())
+        );
+    }
+    let [w, h] = halide_apps::blur::SIZE.map(|e| e as usize);
+    let input = halide_apps::blur::input(w as i32 + 2, h as i32 + 2)?;
+    let mut out = vec![0u16; w * h];
+    let ms = time_ms(budget, || {
+        alternatives::blur_rayon(input.as_slice(), w + 2, &mut out)
+    });
+    println!("blur (rayon)\t{ms}");
+    let [w, h, c] = halide_apps::unsharp::SIZE.map(|e| e as usize);
+    let input = Buffer::<f32>::from_fn(&halide_apps::unsharp::SIZE, |p| {
+        0.05 + halide_apps::noise(p)
+    })?;
+    let mut out = vec![0.0f32; w * h * c];
+    let ms = time_ms(budget, || {
+        alternatives::unsharp_rayon(input.as_slice(), w, h, &mut out)
+    });
+    println!("unsharp (rayon)\t{ms}");
+    Ok(())
+}
+
+/// Runs this benchmark in a child process per thread count; the speed-up
+/// over one thread, per app, as plot series, and a table.
+fn threads(report: &mut Report) -> Result<Vec<Series>, Box<dyn std::error::Error>> {
+    let all = std::thread::available_parallelism().map_or(1, usize::from);
+    let counts: Vec<usize> = [1, 2, 4, 8, 16]
+        .into_iter()
+        .filter(|&n| n < all)
+        .chain([all])
+        .collect();
+    let mut by_app: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+    for &n in &counts {
+        let output = std::process::Command::new(std::env::current_exe()?)
+            .args(std::env::args().skip(1))
+            .env(CHILD, n.to_string())
+            .env("HL_NUM_THREADS", n.to_string())
+            .env("RAYON_NUM_THREADS", n.to_string())
+            .output()?;
+        if !output.status.success() {
+            return Err(format!(
+                "the {n}-thread run failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+            .into());
+        }
+        for line in String::from_utf8(output.stdout)?.lines() {
+            if let Some((name, ms)) = line.split_once('\t') {
+                by_app
+                    .entry(name.to_owned())
+                    .or_default()
+                    .push((n as f64, ms.parse()?));
+            }
+        }
+    }
+    let _ = write!(
+        report.text,
+        "\n### Scaling with threads (ms per run; speed-up over 1 thread)\n\n| | {} |\n|---|{}\n",
+        counts
+            .iter()
+            .map(|n| format!("{n} thread(s)"))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        "---|".repeat(counts.len())
+    );
+    let mut series = Vec::new();
+    for (name, points) in by_app {
+        let one = points[0].1;
+        let cells: Vec<String> = points
+            .iter()
+            .map(|(_, ms)| format!("{ms:.2} ({:.2}×)", one / ms))
+            .collect();
+        let _ = writeln!(report.text, "| {name} | {} |", cells.join(" | "));
+        series.push((name, points.iter().map(|&(n, ms)| (n, one / ms)).collect()));
+    }
+    Ok(series)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let target = Target::host()?;
+    if std::env::var_os(CHILD).is_some() {
+        return Ok(child(&target)?);
+    }
+    let mut report = Report {
+        text: format!(
+            "# Halide's apps: halide-rs against C++ Halide, the autoschedulers and Rust\n\n\
+             Host `{target}`, {} threads; ratios are subject / reference time (below 1: the \
+             subject is faster), medians of paired, interleaved blocks with their 95% \
+             confidence intervals.\n",
+            std::thread::available_parallelism().map_or(1, usize::from)
+        ),
+        ..Report::default()
+    };
+    for app in APPS {
+        app_rows(&mut report, *app, &target)?;
+    }
+    blur_alternatives(&mut report, &target)?;
+    unsharp_alternatives(&mut report, &target)?;
+    let _ = write!(
+        report.text,
+        "\n### Scaling with image size (throughput relative to the full size)\n\n| | ¼ × ¼ | ½ × ½ | full |\n|---|---|---|---|\n"
+    );
+    for (name, points) in &report.sizes {
+        let cells: Vec<String> = points.iter().map(|(_, t)| format!("{t:.2}")).collect();
+        let _ = writeln!(report.text, "| {name} | {} |", cells.join(" | "));
+    }
+    let thread_series = threads(&mut report)?;
+
+    if paired::budget().is_zero() {
+        return Ok(());
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
+    std::fs::create_dir_all(&dir)?;
+    plots(&dir, &report, &thread_series)?;
+    let _ = write!(
+        report.text,
+        "\n![ms per app](apps_ms.svg)\n\n![speed-up](apps_speedup.svg)\n\n\
+         ![scaling with threads](apps_scaling.svg)\n\n![scaling with size](apps_sizes.svg)\n"
+    );
+    std::fs::write(dir.join("apps.md"), &report.text)?;
+    println!("\nwrote {}", dir.join("apps.md").display());
+    Ok(())
+}
+
+/// The three pictures.
+fn plots(
+    dir: &std::path::Path,
+    report: &Report,
+    thread_series: &[Series],
+) -> Result<(), plot::PlotError> {
+    let series = [
+        "C++ Halide",
+        "Rust Halide",
+        "Mullapudi2016",
+        "Adams2019",
+        "Li2018",
+        "rayon",
+        "imageproc",
+    ];
+    let groups: Vec<(String, Vec<Option<f64>>)> = report
+        .ms
+        .iter()
+        .map(|(app, ms)| {
+            (
+                app.to_string(),
+                series.iter().map(|s| ms.get(*s).copied()).collect(),
+            )
+        })
+        .collect();
+    plot::bars(
+        &dir.join("apps_ms.svg"),
+        &Bars {
+            title: "Halide's apps: ms per run (lower is better)",
+            y_label: "ms",
+            series: &series,
+            groups: &groups,
+            log: true,
+        },
+    )?;
+    // Halide at its best schedule against the best Rust alternative.
+    let halide = ["Rust Halide", "Mullapudi2016", "Adams2019", "Li2018"];
+    let speedups: Vec<(String, Vec<Option<f64>>)> = report
+        .ms
+        .iter()
+        .filter_map(|(app, ms)| {
+            let best = |names: &[&str]| {
+                names
+                    .iter()
+                    .filter_map(|n| ms.get(*n))
+                    .copied()
+                    .reduce(f64::min)
+            };
+            Some((
+                app.to_string(),
+                vec![Some(best(&["rayon", "imageproc"])? / best(&halide)?)],
+            ))
+        })
+        .collect();
+    plot::bars(
+        &dir.join("apps_speedup.svg"),
+        &Bars {
+            title: "Halide (best schedule) over the best Rust alternative",
+            y_label: "speed-up (×)",
+            series: &["speed-up"],
+            groups: &speedups,
+            log: false,
+        },
+    )?;
+    let mut scaling: Vec<Series> = thread_series.to_vec();
+    scaling.retain(|(_, p)| p.len() > 1);
+    plot::lines(
+        &dir.join("apps_scaling.svg"),
+        &Lines {
+            title: "Speed-up with threads",
+            x_label: "threads",
+            y_label: "speed-up over 1 thread",
+            series: &scaling,
+        },
+    )?;
+    plot::lines(
+        &dir.join("apps_sizes.svg"),
+        &Lines {
+            title: "Throughput with image size",
+            x_label: "output megapixels",
+            y_label: "throughput relative to full size",
+            series: &report.sizes,
+        },
+    )
 }

@@ -8,6 +8,7 @@
 
 pub mod local_laplacian;
 pub mod paired;
+pub mod plot;
 
 use halide::prelude::*;
 pub use halide_apps::cpp::CppCallable;
