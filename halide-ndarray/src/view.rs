@@ -1,30 +1,40 @@
 //! Arrays viewed as Halide buffers, in place.
 
 use crate::{AxisOrder, Error};
-use halide_runtime::{BufferMut, BufferRef, Dim, Element};
+use halide_runtime::{BufferMut, BufferRef, Dim, Element, INLINE_DIMS};
 use ndarray::{ArrayBase, Data, DataMut, Dimension, RawData};
 
-/// The Halide shape of an array: one [`Dim`] per axis, in `order`.
-pub(crate) fn dims_of<S: RawData, D: Dimension>(
+/// `f` of the Halide shape of an array: one [`Dim`] per axis, in `order`,
+/// on the stack for up to [`INLINE_DIMS`] axes (as the buffer stores them),
+/// so that viewing such an array allocates nothing.
+pub(crate) fn with_dims<S: RawData, D: Dimension, R>(
     a: &ArrayBase<S, D>,
     order: AxisOrder,
-) -> Result<Vec<Dim>, Error> {
-    let dims = a
-        .shape()
-        .iter()
-        .zip(a.strides())
-        .enumerate()
-        .map(|(axis, (&len, &stride))| {
-            let extent = i32::try_from(len).map_err(|_| Error::TooLarge {
-                what: format!("axis {axis} of length {len}"),
-            })?;
-            let stride = i32::try_from(stride).map_err(|_| Error::TooLarge {
-                what: format!("stride {stride} of axis {axis}"),
-            })?;
-            Ok(Dim::new(0, extent, stride))
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    Ok(order.arrange(dims))
+    f: impl FnOnce(&[Dim]) -> R,
+) -> Result<R, Error> {
+    let n = a.ndim();
+    let mut inline = [Dim::default(); INLINE_DIMS];
+    let mut heap = Vec::new();
+    let dims: &mut [Dim] = if n <= INLINE_DIMS {
+        &mut inline[..n]
+    } else {
+        heap.resize(n, Dim::default());
+        &mut heap
+    };
+    let axes = a.shape().iter().zip(a.strides());
+    for (axis, (slot, (&len, &stride))) in dims.iter_mut().zip(axes).enumerate() {
+        let extent = i32::try_from(len).map_err(|_| Error::TooLarge {
+            what: format!("axis {axis} of length {len}"),
+        })?;
+        let stride = i32::try_from(stride).map_err(|_| Error::TooLarge {
+            what: format!("stride {stride} of axis {axis}"),
+        })?;
+        *slot = Dim::new(0, extent, stride);
+    }
+    if order == AxisOrder::Reversed {
+        dims.reverse();
+    }
+    Ok(f(dims))
 }
 
 /// Views an array as a read-only Halide buffer over the same memory.
@@ -52,11 +62,13 @@ pub trait AsBuffer<T: Element> {
 
 impl<T: Element, S: Data<Elem = T>, D: Dimension> AsBuffer<T> for ArrayBase<S, D> {
     fn as_buffer_with(&self, order: AxisOrder) -> Result<BufferRef<'_, T>, Error> {
-        let dims = dims_of(self, order)?;
+        let host = self.as_ptr();
         // SAFETY: as_ptr() is the element at index 0 of every axis (Halide's
         // mins), and ndarray guarantees that every element the shape and
         // strides reach is initialised and readable while `self` is borrowed.
-        Ok(unsafe { BufferRef::from_raw_parts(self.as_ptr(), &dims) }?)
+        Ok(with_dims(self, order, |dims| unsafe {
+            BufferRef::from_raw_parts(host, dims)
+        })??)
     }
 }
 
@@ -73,10 +85,12 @@ pub trait AsBufferMut<T: Element> {
 
 impl<T: Element, S: DataMut<Elem = T>, D: Dimension> AsBufferMut<T> for ArrayBase<S, D> {
     fn as_buffer_mut_with(&mut self, order: AxisOrder) -> Result<BufferMut<'_, T>, Error> {
-        let dims = dims_of(self, order)?;
+        let host = self.as_mut_ptr();
         // SAFETY: as in as_buffer_with; as_mut_ptr() also makes shared
         // storage unique, and `self` is borrowed mutably for the buffer's
         // life. Arrays with mutable access never alias their elements.
-        Ok(unsafe { BufferMut::from_raw_parts(self.as_mut_ptr(), &dims) }?)
+        Ok(with_dims(self, order, |dims| unsafe {
+            BufferMut::from_raw_parts(host, dims)
+        })??)
     }
 }

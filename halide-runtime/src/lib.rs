@@ -55,8 +55,8 @@ pub use self::image::{
 };
 pub use argument::{ArgumentInfo, ArgumentKind};
 pub use buffer::{
-    ALIGNMENT, Buffer, BufferMut, BufferRef, Dim, HalideBuffer, HalideBufferMut, RawBuffer,
-    ShapeError,
+    ALIGNMENT, Buffer, BufferMut, BufferRef, Dim, HalideBuffer, HalideBufferMut, INLINE_DIMS,
+    RawBuffer, ShapeError,
 };
 pub use buffer::{
     HalideBufferExt, HalideBufferMutExt, for_each_value2, for_each_value3, for_each_value4,

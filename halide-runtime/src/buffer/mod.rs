@@ -41,7 +41,7 @@ pub(crate) use construct::interleaved_dims;
 pub use ext::HalideBufferExt;
 pub use ext_mut::{HalideBufferMutExt, for_each_value2, for_each_value3, for_each_value4};
 pub use owned::{ALIGNMENT, Buffer};
-pub use raw::RawBuffer;
+pub use raw::{INLINE_DIMS, RawBuffer};
 pub use shape_error::ShapeError;
 pub use view::{BufferMut, BufferRef};
 

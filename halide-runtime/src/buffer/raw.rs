@@ -1,6 +1,21 @@
 //! [`RawBuffer`]: the `halide_buffer_t` a pipeline sees, its dimension array,
 //! and the device memory attached to it (`device_memory.rs`: what that
 //! memory is to the buffer, and so what its drop does with it).
+//!
+//! # The dimension array's address
+//!
+//! Up to [`INLINE_DIMS`] dimensions are stored inline, so making a buffer or
+//! a view of up to four dimensions allocates nothing; more are boxed. An
+//! inline array moves with the `RawBuffer`, leaving `dim` pointing where it
+//! was, so `dim` is set again whenever the C struct is handed out: by
+//! [`RawBuffer::as_raw`] through `&self` with an atomic compare-exchange on
+//! the field (a store only while it is stale), by `as_raw_mut` directly.
+//! Every reader of the C struct gets it from one of the two, and the struct
+//! cannot move while it is borrowed, so every read of `dim` sees this
+//! buffer's own array. The field is stale only after a move, and a move
+//! needs the buffer exclusively: the first `as_raw` afterwards stores, and
+//! any other thread's then fails its compare-exchange and writes nothing, so
+//! no store ever races with a reader of a struct already handed out.
 
 mod device_memory;
 
@@ -8,17 +23,76 @@ use super::{Dim, ShapeError};
 use crate::sys::{halide_buffer_t, halide_dimension_t};
 use crate::types::{Element, Type};
 use device_memory::{DeviceRole, DeviceRoot};
+use std::cell::UnsafeCell;
 use std::fmt;
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
-/// The `halide_buffer_t` Halide sees, with the dimension array it points to.
+/// How many dimensions a buffer stores inline: making a buffer or view of
+/// up to this many allocates nothing for its shape.
 ///
-/// The array is boxed, so its address survives moves of the `RawBuffer`; the
-/// `halide_buffer_t` itself is only handed out by pointer for the duration of
-/// a borrow, so its own address needs no such care.
+/// ```
+/// assert_eq!(halide_runtime::INLINE_DIMS, 4);
+/// ```
+pub const INLINE_DIMS: usize = 4;
+
+/// The dimension array: inline up to [`INLINE_DIMS`], boxed beyond.
+enum DimArray {
+    Inline {
+        len: u8,
+        dims: [halide_dimension_t; INLINE_DIMS],
+    },
+    Boxed(Box<[halide_dimension_t]>),
+}
+
+impl DimArray {
+    fn new(dims: &[Dim]) -> Self {
+        let c = |d: &Dim| halide_dimension_t {
+            min: d.min,
+            extent: d.extent,
+            stride: d.stride,
+            flags: 0,
+        };
+        if dims.len() <= INLINE_DIMS {
+            let mut inline = [c(&Dim::default()); INLINE_DIMS];
+            for (slot, d) in inline.iter_mut().zip(dims) {
+                *slot = c(d);
+            }
+            DimArray::Inline {
+                len: dims.len() as u8,
+                dims: inline,
+            }
+        } else {
+            DimArray::Boxed(dims.iter().map(c).collect())
+        }
+    }
+
+    fn as_slice(&self) -> &[halide_dimension_t] {
+        match self {
+            DimArray::Inline { len, dims } => &dims[..usize::from(*len)],
+            DimArray::Boxed(dims) => dims,
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [halide_dimension_t] {
+        match self {
+            DimArray::Inline { len, dims } => &mut dims[..usize::from(*len)],
+            DimArray::Boxed(dims) => dims,
+        }
+    }
+
+    /// What `dim` of the C struct points to while the array is where it is.
+    fn as_c_ptr(&self) -> *mut halide_dimension_t {
+        self.as_slice().as_ptr().cast_mut()
+    }
+}
+
+/// The `halide_buffer_t` Halide sees, with the dimension array it points to
+/// (see the module's docs for how `dim` follows the array when it moves).
 pub struct RawBuffer {
-    buf: halide_buffer_t,
-    dims: Box<[halide_dimension_t]>,
+    /// In a cell because `as_raw` refreshes `dim` through `&self`.
+    cell: UnsafeCell<halide_buffer_t>,
+    dims: DimArray,
     /// What `buf.device` is to this buffer, when it is not 0.
     role: DeviceRole,
     /// For a view sharing device memory: the buffer that owns it.
@@ -50,15 +124,7 @@ impl RawBuffer {
     /// the mins at `host`. Nothing is read: the caller makes the shape fit
     /// memory it holds (the module invariant).
     pub(super) fn new<T: Element>(host: *const T, dims: &[Dim]) -> Self {
-        let mut dims: Box<[halide_dimension_t]> = dims
-            .iter()
-            .map(|d| halide_dimension_t {
-                min: d.min,
-                extent: d.extent,
-                stride: d.stride,
-                flags: 0,
-            })
-            .collect();
+        let dims = DimArray::new(dims);
         let buf = halide_buffer_t {
             device: 0,
             device_interface: std::ptr::null(),
@@ -66,12 +132,13 @@ impl RawBuffer {
             flags: 0,
             type_: T::TYPE.to_raw(),
             // A buffer of more than i32::MAX dimensions cannot be allocated.
-            dimensions: dims.len() as i32,
-            dim: dims.as_mut_ptr(),
+            dimensions: dims.as_slice().len() as i32,
+            // Set whenever the struct is handed out (see the module docs).
+            dim: std::ptr::null_mut(),
             padding: std::ptr::null_mut(),
         };
         RawBuffer {
-            buf,
+            cell: UnsafeCell::new(buf),
             dims,
             role: DeviceRole::Owned,
             root: None,
@@ -89,24 +156,42 @@ impl RawBuffer {
     /// The C struct, for reading.
     #[inline]
     pub fn as_raw(&self) -> &halide_buffer_t {
-        &self.buf
+        let want = self.dims.as_c_ptr();
+        let buf = self.cell.get();
+        // SAFETY: `dim` is a field of the live struct in the cell, aligned
+        // for a pointer; while handed-out references to the struct may
+        // exist, the field already holds `want`, so the exchange fails and
+        // writes nothing (the module docs give the whole argument).
+        let dim = unsafe { AtomicPtr::from_ptr(&raw mut (*buf).dim) };
+        let current = dim.load(Ordering::Acquire);
+        if current != want {
+            let _ = dim.compare_exchange(current, want, Ordering::AcqRel, Ordering::Acquire);
+        }
+        // SAFETY: nothing writes the struct while this borrow of `self`
+        // lasts: writers need `&mut self`, and `dim` is now current.
+        unsafe { &*buf }
     }
 
     /// The C struct, for a pipeline to write its elements, flags and device
     /// fields (never its shape).
+    #[inline]
     pub(super) fn as_raw_mut(&mut self) -> &mut halide_buffer_t {
-        &mut self.buf
+        let want = self.dims.as_c_ptr();
+        let buf = self.cell.get_mut();
+        buf.dim = want;
+        buf
     }
 
     /// Number of dimensions.
     #[inline]
     pub fn dimensions(&self) -> usize {
-        self.dims.len()
+        self.dims.as_slice().len()
     }
 
     /// The shape of dimension `i`, or `None` past the last one.
     pub fn dim(&self, i: usize) -> Option<Dim> {
         self.dims
+            .as_slice()
             .get(i)
             .map(|d| Dim::new(d.min, d.extent, d.stride))
     }
@@ -119,12 +204,16 @@ impl RawBuffer {
     /// The element type.
     #[inline]
     pub fn element_type(&self) -> Type {
-        Type::from_raw(self.buf.type_).expect("buffers are only built with valid types")
+        Type::from_raw(self.as_raw().type_).expect("buffers are only built with valid types")
     }
 
     /// Number of elements the shape addresses.
     pub fn len(&self) -> usize {
-        self.dims.iter().map(|d| d.extent.max(0) as usize).product()
+        self.dims
+            .as_slice()
+            .iter()
+            .map(|d| d.extent.max(0) as usize)
+            .product()
     }
 
     /// Whether the shape addresses no element.
@@ -136,11 +225,11 @@ impl RawBuffer {
     /// outside the shape. Nothing is read: whether the element may be read
     /// or written is for the buffer type holding this `RawBuffer` to say.
     pub(super) fn element<T: Element>(&self, coords: &[i32]) -> Option<*mut T> {
-        if coords.len() != self.dims.len() {
+        if coords.len() != self.dimensions() {
             return None;
         }
         let mut off: i64 = 0;
-        for (c, d) in coords.iter().zip(self.dims.iter()) {
+        for (c, d) in coords.iter().zip(self.dims.as_slice()) {
             let i = i64::from(*c) - i64::from(d.min);
             if i < 0 || i >= i64::from(d.extent) {
                 return None;
@@ -148,16 +237,16 @@ impl RawBuffer {
             off += i * i64::from(d.stride);
         }
         let off = isize::try_from(off).ok()?;
-        Some(self.buf.host.cast::<T>().wrapping_offset(off))
+        Some(self.as_raw().host.cast::<T>().wrapping_offset(off))
     }
 
     /// Checks that `coords` has one coordinate per dimension.
     pub(super) fn check_coords(&self, coords: &[i32]) -> Result<(), ShapeError> {
-        if coords.len() == self.dims.len() {
+        if coords.len() == self.dimensions() {
             Ok(())
         } else {
             Err(ShapeError::WrongDimensions {
-                expected: self.dims.len(),
+                expected: self.dimensions(),
                 given: coords.len(),
             })
         }
@@ -168,7 +257,7 @@ impl RawBuffer {
     /// reaches in memory is unchanged.
     pub(super) fn set_mins(&mut self, mins: &[i32]) -> Result<(), ShapeError> {
         self.check_coords(mins)?;
-        for (d, &m) in self.dims.iter_mut().zip(mins) {
+        for (d, &m) in self.dims.as_mut_slice().iter_mut().zip(mins) {
             d.min = m;
         }
         Ok(())
@@ -180,12 +269,10 @@ impl RawBuffer {
     /// elements the old shape reached (which keeps the module invariant),
     /// and with an unchanged element layout when there is device memory.
     pub(super) fn set_shape(&mut self, host: *mut u8, dims: &[Dim]) {
-        // The element type is only that of the throwaway buffer.
-        let mut fresh = RawBuffer::new(host.cast_const(), dims);
-        self.dims = std::mem::take(&mut fresh.dims);
-        self.buf.dim = self.dims.as_mut_ptr();
-        self.buf.dimensions = fresh.buf.dimensions;
-        self.buf.host = host;
+        self.dims = DimArray::new(dims);
+        let buf = self.as_raw_mut();
+        buf.dimensions = dims.len() as i32;
+        buf.host = host;
     }
 }
 
@@ -194,9 +281,9 @@ impl fmt::Debug for RawBuffer {
         f.debug_struct("RawBuffer")
             .field("type", &self.element_type())
             .field("dims", &self.dims())
-            .field("host", &self.buf.host)
-            .field("device", &self.buf.device)
-            .field("flags", &self.buf.flags)
+            .field("host", &self.as_raw().host)
+            .field("device", &self.as_raw().device)
+            .field("flags", &self.as_raw().flags)
             .finish()
     }
 }
@@ -232,6 +319,51 @@ mod tests {
             })
         );
         assert_eq!(raw.dims(), [Dim::new(-2, 4, 1), Dim::new(5, 3, 4)]);
+    }
+
+    /// Reads the shape the way Halide does: through the C struct's `dim`.
+    fn c_dims(buf: &halide_buffer_t) -> Vec<Dim> {
+        let n = buf.dimensions as usize;
+        // SAFETY: `dim` points at `dimensions` entries of the live buffer
+        // the struct was borrowed from.
+        let dims = unsafe { std::slice::from_raw_parts(buf.dim, n) };
+        dims.iter()
+            .map(|d| Dim::new(d.min, d.extent, d.stride))
+            .collect()
+    }
+
+    #[test]
+    fn the_c_struct_finds_its_dims_after_moves() {
+        let data = [0u16; 24];
+        for dims in [
+            vec![Dim::new(0, 4, 1), Dim::new(1, 6, 4)],
+            (0..6).map(|i| Dim::new(i, 1, 1)).collect(),
+        ] {
+            let raw = RawBuffer::new(data.as_ptr(), &dims);
+            assert_eq!(c_dims(raw.as_raw()), dims);
+            // Moved into a box, out again, and into a vector: the inline
+            // array moves each time, and `dim` follows it.
+            let boxed = Box::new(raw);
+            assert_eq!(c_dims(boxed.as_raw()), dims);
+            let mut moved = vec![*boxed];
+            assert_eq!(c_dims(moved[0].as_raw_mut()), dims);
+            let mut raw = moved.pop().unwrap();
+            raw.set_shape(data.as_ptr().cast_mut().cast(), &dims[..1]);
+            assert_eq!(c_dims(raw.as_raw()), dims[..1]);
+        }
+    }
+
+    #[test]
+    fn threads_sharing_a_moved_buffer_read_the_same_dims() {
+        let data = [0u8; 8];
+        let dims = [Dim::new(0, 2, 1), Dim::new(0, 4, 2)];
+        let raw = Box::new(RawBuffer::new(data.as_ptr(), &dims));
+        let raw = *raw;
+        std::thread::scope(|s| {
+            for _ in 0..3 {
+                s.spawn(|| assert_eq!(c_dims(raw.as_raw()), dims));
+            }
+        });
     }
 
     #[test]

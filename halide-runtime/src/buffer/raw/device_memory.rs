@@ -37,7 +37,7 @@ pub(super) enum DeviceRole {
 
 impl RawBuffer {
     fn flag(&self, flag: halide_buffer_flags) -> bool {
-        self.buf.flags & u64::from(flag.0) != 0
+        self.as_raw().flags & u64::from(flag.0) != 0
     }
 
     /// Whether the host copy is newer than the device copy.
@@ -53,7 +53,7 @@ impl RawBuffer {
     /// Whether a pipeline attached device memory to this buffer (which
     /// the buffer owns: see `device`).
     pub fn has_device_allocation(&self) -> bool {
-        self.buf.device != 0
+        self.as_raw().device != 0
     }
 
     /// Records that the host copy changed, so that a pipeline reading the
@@ -61,7 +61,8 @@ impl RawBuffer {
     /// device allocation; element writes through the buffer types call it.
     pub(in crate::buffer) fn set_host_dirty(&mut self) {
         if self.has_device_allocation() {
-            self.buf.flags |= u64::from(halide_buffer_flags::halide_buffer_flag_host_dirty.0);
+            self.as_raw_mut().flags |=
+                u64::from(halide_buffer_flags::halide_buffer_flag_host_dirty.0);
         }
     }
 
@@ -71,7 +72,7 @@ impl RawBuffer {
     ) -> Option<Result<(), Error>> {
         // SAFETY: by the module invariant the shape lies in memory this
         // buffer's owner holds; the device fields are the runtime's.
-        unsafe { device_call(&mut self.buf, op) }
+        unsafe { device_call(self.as_raw_mut(), op) }
     }
 
     /// Copies the data to the device `iface` drives, allocating there first
@@ -80,13 +81,13 @@ impl RawBuffer {
         &mut self,
         iface: DeviceInterface,
     ) -> Result<(), Error> {
-        if self.has_device_allocation() && self.buf.device_interface != iface.as_raw() {
+        if self.has_device_allocation() && self.as_raw().device_interface != iface.as_raw() {
             return Err(other_device());
         }
-        prepare_input(&mut self.buf);
+        prepare_input(self.as_raw_mut());
         // SAFETY: by the module invariant the shape lies in memory this
         // buffer's owner holds; the interface is a live runtime's.
-        let done = unsafe { iface.call(&mut self.buf, |i| i.copy_to_device) };
+        let done = unsafe { iface.call(self.as_raw_mut(), |i| i.copy_to_device) };
         done.unwrap_or(Err(Error::new(ErrorCode::NoDeviceInterface, None)))
     }
 
@@ -117,7 +118,7 @@ impl RawBuffer {
         }
         let freed = self.device_call(|iface| iface.device_free);
         freed.unwrap_or(Err(Error::new(ErrorCode::NoDeviceInterface, None)))?;
-        self.buf.flags &= !u64::from(halide_buffer_flags::halide_buffer_flag_host_dirty.0);
+        self.as_raw_mut().flags &= !u64::from(halide_buffer_flags::halide_buffer_flag_host_dirty.0);
         Ok(())
     }
 
@@ -129,7 +130,8 @@ impl RawBuffer {
         if self.host_dirty() {
             return Err(Error::new(ErrorCode::HostAndDeviceDirty, None));
         }
-        self.buf.flags |= u64::from(halide_buffer_flags::halide_buffer_flag_device_dirty.0);
+        self.as_raw_mut().flags |=
+            u64::from(halide_buffer_flags::halide_buffer_flag_device_dirty.0);
         Ok(())
     }
 
@@ -146,7 +148,7 @@ impl RawBuffer {
     /// without copying anything there; the buffer owns it.
     pub(in crate::buffer) fn device_malloc(&mut self, iface: DeviceInterface) -> Result<(), Error> {
         if self.has_device_allocation() {
-            return if self.buf.device_interface == iface.as_raw() {
+            return if self.as_raw().device_interface == iface.as_raw() {
                 Ok(())
             } else {
                 Err(other_device())
@@ -154,7 +156,7 @@ impl RawBuffer {
         }
         // SAFETY: by the module invariant the shape lies in memory this
         // buffer's owner holds; the interface is a live runtime's.
-        let done = unsafe { iface.call(&mut self.buf, |i| i.device_malloc) };
+        let done = unsafe { iface.call(self.as_raw_mut(), |i| i.device_malloc) };
         done.unwrap_or(Err(Error::new(ErrorCode::NoDeviceInterface, None)))?;
         self.role = DeviceRole::Owned;
         Ok(())
@@ -180,7 +182,7 @@ impl RawBuffer {
         let wrap = unsafe { (*raw).wrap_native };
         let wrap = wrap.ok_or(Error::new(ErrorCode::NoDeviceInterface, None))?;
         // SAFETY: as above, on this buffer's own halide_buffer_t.
-        with_context(|uc| unsafe { wrap(uc, &mut self.buf, handle, raw) })?;
+        with_context(|uc| unsafe { wrap(uc, self.as_raw_mut(), handle, raw) })?;
         self.role = DeviceRole::Wrapped;
         Ok(())
     }
@@ -195,7 +197,7 @@ impl RawBuffer {
         self.device_call(|iface| iface.detach_native)
             .unwrap_or(Err(Error::new(ErrorCode::NoDeviceInterface, None)))?;
         // What the device memory holds is the caller's business again.
-        self.buf.flags &= !DIRTY;
+        self.as_raw_mut().flags &= !DIRTY;
         self.role = DeviceRole::Owned;
         Ok(())
     }
@@ -212,31 +214,31 @@ impl RawBuffer {
         if !self.has_device_allocation() {
             return Ok(());
         }
-        if self.buf.device_interface.is_null() {
+        if self.as_raw().device_interface.is_null() {
             let e = Error::new(ErrorCode::NoDeviceInterface, None);
             return Err(ShapeError::Device(e));
         }
         let root = match self.role {
             DeviceRole::Owned | DeviceRole::Wrapped => DeviceRoot {
-                host: self.buf.host,
-                device: self.buf.device,
-                interface: self.buf.device_interface,
+                host: self.as_raw().host,
+                device: self.as_raw().device,
+                interface: self.as_raw().device_interface,
             },
             DeviceRole::Crop | DeviceRole::Shared => {
                 self.root.expect("views with device memory know its root")
             }
         };
-        let offset = (view.buf.host as isize).wrapping_sub(root.host as isize);
+        let offset = (view.as_raw().host as isize).wrapping_sub(root.host as isize);
         view.role = match offset {
             0 => {
-                view.buf.device = root.device;
-                view.buf.device_interface = root.interface;
+                view.as_raw_mut().device = root.device;
+                view.as_raw_mut().device_interface = root.interface;
                 DeviceRole::Shared
             }
             1.. => {
                 let device = root.crop(offset).map_err(ShapeError::Device)?;
-                view.buf.device = device;
-                view.buf.device_interface = root.interface;
+                view.as_raw_mut().device = device;
+                view.as_raw_mut().device_interface = root.interface;
                 DeviceRole::Crop
             }
             _ => {
@@ -245,7 +247,7 @@ impl RawBuffer {
                 return Err(ShapeError::Device(e));
             }
         };
-        view.buf.flags |= self.buf.flags & DIRTY;
+        view.as_raw_mut().flags |= self.as_raw().flags & DIRTY;
         view.root = Some(root);
         Ok(())
     }
@@ -320,7 +322,7 @@ impl Drop for RawBuffer {
     /// Does what the device memory's role says (see `DeviceRole`). Failures
     /// cannot be reported from drop.
     fn drop(&mut self) {
-        if self.buf.device == 0 {
+        if self.as_raw().device == 0 {
             return;
         }
         match self.role {
@@ -338,7 +340,7 @@ impl Drop for RawBuffer {
                     // SAFETY: the source is borrowed mutably for this view's
                     // whole life (`lend_device`), so it is alive, in place,
                     // and reached by nothing else; only its flags change.
-                    unsafe { (*source.as_ptr()).flags |= self.buf.flags & DIRTY };
+                    unsafe { (*source.as_ptr()).flags |= self.as_raw().flags & DIRTY };
                 }
                 if self.role == DeviceRole::Crop {
                     let _ = self.device_call(|iface| iface.device_release_crop);
