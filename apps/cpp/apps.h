@@ -7,3 +7,4 @@
 
 Halide::Callable blur_app(const Halide::Target &target);
 Halide::Callable unsharp_app(const Halide::Target &target);
+Halide::Callable bilateral_grid_app(const Halide::Target &target);
