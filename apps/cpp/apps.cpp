@@ -25,6 +25,7 @@ const struct {
     {"blur", blur_app},
     {"unsharp", unsharp_app},
     {"bilateral_grid", bilateral_grid_app},
+    {"local_laplacian", local_laplacian_app},
 };
 
 void copy_message(const char *what, char *message, size_t capacity) {

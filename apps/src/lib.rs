@@ -28,6 +28,7 @@ use workload::{Image, Workload};
 pub mod bilateral_grid;
 pub mod blur;
 pub mod cpp;
+pub mod local_laplacian;
 pub mod unsharp;
 pub mod workload;
 
@@ -36,6 +37,7 @@ pub const APPS: &[&dyn App] = &[
     &blur::Blur,
     &unsharp::Unsharp,
     &bilateral_grid::BilateralGrid,
+    &local_laplacian::LocalLaplacian,
 ];
 
 /// One of Halide's apps: its pipeline under any [`Scheduling`], the inputs
