@@ -28,6 +28,7 @@ use workload::{Image, Workload};
 pub mod bilateral_grid;
 pub mod blur;
 pub mod cpp;
+pub mod interpolate;
 pub mod local_laplacian;
 pub mod unsharp;
 pub mod workload;
@@ -38,6 +39,7 @@ pub const APPS: &[&dyn App] = &[
     &unsharp::Unsharp,
     &bilateral_grid::BilateralGrid,
     &local_laplacian::LocalLaplacian,
+    &interpolate::Interpolate,
 ];
 
 /// One of Halide's apps: its pipeline under any [`Scheduling`], the inputs
