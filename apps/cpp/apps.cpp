@@ -24,6 +24,9 @@ const struct {
 } apps[] = {
     {"blur", blur_app},
     {"unsharp", unsharp_app},
+    {"bilateral_grid", bilateral_grid_app},
+    {"local_laplacian", local_laplacian_app},
+    {"interpolate", interpolate_app},
 };
 
 void copy_message(const char *what, char *message, size_t capacity) {

@@ -7,3 +7,6 @@
 
 Halide::Callable blur_app(const Halide::Target &target);
 Halide::Callable unsharp_app(const Halide::Target &target);
+Halide::Callable bilateral_grid_app(const Halide::Target &target);
+Halide::Callable local_laplacian_app(const Halide::Target &target);
+Halide::Callable interpolate_app(const Halide::Target &target);

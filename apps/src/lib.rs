@@ -26,13 +26,22 @@ use halide::{Autoscheduler, Error, Func, Pipeline, Result, Target};
 use workload::{Image, Workload};
 
 pub mod alternatives;
+pub mod bilateral_grid;
 pub mod blur;
 pub mod cpp;
+pub mod interpolate;
+pub mod local_laplacian;
 pub mod unsharp;
 pub mod workload;
 
 /// Every app.
-pub const APPS: &[&dyn App] = &[&blur::Blur, &unsharp::Unsharp];
+pub const APPS: &[&dyn App] = &[
+    &blur::Blur,
+    &unsharp::Unsharp,
+    &bilateral_grid::BilateralGrid,
+    &local_laplacian::LocalLaplacian,
+    &interpolate::Interpolate,
+];
 
 /// One of Halide's apps: its pipeline under any [`Scheduling`], the inputs
 /// it runs over, and what it computes in plain Rust.

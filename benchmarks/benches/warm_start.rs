@@ -11,7 +11,8 @@
 
 use halide::prelude::*;
 use halide::{Callable, args, boundary, cache};
-use halide_benchmarks::local_laplacian::LocalLaplacian;
+use halide_apps::local_laplacian::LocalLaplacian;
+use halide_apps::{App as _, Scheduling};
 use halide_benchmarks::paired::{self, Paired, Side};
 use std::path::Path;
 use std::process::Command;
@@ -77,19 +78,14 @@ fn app(name: &str) -> App {
             }
         }
         _ => {
-            let ll = LocalLaplacian::new().unwrap();
-            let input = Buffer::<u16>::from_fn(&[W, H, 3], |p| {
-                ((p[0] * 37 + p[1] * 91 + p[2] * 1000) % 65536) as u16
-            })
-            .unwrap();
-            let mut out = Buffer::<u16>::new(&[W, H, 3]).unwrap();
-            let callable = ll
-                .pipeline
-                .compile_with_inputs(&target, &[&ll.input, &ll.levels, &ll.alpha, &ll.beta])
+            let size = [W, H, 3];
+            let pipeline = LocalLaplacian
+                .pipeline(Scheduling::Manual, &target, &size)
                 .unwrap();
+            let mut workload = LocalLaplacian.workload(&size).unwrap();
             App {
-                callable,
-                run: Box::new(move |c| c.call(args![&input, 8, 1.0f32, 1.0f32, &mut out]).unwrap()),
+                callable: pipeline.compile(&target).unwrap(),
+                run: Box::new(move |c| workload.run(c).unwrap()),
             }
         }
     }

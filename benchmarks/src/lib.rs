@@ -6,7 +6,6 @@
 //! same pipeline compiled to a C++ `Halide::Callable` and called from C++
 //! ([`CppCallable`]), and through `Func::realize_into`.
 
-pub mod local_laplacian;
 pub mod paired;
 pub mod plot;
 
