@@ -4,37 +4,77 @@ use crate::{AxisOrder, Error};
 use halide_runtime::{BufferMut, BufferRef, Dim, Element, INLINE_DIMS};
 use ndarray::{ArrayBase, Data, DataMut, Dimension, RawData};
 
-/// `f` of the Halide shape of an array: one [`Dim`] per axis, in `order`,
-/// on the stack for up to [`INLINE_DIMS`] axes (as the buffer stores them),
-/// so that viewing such an array allocates nothing.
-pub(crate) fn with_dims<S: RawData, D: Dimension, R>(
-    a: &ArrayBase<S, D>,
-    order: AxisOrder,
-    f: impl FnOnce(&[Dim]) -> R,
-) -> Result<R, Error> {
-    let n = a.ndim();
-    let mut inline = [Dim::default(); INLINE_DIMS];
-    let mut heap = Vec::new();
-    let dims: &mut [Dim] = if n <= INLINE_DIMS {
-        &mut inline[..n]
+/// The Halide shape of an array, on the stack for up to [`INLINE_DIMS`]
+/// axes (as the buffer stores them), so that viewing such an array
+/// allocates nothing.
+pub(crate) struct Shape {
+    inline: [Dim; INLINE_DIMS],
+    /// Used beyond `INLINE_DIMS` axes (an empty `Vec` allocates nothing).
+    heap: Vec<Dim>,
+    len: usize,
+}
+
+impl Shape {
+    /// One [`Dim`] per axis of `a`, in `order`.
+    #[inline(always)]
+    pub(crate) fn of<S: RawData, D: Dimension>(
+        a: &ArrayBase<S, D>,
+        order: AxisOrder,
+    ) -> Result<Shape, Error> {
+        let len = a.ndim();
+        let mut shape = Shape {
+            inline: [Dim::default(); INLINE_DIMS],
+            heap: Vec::new(),
+            len,
+        };
+        if len > INLINE_DIMS {
+            shape.heap.resize(len, Dim::default());
+        }
+        let dims = shape.dims_mut();
+        let axes = a.shape().iter().zip(a.strides());
+        for (axis, (slot, (&len, &stride))) in dims.iter_mut().zip(axes).enumerate() {
+            match (i32::try_from(len), i32::try_from(stride)) {
+                (Ok(extent), Ok(stride)) => *slot = Dim::new(0, extent, stride),
+                _ => return Err(too_large(axis, len, stride)),
+            }
+        }
+        if order == AxisOrder::Reversed {
+            dims.reverse();
+        }
+        Ok(shape)
+    }
+
+    #[inline(always)]
+    fn dims_mut(&mut self) -> &mut [Dim] {
+        if self.len <= INLINE_DIMS {
+            &mut self.inline[..self.len]
+        } else {
+            &mut self.heap
+        }
+    }
+
+    /// The dimensions, Halide's dimension 0 first.
+    #[inline(always)]
+    pub(crate) fn dims(&self) -> &[Dim] {
+        if self.len <= INLINE_DIMS {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
+        }
+    }
+}
+
+/// The error for an axis whose length or stride does not fit Halide's
+/// 32 bits; out of line, off the path of every view.
+#[cold]
+#[inline(never)]
+fn too_large(axis: usize, len: usize, stride: isize) -> Error {
+    let what = if i32::try_from(len).is_err() {
+        format!("axis {axis} of length {len}")
     } else {
-        heap.resize(n, Dim::default());
-        &mut heap
+        format!("stride {stride} of axis {axis}")
     };
-    let axes = a.shape().iter().zip(a.strides());
-    for (axis, (slot, (&len, &stride))) in dims.iter_mut().zip(axes).enumerate() {
-        let extent = i32::try_from(len).map_err(|_| Error::TooLarge {
-            what: format!("axis {axis} of length {len}"),
-        })?;
-        let stride = i32::try_from(stride).map_err(|_| Error::TooLarge {
-            what: format!("stride {stride} of axis {axis}"),
-        })?;
-        *slot = Dim::new(0, extent, stride);
-    }
-    if order == AxisOrder::Reversed {
-        dims.reverse();
-    }
-    Ok(f(dims))
+    Error::TooLarge { what }
 }
 
 /// Views an array as a read-only Halide buffer over the same memory.
@@ -62,13 +102,11 @@ pub trait AsBuffer<T: Element> {
 
 impl<T: Element, S: Data<Elem = T>, D: Dimension> AsBuffer<T> for ArrayBase<S, D> {
     fn as_buffer_with(&self, order: AxisOrder) -> Result<BufferRef<'_, T>, Error> {
-        let host = self.as_ptr();
+        let shape = Shape::of(self, order)?;
         // SAFETY: as_ptr() is the element at index 0 of every axis (Halide's
         // mins), and ndarray guarantees that every element the shape and
         // strides reach is initialised and readable while `self` is borrowed.
-        Ok(with_dims(self, order, |dims| unsafe {
-            BufferRef::from_raw_parts(host, dims)
-        })??)
+        Ok(unsafe { BufferRef::from_raw_parts(self.as_ptr(), shape.dims()) }?)
     }
 }
 
@@ -85,12 +123,10 @@ pub trait AsBufferMut<T: Element> {
 
 impl<T: Element, S: DataMut<Elem = T>, D: Dimension> AsBufferMut<T> for ArrayBase<S, D> {
     fn as_buffer_mut_with(&mut self, order: AxisOrder) -> Result<BufferMut<'_, T>, Error> {
-        let host = self.as_mut_ptr();
+        let shape = Shape::of(self, order)?;
         // SAFETY: as in as_buffer_with; as_mut_ptr() also makes shared
         // storage unique, and `self` is borrowed mutably for the buffer's
         // life. Arrays with mutable access never alias their elements.
-        Ok(with_dims(self, order, |dims| unsafe {
-            BufferMut::from_raw_parts(host, dims)
-        })??)
+        Ok(unsafe { BufferMut::from_raw_parts(self.as_mut_ptr(), shape.dims()) }?)
     }
 }

@@ -46,6 +46,7 @@ enum DimArray {
 }
 
 impl DimArray {
+    #[inline]
     fn new(dims: &[Dim]) -> Self {
         let c = |d: &Dim| halide_dimension_t {
             min: d.min,
@@ -67,6 +68,7 @@ impl DimArray {
         }
     }
 
+    #[inline]
     fn as_slice(&self) -> &[halide_dimension_t] {
         match self {
             DimArray::Inline { len, dims } => &dims[..usize::from(*len)],
@@ -82,6 +84,7 @@ impl DimArray {
     }
 
     /// What `dim` of the C struct points to while the array is where it is.
+    #[inline]
     fn as_c_ptr(&self) -> *mut halide_dimension_t {
         self.as_slice().as_ptr().cast_mut()
     }
@@ -96,7 +99,9 @@ pub struct RawBuffer {
     /// What `buf.device` is to this buffer, when it is not 0.
     role: DeviceRole,
     /// For a view sharing device memory: the buffer that owns it.
-    root: Option<DeviceRoot>,
+    /// Boxed: only views sharing device memory have one, and a host
+    /// view, made per call, stays small to move.
+    root: Option<Box<DeviceRoot>>,
     /// For a writable view sharing its source's device memory: the source,
     /// which learns on drop what the view made dirty. The source is
     /// borrowed mutably for the view's whole life (see `lend_device`).
@@ -123,6 +128,7 @@ impl RawBuffer {
     /// Describes elements of type `T` laid out as `dims`, with the element at
     /// the mins at `host`. Nothing is read: the caller makes the shape fit
     /// memory it holds (the module invariant).
+    #[inline]
     pub(super) fn new<T: Element>(host: *const T, dims: &[Dim]) -> Self {
         let dims = DimArray::new(dims);
         let buf = halide_buffer_t {
@@ -149,6 +155,7 @@ impl RawBuffer {
 
     /// Marks the host memory as outliving this buffer (a view's), so that
     /// data a pipeline leaves on a device this buffer owns reaches it.
+    #[inline]
     pub(super) fn keep_host_current(&mut self) {
         self.host_outlives = true;
     }
@@ -351,6 +358,13 @@ mod tests {
             raw.set_shape(data.as_ptr().cast_mut().cast(), &dims[..1]);
             assert_eq!(c_dims(raw.as_raw()), dims[..1]);
         }
+    }
+
+    #[test]
+    fn views_stay_small_to_move() {
+        // The C struct, four inline dimensions and a few words: what a view
+        // made and returned per call copies.
+        assert!(size_of::<RawBuffer>() <= 152, "{}", size_of::<RawBuffer>());
     }
 
     #[test]

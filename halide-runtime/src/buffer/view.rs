@@ -66,12 +66,14 @@ impl<'a, T: Element> BufferRef<'a, T> {
     /// `host` points at the element at the mins, and every element the
     /// shape addresses is initialised, valid for reads, and not written
     /// through any other path for `'a`.
+    #[inline]
     pub unsafe fn from_raw_parts(host: *const T, dims: &[Dim]) -> Result<Self, ShapeError> {
         parts_raw(host, dims).map(Self::borrowing)
     }
 
     /// Ties `raw`, whose elements the caller has checked or vouched for, to
     /// the shared borrow `'a`.
+    #[inline]
     pub(super) fn borrowing(raw: RawBuffer) -> Self {
         BufferRef {
             raw,
@@ -99,6 +101,7 @@ impl<'a, T: Element> BufferMut<'a, T> {
     /// `host` points at the element at the mins, and every element the
     /// shape addresses is initialised, valid for reads and writes, and not
     /// accessed through any other path for `'a`.
+    #[inline]
     pub unsafe fn from_raw_parts(host: *mut T, dims: &[Dim]) -> Result<Self, ShapeError> {
         parts_raw(host, dims).map(Self::borrowing)
     }
@@ -107,6 +110,7 @@ impl<'a, T: Element> BufferMut<'a, T> {
     /// the exclusive borrow `'a`. The borrowed memory outlives the view, so
     /// data a pipeline leaves on a device the view owns is copied back to
     /// it on drop.
+    #[inline]
     pub(super) fn borrowing(mut raw: RawBuffer) -> Self {
         raw.keep_host_current();
         BufferMut {
@@ -133,6 +137,7 @@ fn slice_raw<T: Element>(
 
 /// The `RawBuffer` of a view from a pointer: the shape is checked for
 /// negative extents; the caller vouches for the memory.
+#[inline]
 fn parts_raw<T: Element>(host: *const T, dims: &[Dim]) -> Result<RawBuffer, ShapeError> {
     reach(dims)?;
     Ok(RawBuffer::new(host, dims))
@@ -140,6 +145,7 @@ fn parts_raw<T: Element>(host: *const T, dims: &[Dim]) -> Result<RawBuffer, Shap
 
 /// The lowest and highest element offsets (relative to the host pointer)
 /// that `dims` can address, or `None` when some extent is zero.
+#[inline]
 pub(super) fn reach(dims: &[Dim]) -> Result<Option<(i64, i64)>, ShapeError> {
     let (mut lo, mut hi) = (0i64, 0i64);
     for (d, dim) in dims.iter().enumerate() {

@@ -224,9 +224,10 @@ impl RawBuffer {
                 device: self.as_raw().device,
                 interface: self.as_raw().device_interface,
             },
-            DeviceRole::Crop | DeviceRole::Shared => {
-                self.root.expect("views with device memory know its root")
-            }
+            DeviceRole::Crop | DeviceRole::Shared => *self
+                .root
+                .as_deref()
+                .expect("views with device memory know its root"),
         };
         let offset = (view.as_raw().host as isize).wrapping_sub(root.host as isize);
         view.role = match offset {
@@ -248,7 +249,7 @@ impl RawBuffer {
             }
         };
         view.as_raw_mut().flags |= self.as_raw().flags & DIRTY;
-        view.root = Some(root);
+        view.root = Some(Box::new(root));
         Ok(())
     }
 
@@ -320,11 +321,20 @@ fn other_device() -> Error {
 
 impl Drop for RawBuffer {
     /// Does what the device memory's role says (see `DeviceRole`). Failures
-    /// cannot be reported from drop.
+    /// cannot be reported from drop. Inline for host-only buffers, whose
+    /// drop does nothing here: views are made and dropped per call.
+    #[inline]
     fn drop(&mut self) {
-        if self.as_raw().device == 0 {
-            return;
+        if self.as_raw_mut().device != 0 {
+            self.release_device();
         }
+    }
+}
+
+impl RawBuffer {
+    /// What dropping a buffer with device memory does to that memory.
+    #[inline(never)]
+    fn release_device(&mut self) {
         match self.role {
             DeviceRole::Owned | DeviceRole::Wrapped => {
                 if self.host_outlives {
