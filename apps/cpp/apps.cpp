@@ -24,6 +24,7 @@ const struct {
 } apps[] = {
     {"blur", blur_app},
     {"unsharp", unsharp_app},
+    {"harris", harris_app},
 };
 
 void copy_message(const char *what, char *message, size_t capacity) {

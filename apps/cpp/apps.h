@@ -7,3 +7,4 @@
 
 Halide::Callable blur_app(const Halide::Target &target);
 Halide::Callable unsharp_app(const Halide::Target &target);
+Halide::Callable harris_app(const Halide::Target &target);

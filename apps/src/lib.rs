@@ -27,11 +27,12 @@ use workload::{Image, Workload};
 
 pub mod blur;
 pub mod cpp;
+pub mod harris;
 pub mod unsharp;
 pub mod workload;
 
 /// Every app.
-pub const APPS: &[&dyn App] = &[&blur::Blur, &unsharp::Unsharp];
+pub const APPS: &[&dyn App] = &[&blur::Blur, &unsharp::Unsharp, &harris::Harris];
 
 /// One of Halide's apps: its pipeline under any [`Scheduling`], the inputs
 /// it runs over, and what it computes in plain Rust.
