@@ -25,6 +25,7 @@ const struct {
     {"blur", blur_app},
     {"unsharp", unsharp_app},
     {"harris", harris_app},
+    {"max_filter", max_filter_app},
 };
 
 void copy_message(const char *what, char *message, size_t capacity) {

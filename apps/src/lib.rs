@@ -28,11 +28,17 @@ use workload::{Image, Workload};
 pub mod blur;
 pub mod cpp;
 pub mod harris;
+pub mod max_filter;
 pub mod unsharp;
 pub mod workload;
 
 /// Every app.
-pub const APPS: &[&dyn App] = &[&blur::Blur, &unsharp::Unsharp, &harris::Harris];
+pub const APPS: &[&dyn App] = &[
+    &blur::Blur,
+    &unsharp::Unsharp,
+    &harris::Harris,
+    &max_filter::MaxFilter,
+];
 
 /// One of Halide's apps: its pipeline under any [`Scheduling`], the inputs
 /// it runs over, and what it computes in plain Rust.
