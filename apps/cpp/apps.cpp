@@ -26,6 +26,7 @@ const struct {
     {"unsharp", unsharp_app},
     {"harris", harris_app},
     {"max_filter", max_filter_app},
+    {"iir_blur", iir_blur_app},
 };
 
 void copy_message(const char *what, char *message, size_t capacity) {

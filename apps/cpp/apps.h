@@ -9,3 +9,4 @@ Halide::Callable blur_app(const Halide::Target &target);
 Halide::Callable unsharp_app(const Halide::Target &target);
 Halide::Callable harris_app(const Halide::Target &target);
 Halide::Callable max_filter_app(const Halide::Target &target);
+Halide::Callable iir_blur_app(const Halide::Target &target);

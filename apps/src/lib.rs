@@ -28,6 +28,7 @@ use workload::{Image, Workload};
 pub mod blur;
 pub mod cpp;
 pub mod harris;
+pub mod iir_blur;
 pub mod max_filter;
 pub mod unsharp;
 pub mod workload;
@@ -38,6 +39,7 @@ pub const APPS: &[&dyn App] = &[
     &unsharp::Unsharp,
     &harris::Harris,
     &max_filter::MaxFilter,
+    &iir_blur::IirBlur,
 ];
 
 /// One of Halide's apps: its pipeline under any [`Scheduling`], the inputs
