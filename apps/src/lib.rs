@@ -30,6 +30,7 @@ pub mod cpp;
 pub mod harris;
 pub mod iir_blur;
 pub mod max_filter;
+pub mod stencil_chain;
 pub mod unsharp;
 pub mod workload;
 
@@ -40,6 +41,7 @@ pub const APPS: &[&dyn App] = &[
     &harris::Harris,
     &max_filter::MaxFilter,
     &iir_blur::IirBlur,
+    &stencil_chain::StencilChain,
 ];
 
 /// One of Halide's apps: its pipeline under any [`Scheduling`], the inputs
