@@ -27,6 +27,10 @@ const struct {
     {"bilateral_grid", bilateral_grid_app},
     {"local_laplacian", local_laplacian_app},
     {"interpolate", interpolate_app},
+    {"harris", harris_app},
+    {"max_filter", max_filter_app},
+    {"iir_blur", iir_blur_app},
+    {"stencil_chain", stencil_chain_app},
 };
 
 void copy_message(const char *what, char *message, size_t capacity) {

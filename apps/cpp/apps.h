@@ -10,3 +10,7 @@ Halide::Callable unsharp_app(const Halide::Target &target);
 Halide::Callable bilateral_grid_app(const Halide::Target &target);
 Halide::Callable local_laplacian_app(const Halide::Target &target);
 Halide::Callable interpolate_app(const Halide::Target &target);
+Halide::Callable harris_app(const Halide::Target &target);
+Halide::Callable max_filter_app(const Halide::Target &target);
+Halide::Callable iir_blur_app(const Halide::Target &target);
+Halide::Callable stencil_chain_app(const Halide::Target &target);

@@ -29,8 +29,12 @@ pub mod alternatives;
 pub mod bilateral_grid;
 pub mod blur;
 pub mod cpp;
+pub mod harris;
+pub mod iir_blur;
 pub mod interpolate;
 pub mod local_laplacian;
+pub mod max_filter;
+pub mod stencil_chain;
 pub mod unsharp;
 pub mod workload;
 
@@ -41,6 +45,10 @@ pub const APPS: &[&dyn App] = &[
     &bilateral_grid::BilateralGrid,
     &local_laplacian::LocalLaplacian,
     &interpolate::Interpolate,
+    &harris::Harris,
+    &max_filter::MaxFilter,
+    &iir_blur::IirBlur,
+    &stencil_chain::StencilChain,
 ];
 
 /// One of Halide's apps: its pipeline under any [`Scheduling`], the inputs
