@@ -9,7 +9,8 @@
 //! Images are dense and planar, as Halide's buffers of the same shape:
 //! `x` fastest, then `y`, then the channel.
 
-use crate::unsharp::{LUMA, kernel};
+use crate::LUMA;
+use crate::unsharp::kernel;
 use image::{GrayImage, ImageBuffer, Luma};
 use rayon::prelude::*;
 

@@ -8,7 +8,7 @@
 //! `(3, 3)`, three smaller than the input on every side.
 
 use crate::workload::{Image, Input, Workload};
-use crate::{App, Scheduling, autoschedule, extents, noise};
+use crate::{App, LUMA, Scheduling, autoschedule, extents, noise};
 use halide::prelude::*;
 use halide::{Error, Pipeline, Result};
 
@@ -21,9 +21,6 @@ pub const SIZE: [i32; 2] = [1536 - 6, 2560 - 6];
 
 /// Where the output starts, in the input's coordinates.
 pub const BORDER: i32 = 3;
-
-/// Luma weights of the red, green and blue channels.
-const LUMA: [f32; 3] = [0.299, 0.587, 0.114];
 
 /// The weight of the trace² in the response.
 const K: f32 = 0.04;

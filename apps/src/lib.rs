@@ -86,6 +86,10 @@ pub trait App: Sync {
     }
 }
 
+/// Luma weights of the red, green and blue channels, as the apps that
+/// make a gray image from RGB use them.
+pub const LUMA: [f32; 3] = [0.299, 0.587, 0.114];
+
 /// `size` as an array of `N` extents, or `Err` naming the app.
 fn extents<const N: usize>(app: &str, size: &[i32]) -> Result<[i32; N]> {
     size.try_into()

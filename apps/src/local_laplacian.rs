@@ -40,16 +40,19 @@ const EPS: f32 = 0.01;
 /// name).
 pub struct LocalLaplacian;
 
+/// A call's arguments: `xx`, `yy`, then the pure Vars `rest`.
+fn with_rest(xx: Expr, yy: Expr, rest: &[&Var]) -> Vec<Expr> {
+    [xx, yy]
+        .into_iter()
+        .chain(rest.iter().map(|v| v.expr().clone()))
+        .collect()
+}
+
 /// The pyramids' [1 3 3 1] downsampling of `f` (pure in x, y and then
 /// `rest`), in y and then in x.
 fn downsample(f: &Func, rest: &[&Var], name: &str) -> Result<Func> {
     let [x, y] = Var::many(["x", "y"]);
-    let args = |xx: Expr, yy: Expr| -> Vec<Expr> {
-        [xx, yy]
-            .into_iter()
-            .chain(rest.iter().map(|v| v.expr().clone()))
-            .collect()
-    };
+    let args = |xx: Expr, yy: Expr| with_rest(xx, yy, rest);
     let vars: Vec<&Var> = [&x, &y].into_iter().chain(rest.iter().copied()).collect();
     let mut down_y = Func::new(&format!("{name}_y"));
     let at = |yy: Expr| f.at(args(x.expr().clone(), yy));
@@ -70,12 +73,7 @@ fn downsample(f: &Func, rest: &[&Var], name: &str) -> Result<Func> {
 /// `rest`), in x and then in y.
 fn upsample(f: &Func, rest: &[&Var], name: &str) -> Result<Func> {
     let [x, y] = Var::many(["x", "y"]);
-    let args = |xx: Expr, yy: Expr| -> Vec<Expr> {
-        [xx, yy]
-            .into_iter()
-            .chain(rest.iter().map(|v| v.expr().clone()))
-            .collect()
-    };
+    let args = |xx: Expr, yy: Expr| with_rest(xx, yy, rest);
     let vars: Vec<&Var> = [&x, &y].into_iter().chain(rest.iter().copied()).collect();
     let mut up_x = Func::new(&format!("{name}_x"));
     let at = |xx: Expr| f.at(args(xx, y.expr().clone()));

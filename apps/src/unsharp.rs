@@ -4,7 +4,7 @@
 //! that changed the gray.
 
 use crate::workload::{Image, Input, Workload};
-use crate::{App, Scheduling, autoschedule, extents, noise};
+use crate::{App, LUMA, Scheduling, autoschedule, extents, noise};
 use halide::boundary::repeat_edge;
 use halide::math::{exp, sqrt};
 use halide::prelude::*;
@@ -15,9 +15,6 @@ pub const SIGMA: f32 = 1.5;
 
 /// The output size the app's estimates describe: width, height, channels.
 pub const SIZE: [i32; 3] = [1536, 2560, 3];
-
-/// Luma weights of the red, green and blue channels.
-pub const LUMA: [f32; 3] = [0.299, 0.587, 0.114];
 
 /// The unsharp app: `output(x, y, c)` for `input(x, y, c)` (3 channels,
 /// the same size; the edges repeated outward).

@@ -7,45 +7,67 @@ use halide_apps::cpp::{CppApp, CppArg};
 use halide_apps::workload::{distance, identical};
 use halide_apps::{APPS, App, Scheduling, blur, unsharp};
 
-#[test]
-fn every_app_matches_its_reference_under_every_schedule() {
+/// Checks `app` under every schedule against its reference, and its C++
+/// twin, bit for bit (one code generator behind both).
+fn check(app: &dyn App) {
     let target = Target::host().unwrap();
-    for app in APPS {
-        let size = app.test_size();
-        let mut run = app.workload(size).unwrap();
-        let want = app.reference(&run).unwrap();
-        for scheduling in Scheduling::ALL {
-            let callable = app
-                .pipeline(scheduling, &target, size)
-                .and_then(|p| p.compile(&target))
-                .unwrap_or_else(|e| panic!("{} {scheduling:?}: {e}", app.name()));
-            run.run(&callable).unwrap();
-            let d = distance(&run.output, &want, 1e-3).unwrap();
+    let size = app.test_size();
+    let mut run = app.workload(size).unwrap();
+    let want = app.reference(&run).unwrap();
+    for scheduling in Scheduling::ALL {
+        let callable = app
+            .pipeline(scheduling, &target, size)
+            .and_then(|p| p.compile(&target))
+            .unwrap_or_else(|e| panic!("{} {scheduling:?}: {e}", app.name()));
+        run.run(&callable).unwrap();
+        let d = distance(&run.output, &want, 1e-3).unwrap();
+        assert!(
+            d <= app.tolerance(),
+            "{} {scheduling:?}: {d} from the reference",
+            app.name()
+        );
+        if scheduling == Scheduling::Manual {
+            let mut cpp = app.workload(size).unwrap();
+            cpp.run_cpp(&CppApp::new(app.name()).unwrap()).unwrap();
             assert!(
-                d <= app.tolerance(),
-                "{} {scheduling:?}: {d} from the reference",
+                identical(&run.output, &cpp.output),
+                "{}: Rust and C++ differ",
                 app.name()
             );
         }
     }
 }
 
-/// The same app, written with Halide's C++ API and scheduled by hand the
-/// same way, computes the same bits: one code generator behind both.
-#[test]
-fn rust_and_cpp_compute_the_same_bits() {
-    let target = Target::host().unwrap();
-    for app in APPS {
-        let size = app.test_size();
-        let callable = app
-            .pipeline(Scheduling::Manual, &target, size)
-            .and_then(|p| p.compile(&target))
-            .unwrap();
-        let (mut rust, mut cpp) = (app.workload(size).unwrap(), app.workload(size).unwrap());
-        rust.run(&callable).unwrap();
-        cpp.run_cpp(&CppApp::new(app.name()).unwrap()).unwrap();
-        assert!(identical(&rust.output, &cpp.output), "{}", app.name());
-    }
+/// One test per app, so that the test threads share them out; and a test
+/// that none of `APPS` is left out.
+macro_rules! app_tests {
+    ($($test:ident: $app:expr),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                check(&$app);
+            }
+        )*
+
+        #[test]
+        fn every_app_is_tested() {
+            let tested = [$($app.name()),*];
+            let names: Vec<&str> = APPS.iter().map(|a| a.name()).collect();
+            assert_eq!(names, tested);
+        }
+    };
+}
+
+app_tests! {
+    blur_app: blur::Blur,
+    unsharp_app: unsharp::Unsharp,
+    bilateral_grid_app: halide_apps::bilateral_grid::BilateralGrid,
+    local_laplacian_app: halide_apps::local_laplacian::LocalLaplacian,
+    interpolate_app: halide_apps::interpolate::Interpolate,
+    harris_app: halide_apps::harris::Harris,
+    max_filter_app: halide_apps::max_filter::MaxFilter,
+    iir_blur_app: halide_apps::iir_blur::IirBlur,
+    stencil_chain_app: halide_apps::stencil_chain::StencilChain,
 }
 
 #[test]
