@@ -29,18 +29,8 @@ impl App for Blur {
     }
 
     fn pipeline(&self, scheduling: Scheduling, target: &Target, size: &[i32]) -> Result<Pipeline> {
-        let [w, h] = extents(self.name(), size)?;
+        let (_, mut blur_x, mut output) = funcs(size)?;
         let [x, y, yi] = Var::many(["x", "y", "yi"]);
-        let input = ImageParam::new::<u16>(2, "input");
-        let mut blur_x = Func::new("blur_x");
-        let row = input.at((&x, &y)) + input.at((&x + 1, &y)) + input.at((&x + 2, &y));
-        blur_x.define([&x, &y], row / 3)?;
-        let mut output = Func::new("blur_y");
-        let column = blur_x.at([&x, &y]) + blur_x.at((&x, &y + 1)) + blur_x.at((&x, &y + 2));
-        output.define([&x, &y], column / 3)?;
-
-        input.set_estimates(&[(0, w + 2), (0, h + 2)])?;
-        output.set_estimates(&[(0, w), (0, h)])?;
         match scheduling {
             Scheduling::Manual => {
                 output
@@ -71,6 +61,54 @@ impl App for Blur {
             _ => Err(Error::invalid("the blur's input is 16-bit")),
         }
     }
+}
+
+/// The blur's input and its two Funcs, `blur_x` and the output, with the
+/// estimates for outputs of `size`.
+fn funcs(size: &[i32]) -> Result<(ImageParam, Func, Func)> {
+    let [w, h] = extents(Blur.name(), size)?;
+    let [x, y] = Var::many(["x", "y"]);
+    let input = ImageParam::new::<u16>(2, "input");
+    let mut blur_x = Func::new("blur_x");
+    let row = input.at((&x, &y)) + input.at((&x + 1, &y)) + input.at((&x + 2, &y));
+    blur_x.define([&x, &y], row / 3)?;
+    let mut output = Func::new("blur_y");
+    let column = blur_x.at([&x, &y]) + blur_x.at((&x, &y + 1)) + blur_x.at((&x, &y + 2));
+    output.define([&x, &y], column / 3)?;
+    input.set_estimates(&[(0, w + 2), (0, h + 2)])?;
+    output.set_estimates(&[(0, w), (0, h)])?;
+    Ok((input, blur_x, output))
+}
+
+/// The blur under the app's schedule retuned for wide vectors: the
+/// target's natural vector width (32 lanes of u16 with AVX-512, where the
+/// app's 8 was chosen for SSE) and strips of 32 rows. The apps benchmark
+/// measures it beside the app's own.
+///
+/// ```
+/// use halide::prelude::*;
+/// let target = Target::host()?;
+/// let tuned = halide_apps::blur::tuned(&target)?.compile(&target)?;
+/// let input = halide_apps::blur::input(130, 66)?;
+/// let mut out = Buffer::<u16>::new(&[128, 64])?;
+/// tuned.call(halide::args![&input, &mut out])?;
+/// assert_eq!(out.as_slice(), halide_apps::blur::reference(&input)?.as_slice());
+/// # Ok::<(), halide::Error>(())
+/// ```
+pub fn tuned(target: &Target) -> Result<Pipeline> {
+    let (_, mut blur_x, mut output) = funcs(&SIZE)?;
+    let [x, y, yi] = Var::many(["x", "y", "yi"]);
+    let vec = i32::try_from(target.natural_vector_size::<u16>()?)
+        .map_err(|_| Error::invalid("vector size out of range"))?;
+    output
+        .split(&y, &y, &yi, 32)?
+        .parallel(&y)?
+        .vectorize(&x, vec)?;
+    blur_x
+        .store_at(&output, &y)?
+        .compute_at(&output, &yi)?
+        .vectorize(&x, vec)?;
+    Pipeline::new(&[&output])
 }
 
 /// The test image: `w × h` of noise over the whole 16-bit range.

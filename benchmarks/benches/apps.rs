@@ -43,6 +43,9 @@ fn label(scheduling: Scheduling) -> &'static str {
     }
 }
 
+/// A labelled way to run something, for a row each.
+type Labelled<'a> = (&'static str, Box<dyn FnMut() + 'a>);
+
 /// A plotted line: its name and (x, y) points.
 type Series = (String, Vec<(f64, f64)>);
 
@@ -243,17 +246,34 @@ fn blur_alternatives(report: &mut Report, target: &Target) -> halide::Result<()>
         "the rayon blur differs"
     );
 
+    let tuned = halide_apps::blur::tuned(target)?.compile(target)?;
+    let mut tuned_out = Buffer::<u16>::new(&[w as i32 - 2, h as i32 - 2])?;
+    tuned.call(args![&input, &mut tuned_out])?;
+    assert_eq!(out, tuned_out.as_slice(), "the tuned blur differs");
+    let mut halide: [Labelled<'_>; 2] = [
+        ("app's schedule", Box::new(|| run.run(&manual).unwrap())),
+        (
+            "tuned",
+            Box::new(|| tuned.call(args![&input, &mut tuned_out]).unwrap()),
+        ),
+    ];
+
     report.section(
         "blur: Halide against separable, parallel Rust (rayon)",
         "rayon",
         "Halide",
     );
-    let (ms, _) = report.row(
-        "manual",
-        || alternatives::blur_rayon(input.as_slice(), w, &mut out),
-        || run.run(&manual).unwrap(),
-    );
-    report.record("blur", "rayon", ms);
+    for (label, blur) in &mut halide {
+        let (ms, h) = report.row(
+            label,
+            || alternatives::blur_rayon(input.as_slice(), w, &mut out),
+            blur,
+        );
+        report.record("blur", "rayon", ms);
+        if *label == "tuned" {
+            report.record("blur", "Rust Halide (tuned)", h);
+        }
+    }
 
     report.section(
         "blur: Halide (16-bit) against imageproc's box_filter (8-bit, the same size)",
@@ -263,18 +283,20 @@ fn blur_alternatives(report: &mut Report, target: &Target) -> halide::Result<()>
     let gray = image::GrayImage::from_fn(w as u32, h as u32, |x, y| {
         image::Luma([(input.as_slice()[y as usize * w + x as usize] >> 8) as u8])
     });
-    let (ms, _) = report.row(
-        "manual",
-        || {
-            std::hint::black_box(alternatives::blur_imageproc(&gray));
-        },
-        || run.run(&manual).unwrap(),
-    );
-    report.record("blur", "imageproc", ms);
+    for (label, blur) in &mut halide {
+        let (ms, _) = report.row(
+            label,
+            || {
+                std::hint::black_box(alternatives::blur_imageproc(&gray));
+            },
+            blur,
+        );
+        report.record("blur", "imageproc", ms);
+    }
 
     // The floor: copying the output's bytes from the input, scheduled as
-    // the blur is (rows in parallel, vectorized), so only the arithmetic
-    // and the neighbours read differ.
+    // the tuned blur is (strips of rows in parallel, full vectors), so only
+    // the arithmetic and the neighbours read differ.
     report.section(
         "blur: against a plain copy of the same bytes (the memory-bandwidth floor)",
         "copy",
@@ -285,17 +307,20 @@ fn blur_alternatives(report: &mut Report, target: &Target) -> halide::Result<()>
         let source = ImageParam::new::<u16>(2, "source");
         let mut copy = Func::new("copy");
         copy.define([&x, &y], source.at((&x, &y)))?;
-        copy.split(&y, &y, &yi, 8)?
+        let vec = i32::try_from(target.natural_vector_size::<u16>()?).unwrap_or(16);
+        copy.split(&y, &y, &yi, 32)?
             .parallel(&y)?
-            .vectorize(&x, 16)?;
+            .vectorize(&x, vec)?;
         Pipeline::new(&[&copy])?.compile(target)?
     };
     let mut copied = Buffer::<u16>::new(&[w as i32 - 2, h as i32 - 2])?;
-    report.row(
-        "manual",
-        || copy.call(args![&input, &mut copied]).unwrap(),
-        || run.run(&manual).unwrap(),
-    );
+    for (label, blur) in &mut halide {
+        report.row(
+            label,
+            || copy.call(args![&input, &mut copied]).unwrap(),
+            blur,
+        );
+    }
     Ok(())
 }
 
@@ -468,6 +493,7 @@ fn plots(
     let series = [
         "C++ Halide",
         "Rust Halide",
+        "Rust Halide (tuned)",
         "Mullapudi2016",
         "Adams2019",
         "Li2018",
@@ -495,7 +521,13 @@ fn plots(
         },
     )?;
     // Halide at its best schedule against the best Rust alternative.
-    let halide = ["Rust Halide", "Mullapudi2016", "Adams2019", "Li2018"];
+    let halide = [
+        "Rust Halide",
+        "Rust Halide (tuned)",
+        "Mullapudi2016",
+        "Adams2019",
+        "Li2018",
+    ];
     let speedups: Vec<(String, Vec<Option<f64>>)> = report
         .ms
         .iter()
