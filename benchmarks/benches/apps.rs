@@ -106,36 +106,50 @@ fn compile(app: &dyn App, scheduling: Scheduling, target: &Target) -> halide::Re
         .compile(target)
 }
 
-/// What building the app costs under each schedule: a table row each.
-fn build_costs(report: &mut Report, app: &dyn App, target: &Target) -> halide::Result<()> {
-    let _ = write!(
-        report.text,
-        "\n### {}: building\n\n| | schedule (ms) | JIT compile (ms) | cached load (ms) |\n|---|---|---|---|\n",
-        app.name()
-    );
-    for scheduling in Scheduling::ALL {
-        let start = Instant::now();
-        let pipeline = app.pipeline(scheduling, target, app.size())?;
-        let schedule = start.elapsed();
-        let start = Instant::now();
-        halide::cache::jit_only(|| pipeline.compile(target))?;
-        let jit = start.elapsed();
-        // The first cached compile may fill the cache; the second loads.
-        pipeline.compile(target)?;
-        let start = Instant::now();
-        pipeline.compile(target)?;
-        let load = start.elapsed();
-        let ms = |d: Duration| d.as_secs_f64() * 1e3;
-        let _ = writeln!(
-            report.text,
+/// An app built under one schedule, and what each step of building cost.
+struct Built {
+    callable: Callable,
+    /// Building and scheduling the pipeline (the autoscheduler's run).
+    schedule: Duration,
+    /// Compiling it with Halide's JIT, the compile cache off.
+    jit: Duration,
+    /// Loading it from the compile cache, once filled.
+    load: Duration,
+}
+
+fn build(app: &dyn App, scheduling: Scheduling, target: &Target) -> halide::Result<Built> {
+    let start = Instant::now();
+    let pipeline = app.pipeline(scheduling, target, app.size())?;
+    let schedule = start.elapsed();
+    let start = Instant::now();
+    halide::cache::jit_only(|| pipeline.compile(target))?;
+    let jit = start.elapsed();
+    // The first cached compile may fill the cache; the second loads.
+    pipeline.compile(target)?;
+    let start = Instant::now();
+    let callable = pipeline.compile(target)?;
+    let load = start.elapsed();
+    Ok(Built {
+        callable,
+        schedule,
+        jit,
+        load,
+    })
+}
+
+/// The building table's row for `scheduling`.
+fn build_row(scheduling: Scheduling, built: &halide::Result<Built>) -> String {
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    match built {
+        Ok(b) => format!(
             "| {} | {:.1} | {:.1} | {:.2} |",
             label(scheduling),
-            ms(schedule),
-            ms(jit),
-            ms(load)
-        );
+            ms(b.schedule),
+            ms(b.jit),
+            ms(b.load)
+        ),
+        Err(e) => format!("| {} | fails: {e} | | |", label(scheduling)),
     }
-    Ok(())
 }
 
 /// The median time of one `run`, in ms, over about `budget`.
@@ -166,21 +180,34 @@ fn scaled(size: &[i32], scale: i32) -> Vec<i32> {
 /// Every app's comparisons that need no alternative.
 fn app_rows(report: &mut Report, app: &'static dyn App, target: &Target) -> halide::Result<()> {
     let name = app.name();
-    let manual = compile(app, Scheduling::Manual, target)?;
+    let built: Vec<(Scheduling, halide::Result<Built>)> = Scheduling::ALL
+        .into_iter()
+        .map(|s| (s, build(app, s, target)))
+        .collect();
+    let mut building = format!(
+        "\n### {name}: building\n\n| | schedule (ms) | JIT compile (ms) | cached load (ms) |\n|---|---|---|---|\n"
+    );
+    for (scheduling, b) in &built {
+        let _ = writeln!(building, "{}", build_row(*scheduling, b));
+    }
+    let manual = match &built[0].1 {
+        Ok(b) => &b.callable,
+        Err(e) => return Err(e.clone()),
+    };
     let cpp = CppApp::new(name)?;
     // Both sides of every row run over the same buffers: separate ones
     // could differ in alignment or in how their pages landed.
     let mut run = app.workload(app.size())?;
     run.run_cpp(&cpp)?;
     let cpp_output = std::mem::replace(&mut run.output, app.workload(app.size())?.output);
-    run.run(&manual)?;
+    run.run(manual)?;
     assert!(
         identical(&run.output, &cpp_output),
         "{name}: Rust and C++ differ"
     );
     drop(cpp_output);
     let run = RefCell::new(run);
-    let rust = || run.borrow_mut().run(&manual).unwrap();
+    let rust = || run.borrow_mut().run(manual).unwrap();
 
     report.section(
         &format!("{name}: Rust against C++, same schedule"),
@@ -196,16 +223,23 @@ fn app_rows(report: &mut Report, app: &'static dyn App, target: &Target) -> hali
         "manual",
         "auto",
     );
-    for scheduling in &Scheduling::ALL[1..] {
-        let auto = compile(app, *scheduling, target)?;
-        // An autoscheduler's schedule may not run at all at this size.
-        if let Err(e) = run.borrow_mut().run(&auto) {
-            println!("{:>12}  fails: {e}", label(*scheduling));
-            let _ = writeln!(report.text, "| {} | | fails: {e} | | |", label(*scheduling));
-            continue;
-        }
+    for (scheduling, b) in &built[1..] {
+        // An autoscheduler's schedule may not compile, or not run, at
+        // this size.
+        let tried = b.as_ref().map_err(Clone::clone).and_then(|b| {
+            run.borrow_mut().run(&b.callable)?;
+            Ok(&b.callable)
+        });
+        let auto = match tried {
+            Ok(auto) => auto,
+            Err(e) => {
+                println!("{:>12}  fails: {e}", label(*scheduling));
+                let _ = writeln!(report.text, "| {} | | fails: {e} | | |", label(*scheduling));
+                continue;
+            }
+        };
         let (_, a) = report.row(label(*scheduling), rust, || {
-            run.borrow_mut().run(&auto).unwrap()
+            run.borrow_mut().run(auto).unwrap()
         });
         report.record(name, label(*scheduling), a);
     }
@@ -217,7 +251,7 @@ fn app_rows(report: &mut Report, app: &'static dyn App, target: &Target) -> hali
     for scale in [4, 2] {
         let size = scaled(app.size(), scale);
         let mut run = app.workload(&size)?;
-        let ms = time_ms(budget, || run.run(&manual).unwrap());
+        let ms = time_ms(budget, || run.run(manual).unwrap());
         points.push((
             pixels(&size),
             pixels(&size) / ms / (pixels(app.size()) / full),
@@ -225,7 +259,8 @@ fn app_rows(report: &mut Report, app: &'static dyn App, target: &Target) -> hali
     }
     points.push((pixels(app.size()), 1.0));
     report.sizes.push((name.to_owned(), points));
-    build_costs(report, app, target)
+    report.text.push_str(&building);
+    Ok(())
 }
 
 fn buffer<T: Element>(image: &Image) -> &Buffer<T> {
