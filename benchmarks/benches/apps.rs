@@ -137,6 +137,11 @@ fn build(app: &dyn App, scheduling: Scheduling, target: &Target) -> halide::Resu
     })
 }
 
+/// An error's message on one line, for a table cell.
+fn one_line(e: &halide::Error) -> String {
+    e.to_string().replace('\n', " ")
+}
+
 /// The building table's row for `scheduling`.
 fn build_row(scheduling: Scheduling, built: &halide::Result<Built>) -> String {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
@@ -148,7 +153,7 @@ fn build_row(scheduling: Scheduling, built: &halide::Result<Built>) -> String {
             ms(b.jit),
             ms(b.load)
         ),
-        Err(e) => format!("| {} | fails: {e} | | |", label(scheduling)),
+        Err(e) => format!("| {} | fails: {} | | |", label(scheduling), one_line(e)),
     }
 }
 

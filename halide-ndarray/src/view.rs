@@ -92,6 +92,7 @@ pub trait AsBuffer<T: Element> {
     /// assert_eq!(b.raw().as_raw().host.cast_const(), a.as_ptr()); // a view, not a copy
     /// # Ok::<(), halide_ndarray::Error>(())
     /// ```
+    #[inline]
     fn as_buffer(&self) -> Result<BufferRef<'_, T>, Error> {
         self.as_buffer_with(AxisOrder::Reversed)
     }
@@ -101,6 +102,7 @@ pub trait AsBuffer<T: Element> {
 }
 
 impl<T: Element, S: Data<Elem = T>, D: Dimension> AsBuffer<T> for ArrayBase<S, D> {
+    #[inline]
     fn as_buffer_with(&self, order: AxisOrder) -> Result<BufferRef<'_, T>, Error> {
         let shape = Shape::of(self, order)?;
         // SAFETY: as_ptr() is the element at index 0 of every axis (Halide's
@@ -113,6 +115,7 @@ impl<T: Element, S: Data<Elem = T>, D: Dimension> AsBuffer<T> for ArrayBase<S, D
 /// Views an array as a writable Halide buffer over the same memory.
 pub trait AsBufferMut<T: Element> {
     /// The buffer, with the array's last axis as Halide dimension 0.
+    #[inline]
     fn as_buffer_mut(&mut self) -> Result<BufferMut<'_, T>, Error> {
         self.as_buffer_mut_with(AxisOrder::Reversed)
     }
@@ -122,6 +125,7 @@ pub trait AsBufferMut<T: Element> {
 }
 
 impl<T: Element, S: DataMut<Elem = T>, D: Dimension> AsBufferMut<T> for ArrayBase<S, D> {
+    #[inline]
     fn as_buffer_mut_with(&mut self, order: AxisOrder) -> Result<BufferMut<'_, T>, Error> {
         let shape = Shape::of(self, order)?;
         // SAFETY: as in as_buffer_with; as_mut_ptr() also makes shared

@@ -36,13 +36,26 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 /// ```
 pub const INLINE_DIMS: usize = 4;
 
-/// The dimension array: inline up to [`INLINE_DIMS`], boxed beyond.
+/// The dimension array: inline up to [`INLINE_DIMS`], on the heap beyond.
 enum DimArray {
     Inline {
         len: u8,
         dims: [halide_dimension_t; INLINE_DIMS],
     },
-    Boxed(Box<[halide_dimension_t]>),
+    /// From `Box::into_raw`, freed by `drop`. Held raw, not as a `Box`:
+    /// moving a `Box` asserts it is the only way to its memory, which
+    /// would leave the copy of the pointer in `dim` dangling in Rust's
+    /// aliasing model though its address is unchanged.
+    Heap(NonNull<[halide_dimension_t]>),
+}
+
+impl Drop for DimArray {
+    fn drop(&mut self) {
+        if let DimArray::Heap(dims) = self {
+            // SAFETY: made by Box::into_raw in `new`, freed only here.
+            drop(unsafe { Box::from_raw(dims.as_ptr()) });
+        }
+    }
 }
 
 impl DimArray {
@@ -64,7 +77,8 @@ impl DimArray {
                 dims: inline,
             }
         } else {
-            DimArray::Boxed(dims.iter().map(c).collect())
+            let boxed: Box<[halide_dimension_t]> = dims.iter().map(c).collect();
+            DimArray::Heap(NonNull::from(Box::leak(boxed)))
         }
     }
 
@@ -72,21 +86,26 @@ impl DimArray {
     fn as_slice(&self) -> &[halide_dimension_t] {
         match self {
             DimArray::Inline { len, dims } => &dims[..usize::from(*len)],
-            DimArray::Boxed(dims) => dims,
+            // SAFETY: live until drop; written only through `&mut self`.
+            DimArray::Heap(dims) => unsafe { dims.as_ref() },
         }
     }
 
     fn as_mut_slice(&mut self) -> &mut [halide_dimension_t] {
         match self {
             DimArray::Inline { len, dims } => &mut dims[..usize::from(*len)],
-            DimArray::Boxed(dims) => dims,
+            // SAFETY: as in as_slice, and `self` is borrowed mutably.
+            DimArray::Heap(dims) => unsafe { dims.as_mut() },
         }
     }
 
     /// What `dim` of the C struct points to while the array is where it is.
     #[inline]
     fn as_c_ptr(&self) -> *mut halide_dimension_t {
-        self.as_slice().as_ptr().cast_mut()
+        match self {
+            DimArray::Inline { .. } => self.as_slice().as_ptr().cast_mut(),
+            DimArray::Heap(dims) => dims.as_ptr().cast(),
+        }
     }
 }
 
@@ -267,6 +286,8 @@ impl RawBuffer {
         for (d, &m) in self.dims.as_mut_slice().iter_mut().zip(mins) {
             d.min = m;
         }
+        // Point `dim` at the array as it is after the write.
+        self.as_raw_mut();
         Ok(())
     }
 
