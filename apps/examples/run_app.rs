@@ -35,13 +35,13 @@ fn run(
     }
     // The check: the C++ twin's bits under the hand-written schedule; an
     // autoscheduler's schedule computes the same values to rounding.
-    let manual = app
-        .pipeline(Scheduling::Manual, &target, size)?
-        .compile(&target)?;
     let mut check = app.workload(size)?;
     match scheduling {
         Scheduling::Manual => check.run_cpp(&CppApp::new(app.name())?)?,
-        Scheduling::Auto(_) => check.run(&manual)?,
+        Scheduling::Auto(_) => {
+            let manual = app.pipeline(Scheduling::Manual, &target, size)?;
+            check.run(&manual.compile(&target)?)?
+        }
     }
     let same = identical(&workload.output, &check.output)
         || distance(&workload.output, &check.output, 1e-3)? <= app.tolerance();

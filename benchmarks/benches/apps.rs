@@ -410,18 +410,19 @@ fn child(target: &Target) -> halide::Result<()> {
             time_ms(budget, || run.run(&manual).unwrap())
         );
     }
-    let [w, h] = halide_apps::blur::SIZE.map(|e| e as usize);
-    let input = halide_apps::blur::input(w as i32 + 2, h as i32 + 2)?;
-    let mut out = vec![0u16; w * h];
+    // The alternatives over the apps' own inputs.
+    let blur = halide_apps::blur::Blur.workload(&halide_apps::blur::SIZE)?;
+    let input = buffer::<u16>(blur.image()?);
+    let w = input.shape()[0] as usize;
+    let mut out = vec![0u16; buffer::<u16>(&blur.output).len()];
     let ms = time_ms(budget, || {
-        alternatives::blur_rayon(input.as_slice(), w + 2, &mut out)
+        alternatives::blur_rayon(input.as_slice(), w, &mut out)
     });
     println!("blur (rayon)\t{ms}");
-    let [w, h, c] = halide_apps::unsharp::SIZE.map(|e| e as usize);
-    let input = Buffer::<f32>::from_fn(&halide_apps::unsharp::SIZE, |p| {
-        0.05 + halide_apps::noise(p)
-    })?;
-    let mut out = vec![0.0f32; w * h * c];
+    let unsharp = halide_apps::unsharp::Unsharp.workload(&halide_apps::unsharp::SIZE)?;
+    let input = buffer::<f32>(unsharp.image()?);
+    let (w, h) = (input.shape()[0] as usize, input.shape()[1] as usize);
+    let mut out = vec![0.0f32; input.len()];
     let ms = time_ms(budget, || {
         alternatives::unsharp_rayon(input.as_slice(), w, h, &mut out)
     });
